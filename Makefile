@@ -1,0 +1,65 @@
+# The two commands a newcomer needs: `make run` (demo portal, no external server) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+USWDS := portal/static/vendor/uswds
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install assets services-check browser migrate demo-data worker clean
+
+$(PY):
+	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# USWDS is copied out of node_modules so that the portal serves it itself (it must work on a closed network).
+$(USWDS)/.copied: node_modules/.package-lock.json
+	rm -rf $(USWDS) && mkdir -p $(USWDS)
+	cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
+	      node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img $(USWDS)/
+	@touch $@
+
+install: $(STAMP) $(USWDS)/.copied
+
+assets: $(USWDS)/.copied
+
+var/demo.env: | $(PY)
+	@mkdir -p var
+	$(PY) scripts/make_demo_env.py > $@
+
+# Demo: SQLite and Celery's filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+run: install var/demo.env
+	@set -a; source var/demo.env; set +a; \
+	$(PY) manage.py migrate --no-input && \
+	$(PY) manage.py seed_demo && \
+	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
+	$(PY) manage.py demo_logins && \
+	{ $(VENV)/bin/celery -A portal worker -B --pool=solo --loglevel=INFO \
+	      --schedule var/celerybeat-schedule & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it and its worker)"; \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT); }
+
+# Chromium comes from Debian's packages: browser test tools cannot download their own builds here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+services-check: $(STAMP)
+	@$(PY) scripts/check_services.py
+
+test: install browser services-check
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules $(USWDS) var static_root

@@ -1,0 +1,75 @@
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from portal.forms import USWDSFormMixin
+
+from .models import Participant
+from .selectors import Scope
+from .services import EDITABLE_FIELDS
+
+
+class QuickSearchForm(USWDSFormMixin, forms.Form):
+    q = forms.CharField(
+        label="Name, SSN or customer ID",
+        max_length=100,
+        error_messages={"required": "Type a name, a full SSN or a customer ID to search."},
+    )
+    scope = forms.ChoiceField(label="In", choices=(), initial=Scope.OFFICE)
+
+    def __init__(self, *args, office=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        office_label = f"in: {office}" if office else "in: your office (none chosen)"
+        self.fields["scope"].choices = [(Scope.OFFICE, office_label), (Scope.WORKSOURCE, "in: WorkSource")]
+
+    def clean_q(self):
+        query = " ".join(self.cleaned_data["q"].split())
+        if len(query.replace("-", "").replace(",", "").strip()) < 2:
+            raise forms.ValidationError("Type at least two characters of a name.")
+        return query
+
+
+class EnrollForm(forms.Form):
+    participants = forms.ModelMultipleChoiceField(
+        queryset=Participant.objects.none(),
+        error_messages={"required": "Tick at least one seeker to enroll."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Form choices come through the gate too: an invisible seeker is "not a valid choice".
+        self.fields["participants"].queryset = Participant.objects.visible_to(user)
+
+
+class ParticipantForm(USWDSFormMixin, forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = EDITABLE_FIELDS
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_state(self):
+        state = self.cleaned_data["state"].strip().upper()
+        if state and (len(state) != 2 or not state.isalpha()):
+            raise forms.ValidationError("Use the two-letter state code, such as WA.")
+        return state
+
+    def clean_zip_code(self):
+        zip_code = self.cleaned_data["zip_code"].strip()
+        digits = zip_code.replace("-", "")
+        if zip_code and not (digits.isdigit() and len(digits) in (5, 9)):
+            raise forms.ValidationError("A ZIP code has 5 digits, or 9 as 12345-6789.")
+        return zip_code
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if phone and len(digits) != 10:
+            raise forms.ValidationError("A phone number has 10 digits, such as (360) 555-0100.")
+        return phone
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born and not (date(1900, 1, 1) <= born <= timezone.localdate()):
+            raise forms.ValidationError("Enter a date of birth between 1900 and today.")
+        return born

@@ -1,0 +1,53 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from .crypto import blind_index, normalize_ssn
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ParticipantQuerySet":
+        """The seekers `user` may see: the one gate every read of seekers starts from.
+
+        State (ESD) staff see every seeker; everyone else sees only seekers who share data
+        (`opted_out` false). Staff whose role has no work with seekers, and anyone signed out
+        or deactivated, see none. Restricted users see what their organization's staff see.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if not user.can_read_seekers:
+            return self.none()
+        if user.is_state_staff:
+            return self.all()
+        return self.filter(opted_out=False)
+
+    def enrolled_in(self, office) -> "ParticipantQuerySet":
+        from .models import Enrollment
+
+        return self.filter(Exists(Enrollment.objects.filter(participant=OuterRef("pk"), office=office)))
+
+    def with_ssn(self, ssn: str) -> "ParticipantQuerySet":
+        """Exact SSN match through the blind index (the SSN itself is never compared)."""
+        digits = normalize_ssn(ssn)
+        return self.filter(ssn_index=blind_index(digits)) if digits else self.none()
+
+    def matching_name(self, text: str) -> "ParticipantQuerySet":
+        """Name search, case-insensitive, each word a prefix: "smi", "jo smi" or "smith, jo".
+
+        One word matches a first or a last name. Two or more: the first and last words are
+        tried as first + last name and, reversed, as "Last First" (or "Last, First").
+        """
+        if "," in text:
+            last, _, first = text.partition(",")
+            words = [first.strip(), last.strip()] if first.strip() else [last.strip()]
+        else:
+            words = text.split()
+        words = [w for w in words if w]
+        if not words:
+            return self.none()
+        if len(words) == 1:
+            return self.filter(Q(last_name__istartswith=words[0]) | Q(first_name__istartswith=words[0]))
+        first, last = words[0], words[-1]
+        return self.filter(
+            Q(first_name__istartswith=first, last_name__istartswith=last)
+            | Q(first_name__istartswith=last, last_name__istartswith=first)
+        )

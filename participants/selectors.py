@@ -1,0 +1,44 @@
+"""Reads of seekers for pages; each starts from `Participant.objects.visible_to(user)`."""
+
+import re
+from enum import StrEnum
+
+from .crypto import normalize_ssn
+from .models import Participant
+
+CUSTOMER_ID = re.compile(r"^\s*\d{1,8}\s*$")
+
+
+class Scope(StrEnum):
+    OFFICE = "office"  # seekers enrolled in the office the user is logged into
+    WORKSOURCE = "worksource"  # every seeker the user may see
+
+
+def quick_search(*, user, query: str, scope: Scope):
+    """Quick Search: a full SSN, a customer ID or a name, in the current office or all of WorkSource.
+
+    Nine digits (dashes optional) are an SSN, matched exactly through its blind index; up to
+    eight digits are a customer ID; anything else is a name (see `matching_name`).
+    """
+    seekers = Participant.objects.visible_to(user)
+    if scope == Scope.OFFICE:
+        if user.current_office_id is None:
+            return seekers.none()
+        seekers = seekers.enrolled_in(user.current_office_id)
+    if normalize_ssn(query):
+        return seekers.with_ssn(query)
+    if CUSTOMER_ID.match(query):
+        return seekers.filter(customer_id=query.strip())
+    return seekers.matching_name(query)
+
+
+def enrolled_office_ids(*, participants) -> dict[int, set[int]]:
+    """The offices each listed seeker is enrolled in, in one query (for "in your office" marks)."""
+    from .models import Enrollment
+
+    offices: dict[int, set[int]] = {}
+    for participant_id, office_id in Enrollment.objects.filter(participant__in=participants).values_list(
+        "participant_id", "office_id"
+    ):
+        offices.setdefault(participant_id, set()).add(office_id)
+    return offices

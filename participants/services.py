@@ -1,0 +1,106 @@
+"""Every write to seekers and their enrollments: keyword-only, atomic, audited."""
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from auditlog.signals import accessed
+from django.db import IntegrityError, transaction
+
+from portal.audit import audit_reason
+from portal.errors import PortalError
+
+from .models import Enrollment, Participant
+
+# The fields staff edit on View / Edit participant (opt-out is changed through its own service).
+EDITABLE_FIELDS = (
+    "first_name", "middle_name", "last_name", "date_of_birth", "phone", "email",
+    "address_line1", "address_line2", "city", "state", "zip_code",
+)
+
+
+def new_customer_id() -> str:
+    """An unused eight-digit customer ID (nine digits would read as an SSN)."""
+    while True:
+        candidate = str(secrets.randbelow(90_000_000) + 10_000_000)
+        if not Participant.objects.filter(customer_id=candidate).exists():
+            return candidate
+
+
+def participant_create(*, actor, first_name: str, last_name: str, ssn: str | None = None,
+                       reason: str = "seeker registered", **fields) -> Participant:
+    """Registers a seeker; new seekers share data (opted in) unless the caller says otherwise."""
+    participant = Participant(first_name=first_name, last_name=last_name, customer_id=new_customer_id(), **fields)
+    participant.ssn = ssn
+    if ssn and Participant.objects.with_ssn(ssn).exists():
+        raise PortalError("A seeker with this SSN is already registered.", code="duplicate_ssn")
+    with transaction.atomic(), audit_reason(reason, actor=actor):
+        participant.save()
+    return participant
+
+
+def ensure_can_edit(*, actor, participant: Participant) -> None:
+    """Editing needs a role that edits and the seeker enrolled in the office the actor is logged into."""
+    if not actor.can_edit_seekers:
+        raise PortalError("Your role can view seekers but not edit them.", code="role_cannot_edit")
+    if actor.current_office_id is None or not participant.enrollments.filter(office_id=actor.current_office_id).exists():
+        raise PortalError("Add this seeker to your office to edit.", code="not_enrolled_in_office")
+
+
+def participant_update(*, actor, participant: Participant, changes: dict) -> Participant:
+    """Saves View / Edit participant; refuses, changing nothing, unless `ensure_can_edit` allows it."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise PortalError(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.", code="not_editable")
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        ensure_can_edit(actor=actor, participant=locked)
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        if not changed:
+            return locked
+        for name in changed:
+            setattr(locked, name, changes[name])
+        with audit_reason("seeker record edited", actor=actor):
+            locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+@dataclass(frozen=True)
+class EnrollmentResult:
+    enrolled: list[Participant]
+    already_enrolled: list[Participant]
+
+
+def enrollment_create(*, actor, participants: Iterable[Participant]) -> EnrollmentResult:
+    """Add Seeker to Office: enrolls seekers in the actor's current office; already enrolled is fine.
+
+    `participants` must come from `Participant.objects.visible_to(actor)`; the caller's gate is
+    re-checked here so that no path enrolls a seeker the actor may not see.
+    """
+    office = actor.current_office
+    if office is None:
+        raise PortalError("Choose the office you are working in before adding seekers to it.", code="no_office")
+    participants = list(participants)
+    visible_ids = set(
+        Participant.objects.visible_to(actor).filter(pk__in=[p.pk for p in participants]).values_list("pk", flat=True)
+    )
+    if len(visible_ids) != len({p.pk for p in participants}):
+        raise PortalError("One or more of the chosen seekers could not be found.", code="not_found")
+    result = EnrollmentResult(enrolled=[], already_enrolled=[])
+    with transaction.atomic(), audit_reason(f"Add Seeker to Office: {office}", actor=actor):
+        for participant in participants:
+            try:
+                with transaction.atomic():
+                    _, created = Enrollment.objects.get_or_create(
+                        participant=participant, office=office, defaults={"enrolled_by": actor}
+                    )
+            except IntegrityError:  # enrolled at the same moment by someone else
+                created = False
+            (result.enrolled if created else result.already_enrolled).append(participant)
+    return result
+
+
+def participant_record_access(*, actor, participant: Participant) -> None:
+    """Writes the audit trail's access event for opening a seeker's record."""
+    with audit_reason("seeker record opened", actor=actor):
+        accessed.send(sender=Participant, instance=participant)

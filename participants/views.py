@@ -1,0 +1,160 @@
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from portal.errors import PortalError
+from portal.views import CapabilityRequiredMixin, paginate
+
+from .forms import EnrollForm, ParticipantForm, QuickSearchForm
+from .models import Participant
+from .selectors import Scope, enrolled_office_ids, quick_search
+from .services import enrollment_create, ensure_can_edit, participant_record_access, participant_update
+
+# Searches are kept in the session under a random token, so that the query (which may be an
+# SSN) travels only in a POST body: the result pages' URLs carry the token and a page number.
+SEARCHES_KEPT = 10
+
+
+def remember_search(request, query: str, scope: str) -> str:
+    searches = request.session.get("quick_searches", {})
+    token = secrets.token_urlsafe(8)
+    searches[token] = {"q": query, "scope": scope}
+    request.session["quick_searches"] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return token
+
+
+def recalled_search(request) -> tuple[str | None, dict | None]:
+    token = request.GET.get("s")
+    return token, request.session.get("quick_searches", {}).get(token) if token else None
+
+
+@method_decorator(sensitive_post_parameters("q"), name="dispatch")
+class QuickSearchView(CapabilityRequiredMixin, View):
+    capability = "can_read_seekers"
+    template_name = "participants/search.html"
+
+    def get(self, request):
+        token, search = recalled_search(request)
+        if token and search is None:
+            messages.info(request, "That search has expired. Please search again.")
+            return redirect("participants:search")
+        initial = search or {"scope": request.GET.get("scope", Scope.OFFICE)}
+        form = QuickSearchForm(initial=initial, office=request.user.current_office)
+        context = {"form": form, "token": token}
+        if search:
+            scope = Scope(search["scope"])
+            results = quick_search(user=request.user, query=search["q"], scope=scope)
+            page = paginate(request, results, settings.PARTICIPANTS_PER_PAGE)
+            context |= {
+                "page": page,
+                "scope": scope,
+                "in_office": {
+                    pid for pid, offices in enrolled_office_ids(participants=[p.pk for p in page]).items()
+                    if request.user.current_office_id in offices
+                },
+                "can_enroll": scope == Scope.WORKSOURCE and request.user.can_edit_seekers,
+            }
+        return render(request, self.template_name, context)
+
+    def post(self, request):
+        form = QuickSearchForm(request.POST, office=request.user.current_office)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        token = remember_search(request, form.cleaned_data["q"], form.cleaned_data["scope"])
+        return redirect(f"{reverse('participants:search')}?s={token}")
+
+
+@require_POST
+def enroll(request):
+    """Add Seeker to Office: enrolls the ticked seekers in the office the user is logged into."""
+    if not request.user.can_edit_seekers:
+        raise PermissionDenied("Your role cannot add seekers to an office.")
+    back = reverse("participants:search")
+    token = request.POST.get("s", "")
+    if token in request.session.get("quick_searches", {}):
+        back += f"?s={token}"
+    form = EnrollForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for error in form.errors.get("participants", []):
+            messages.error(request, "Tick at least one seeker to enroll." if "required" in error else
+                           "One or more of the chosen seekers could not be found.")
+        return redirect(back)
+    try:
+        result = enrollment_create(actor=request.user, participants=form.cleaned_data["participants"])
+    except PortalError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    office = request.user.current_office
+    if result.enrolled:
+        names = "; ".join(f"{p.first_name} {p.last_name}" for p in result.enrolled)
+        messages.success(request, f"Enrolled in {office}: {names}.")
+    if result.already_enrolled:
+        names = "; ".join(f"{p.first_name} {p.last_name}" for p in result.already_enrolled)
+        messages.info(request, f"Already enrolled in {office}: {names}.")
+    return redirect(back)
+
+
+class ParticipantDetailView(CapabilityRequiredMixin, View):
+    """View / Edit participant: the full record in the current office, a summary elsewhere."""
+
+    capability = "can_read_seekers"
+    template_name = "participants/detail.html"
+
+    def get_participant(self, pk):
+        return get_object_or_404(Participant.objects.visible_to(self.request.user), pk=pk)
+
+    def edit_refusal(self, participant) -> str | None:
+        try:
+            ensure_can_edit(actor=self.request.user, participant=participant)
+        except PortalError as exc:
+            return exc.message
+        return None
+
+    def render_page(self, participant, form, refusal, status=200):
+        participant_record_access(actor=self.request.user, participant=participant)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "participant": participant,
+                "form": form,
+                "refusal": refusal,
+                "offices": participant.enrollments.select_related("office").order_by("office__name"),
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        participant = self.get_participant(pk)
+        refusal = self.edit_refusal(participant)
+        form = ParticipantForm(instance=participant)
+        if refusal:
+            for field in form.fields.values():
+                field.disabled = True
+        return self.render_page(participant, form, refusal)
+
+    def post(self, request, pk):
+        participant = self.get_participant(pk)
+        refusal = self.edit_refusal(participant)
+        if refusal:
+            return HttpResponseForbidden(refusal)
+        form = ParticipantForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
+        if not form.is_valid():
+            return self.render_page(participant, form, None, status=400)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            participant_update(actor=request.user, participant=participant, changes=changes)
+        except PortalError as exc:
+            form.add_error(None, exc.message)
+            return self.render_page(participant, form, None, status=400)
+        messages.success(request, "Saved." if changes else "Nothing changed.")
+        return redirect("participants:detail", pk=participant.pk)

@@ -1,0 +1,11 @@
+class PortalError(Exception):
+    """A rule of the portal refused an action; the message is shown to the person as it is.
+
+    Services raise it; the shared base views turn it into a form error or a message, and
+    nothing is changed (services raise it before writing, or inside a transaction that rolls back).
+    """
+
+    def __init__(self, message: str, *, code: str = "refused"):
+        super().__init__(message)
+        self.message = message
+        self.code = code

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from portal.demo import DEMO_PASSWORD, PEOPLE
+
+
+class Command(BaseCommand):
+    help = "Prints the demo's sign-in names and password."
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+        for username, (first, last, org, role, restricted, offices) in PEOPLE.items():
+            note = ", restricted" if restricted else ""
+            self.stdout.write(f"  {username:<22} {role.label}{note}, {org}, {offices[0]}")
+        self.stdout.write("")

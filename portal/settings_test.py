@@ -1,0 +1,26 @@
+"""The test suite's settings: the real PostgreSQL and Redis, fixed never-production keys."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL", "postgres://root@127.0.0.1:5432/portal")
+_redis = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ["CELERY_BROKER_URL"] = _redis
+os.environ["CACHE_URL"] = _redis.replace("redis://", "rediscache://", 1)
+# Two test-only AES keys: the first encrypts, both decrypt (rotation is tested with them).
+os.environ.setdefault("SSN_KEYS", "test2:c2Vjb25kLXRlc3Qta2V5LW5vdC1mb3ItcHJvZC11c2U=,test1:Zmlyc3QtdGVzdC1rZXktbm90LWZvci1wcm9kLXVzZSE=")
+os.environ.setdefault("SSN_BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktbm90LWZvci1wcmQ=")
+
+from .settings import *  # noqa: E402,F403
+from .settings import CACHES  # noqa: E402
+
+DEBUG = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Parallel test workers share one Redis: each keeps its own keys.
+CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")

@@ -1,0 +1,69 @@
+from datetime import datetime, time
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from .forms import AuditFilterForm
+
+
+class CapabilityRequiredMixin(AccessMixin):
+    """Refuses (403) people whose role lacks `capability`, a boolean property of Staff."""
+
+    capability: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not getattr(request.user, self.capability):
+            raise PermissionDenied("Your role does not include this page.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def paginate(request, items, per_page):
+    """A page of `items` from ?page=N; an out-of-range or garbled page number shows the nearest page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+class DashboardView(TemplateView):
+    """Each person's start page: the widgets their role works with."""
+
+    template_name = "portal/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from participants.forms import QuickSearchForm
+
+        return super().get_context_data(**kwargs) | {
+            "quick_search_form": QuickSearchForm(office=self.request.user.current_office),
+        }
+
+
+class AuditTrailView(CapabilityRequiredMixin, View):
+    """The audit trail for auditors: every change and every opened record, by seeker, user and date."""
+
+    capability = "can_read_audit_trail"
+
+    def get(self, request):
+        form = AuditFilterForm(request.GET or None)
+        entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["participant"]:
+                entries = entries.filter(
+                    content_type__app_label="participants",
+                    content_type__model="participant",
+                    object_pk=str(data["participant"].pk),
+                )
+            if data["user"]:
+                entries = entries.filter(actor=data["user"])
+            tz = timezone.get_current_timezone()
+            if data["date_from"]:
+                entries = entries.filter(timestamp__gte=datetime.combine(data["date_from"], time.min, tz))
+            if data["date_to"]:
+                entries = entries.filter(timestamp__lte=datetime.combine(data["date_to"], time.max, tz))
+        page = paginate(request, entries, settings.PARTICIPANTS_PER_PAGE * 2)
+        return render(request, "portal/audit_trail.html", {"form": form, "page": page})

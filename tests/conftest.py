@@ -1,0 +1,63 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from access.roles import Role
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the browser tests
+# make between page actions are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session):
+    """The suite needs the real PostgreSQL and Redis: fail, never skip, when either is missing."""
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_services.py")], capture_output=True, text=True)
+    if check.returncode != 0:
+        pytest.exit(check.stderr, returncode=1)
+
+
+@pytest.fixture
+def world(db):
+    """Two offices in two areas, the state agency and a partner, one person per role, three seekers.
+
+    own: enrolled in office A (everyone's current office); other: enrolled only in office B;
+    opted_out: enrolled in office A, opted out of data sharing.
+    """
+    from tests.factories import OfficeFactory, OrganizationFactory, ParticipantFactory, StaffFactory
+
+    office_a, office_b = OfficeFactory(name="WorkSource Alpha"), OfficeFactory(name="WorkSource Beta")
+    state = OrganizationFactory(name="Employment Security Department", is_state_agency=True)
+    partner = OrganizationFactory(name="Partner Services")
+    board = OrganizationFactory(name="Local Workforce Board")
+
+    def person(username, organization, role, restricted=False):
+        return StaffFactory(
+            username=username, organization=organization, role=role, is_restricted=restricted,
+            current_office=office_a, offices=[office_a, office_b],
+        )
+
+    people = {
+        "esd_case_manager": person("esd.casemanager", state, Role.CASE_MANAGER),
+        "esd_supervisor": person("esd.supervisor", state, Role.SUPERVISOR),
+        "esd_restricted": person("esd.restricted", state, Role.CASE_MANAGER, restricted=True),
+        "partner_case_manager": person("partner.casemanager", partner, Role.CASE_MANAGER),
+        "access_requester": person("access.requester", partner, Role.ACCESS_REQUESTER),
+        "mis_admin": person("mis.admin", state, Role.MIS_ADMIN),
+        "access_management": person("itsd.access", state, Role.ACCESS_MANAGEMENT),
+        "lwdb_reviewer": person("lwdb.reviewer", board, Role.LWDB_REVIEWER),
+        "state_dataedits": person("state.dataedits", state, Role.STATE_DATAEDITS),
+        "auditor": person("auditor", state, Role.AUDITOR),
+    }
+    seekers = {
+        "own": ParticipantFactory(first_name="Olivia", last_name="Ownoffice", offices=[office_a]),
+        "other": ParticipantFactory(first_name="Oscar", last_name="Otheroffice", offices=[office_b]),
+        "opted_out": ParticipantFactory(first_name="Ophelia", last_name="Optedout", opted_out=True, offices=[office_a]),
+    }
+    return SimpleNamespace(office_a=office_a, office_b=office_b, state=state, partner=partner,
+                           people=people, seekers=seekers, **people)
