@@ -24,7 +24,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(USWDS)/.copied: node_modules/.package-lock.json
 	rm -rf $(USWDS) && mkdir -p $(USWDS)
 	cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
-	      node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img $(USWDS)/
+	      node_modules/@uswds/uswds/dist/fonts $(USWDS)/
+	# The icons the stylesheet and pages use; the 2,000 Material icons are left out.
+	mkdir -p $(USWDS)/img && cp -r node_modules/@uswds/uswds/dist/img/*.svg node_modules/@uswds/uswds/dist/img/*.png node_modules/@uswds/uswds/dist/img/*.gif \
+	      node_modules/@uswds/uswds/dist/img/usa-icons node_modules/@uswds/uswds/dist/img/usa-icons-bg $(USWDS)/img/
 	@touch $@
 
 install: $(STAMP) $(USWDS)/.copied

@@ -14,17 +14,20 @@ class Scope(StrEnum):
     WORKSOURCE = "worksource"  # every seeker the user may see
 
 
-def quick_search(*, user, query: str, scope: Scope):
+def quick_search(*, user, query: str = "", scope: Scope, ssn_index: str | None = None):
     """Quick Search: a full SSN, a customer ID or a name, in the current office or all of WorkSource.
 
     Nine digits (dashes optional) are an SSN, matched exactly through its blind index; up to
-    eight digits are a customer ID; anything else is a name (see `matching_name`).
+    eight digits are a customer ID; anything else is a name (see `matching_name`). A search
+    remembered between pages passes the SSN's blind index instead of the SSN.
     """
     seekers = Participant.objects.visible_to(user)
     if scope == Scope.OFFICE:
         if user.current_office_id is None:
             return seekers.none()
         seekers = seekers.enrolled_in(user.current_office_id)
+    if ssn_index:
+        return seekers.filter(ssn_index=ssn_index)
     if normalize_ssn(query):
         return seekers.with_ssn(query)
     if CUSTOMER_ID.match(query):

@@ -31,11 +31,18 @@ def participant_create(*, actor, first_name: str, last_name: str, ssn: str | Non
                        reason: str = "seeker registered", **fields) -> Participant:
     """Registers a seeker; new seekers share data (opted in) unless the caller says otherwise."""
     participant = Participant(first_name=first_name, last_name=last_name, customer_id=new_customer_id(), **fields)
-    participant.ssn = ssn
+    try:
+        participant.ssn = ssn
+    except ValueError as exc:
+        raise PortalError(str(exc), code="invalid_ssn") from exc
+    duplicate = PortalError("A seeker with this SSN is already registered.", code="duplicate_ssn")
     if ssn and Participant.objects.with_ssn(ssn).exists():
-        raise PortalError("A seeker with this SSN is already registered.", code="duplicate_ssn")
-    with transaction.atomic(), audit_reason(reason, actor=actor):
-        participant.save()
+        raise duplicate
+    try:
+        with transaction.atomic(), audit_reason(reason, actor=actor):
+            participant.save()
+    except IntegrityError as exc:  # registered at the same moment by someone else
+        raise duplicate from exc
     return participant
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.errors import PortalError
 from portal.views import CapabilityRequiredMixin, paginate
 
+from .crypto import blind_index, mask_ssn, normalize_ssn
 from .forms import EnrollForm, ParticipantForm, QuickSearchForm
 from .models import Participant
 from .selectors import Scope, enrolled_office_ids, quick_search
@@ -21,13 +22,18 @@ from .services import enrollment_create, ensure_can_edit, participant_record_acc
 
 # Searches are kept in the session under a random token, so that the query (which may be an
 # SSN) travels only in a POST body: the result pages' URLs carry the token and a page number.
+# An SSN is kept only as its blind index and last four digits: sessions are stored unencrypted.
 SEARCHES_KEPT = 10
 
 
 def remember_search(request, query: str, scope: str) -> str:
     searches = request.session.get("quick_searches", {})
     token = secrets.token_urlsafe(8)
-    searches[token] = {"q": query, "scope": scope}
+    ssn = normalize_ssn(query)
+    searches[token] = (
+        {"ssn_index": blind_index(ssn), "ssn_masked": mask_ssn(ssn), "scope": scope} if ssn
+        else {"q": query, "scope": scope}
+    )
     request.session["quick_searches"] = dict(list(searches.items())[-SEARCHES_KEPT:])
     return token
 
@@ -47,12 +53,15 @@ class QuickSearchView(CapabilityRequiredMixin, View):
         if token and search is None:
             messages.info(request, "That search has expired. Please search again.")
             return redirect("participants:search")
-        initial = search or {"scope": request.GET.get("scope", Scope.OFFICE)}
-        form = QuickSearchForm(initial=initial, office=request.user.current_office)
-        context = {"form": form, "token": token}
+        scope = (search or {}).get("scope") or request.GET.get("scope", Scope.OFFICE)
+        # The box is refilled with a name or customer ID, never with an SSN.
+        form = QuickSearchForm(initial={"q": (search or {}).get("q", ""), "scope": scope}, office=request.user.current_office)
+        context = {"form": form, "token": token, "searched_for": (search or {}).get("ssn_masked") or (search or {}).get("q")}
         if search:
             scope = Scope(search["scope"])
-            results = quick_search(user=request.user, query=search["q"], scope=scope)
+            results = quick_search(
+                user=request.user, query=search.get("q", ""), scope=scope, ssn_index=search.get("ssn_index")
+            )
             page = paginate(request, results, settings.PARTICIPANTS_PER_PAGE)
             context |= {
                 "page": page,

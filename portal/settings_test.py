@@ -18,9 +18,14 @@ DEBUG = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client builds a new handler per client: WhiteNoise would rescan static files each time.
+# The live server of the browser tests serves static files itself.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Parallel test workers share one Redis: each keeps its own keys.
-CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Parallel test processes share one Redis: each keeps its own keys and its own task queue.
+_worker = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+CACHES["default"]["KEY_PREFIX"] = _worker
+CELERY_TASK_DEFAULT_QUEUE = _worker

@@ -7,13 +7,17 @@ from urllib.parse import urlparse
 import psycopg
 import redis
 
-DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgres://root@127.0.0.1:5432/postgres")
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgres://root@127.0.0.1:5432/portal")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 problems = []
 try:
     url = urlparse(DATABASE_URL)
-    psycopg.connect(DATABASE_URL.replace("postgres://", "postgresql://", 1), connect_timeout=5).close()
+    # The test database is created by the suite: check the server through its maintenance database.
+    psycopg.connect(
+        host=url.hostname, port=url.port or 5432, user=url.username, password=url.password,
+        dbname="postgres", connect_timeout=5,
+    ).close()
 except Exception as exc:  # any failure to connect is reported the same way
     problems.append(
         f"PostgreSQL is not reachable at {url.hostname}:{url.port or 5432} ({exc.__class__.__name__}).\n"

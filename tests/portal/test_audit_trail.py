@@ -1,0 +1,64 @@
+import pytest
+from auditlog.models import LogEntry
+from django.db import DatabaseError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from participants.services import participant_update
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_opening_a_record_is_an_access_event_with_who_and_why(world):
+    seeker = world.seekers["other"]
+    signed_in(world.partner_case_manager).get(reverse("participants:detail", args=[seeker.pk]))
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk))
+    assert entry.actor == world.partner_case_manager
+    assert entry.additional_data == {"reason": "seeker record opened"}
+
+
+@pytest.mark.django_db
+def test_a_hidden_seeker_leaves_no_access_event(world):
+    hidden = world.seekers["opted_out"]
+    assert signed_in(world.partner_case_manager).get(reverse("participants:detail", args=[hidden.pk])).status_code == 404
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(hidden.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_change_or_delete_audit_entries(world):
+    participant_update(actor=world.esd_case_manager, participant=world.seekers["own"], changes={"city": "Forks"})
+    entry = LogEntry.objects.filter(action=LogEntry.Action.UPDATE).latest("pk")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LogEntry.objects.filter(pk=entry.pk).update(object_repr="rewritten")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LogEntry.objects.filter(pk=entry.pk).delete()
+    entry.refresh_from_db()
+    assert entry.object_repr != "rewritten"
+
+
+@pytest.mark.django_db
+class TestAuditorPage:
+    def test_filters_by_seeker_user_and_date(self, world):
+        own, other = world.seekers["own"], world.seekers["other"]
+        participant_update(actor=world.esd_case_manager, participant=own, changes={"city": "Forks"})
+        participant_update(actor=world.esd_supervisor, participant=own, changes={"city": "Sequim"})
+        client = signed_in(world.auditor)
+        by_seeker = client.get(reverse("portal:audit_trail"), {"customer_id": own.customer_id}).content.decode()
+        assert "Forks" in by_seeker and "Sequim" in by_seeker and other.last_name not in by_seeker
+        by_user = client.get(reverse("portal:audit_trail"), {"customer_id": own.customer_id, "username": "esd.supervisor"}).content.decode()
+        assert "Sequim" in by_user and "→ Forks" not in by_user.replace("Forks →", "")
+        past = client.get(reverse("portal:audit_trail"), {"date_to": "2020-01-01"}).content.decode()
+        assert "No audit entry matches" in past
+
+    def test_bad_filters_say_why(self, world):
+        page = signed_in(world.auditor).get(
+            reverse("portal:audit_trail"), {"customer_id": "00000000", "username": "nobody", "date_from": "2026-02-01", "date_to": "2026-01-01"}
+        ).content.decode()
+        assert "No seeker has this customer ID." in page
+        assert "No staff member has this username." in page
+        assert "The end date is before the start date." in page
