@@ -33,7 +33,12 @@ class QuickSearchForm(USWDSFormMixin, forms.Form):
 class EnrollForm(forms.Form):
     participants = forms.ModelMultipleChoiceField(
         queryset=Participant.objects.none(),
-        error_messages={"required": "Tick at least one seeker to enroll."},
+        error_messages={
+            "required": "Tick at least one seeker to enroll.",
+            "invalid_choice": "One or more of the chosen seekers could not be found.",
+            "invalid_pk_value": "One or more of the chosen seekers could not be found.",
+            "invalid_list": "Tick at least one seeker to enroll.",
+        },
     )
 
     def __init__(self, *args, user, **kwargs):

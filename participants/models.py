@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models.functions import Upper
 
 from portal.audit import AuditedModel
 
@@ -43,11 +42,8 @@ class Participant(AuditedModel, models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "customer_id"]
-        indexes = [
-            # Quick Search matches names by case-insensitive prefix: UPPER(last_name) LIKE 'SMI%'.
-            models.Index(Upper("last_name"), Upper("first_name"), name="participant_name_upper"),
-            models.Index(Upper("first_name"), name="participant_first_upper"),
-        ]
+        # Quick Search's name indexes (UPPER(name) text_pattern_ops, for LIKE 'SMI%') are
+        # PostgreSQL-only and made in migration 0002.
 
     def __str__(self):
         return f"{self.last_name}, {self.first_name} ({self.customer_id})"

@@ -3,7 +3,6 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -93,9 +92,8 @@ def enroll(request):
         back += f"?s={token}"
     form = EnrollForm(request.POST, user=request.user)
     if not form.is_valid():
-        for error in form.errors.get("participants", []):
-            messages.error(request, "Tick at least one seeker to enroll." if "required" in error else
-                           "One or more of the chosen seekers could not be found.")
+        for error in form.errors["participants"]:
+            messages.error(request, error)
         return redirect(back)
     try:
         result = enrollment_create(actor=request.user, participants=form.cleaned_data["participants"])
@@ -155,7 +153,8 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
         participant = self.get_participant(pk)
         refusal = self.edit_refusal(participant)
         if refusal:
-            return HttpResponseForbidden(refusal)
+            raise PermissionDenied(refusal)
+        # The form edits a copy: the page still shows the saved record if the input is refused.
         form = ParticipantForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
         if not form.is_valid():
             return self.render_page(participant, form, None, status=400)

@@ -66,7 +66,8 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
 def ssn_for(n: int) -> str:
     """A distinct never-issued SSN (area 900-999) for each n."""
-    return f"{900 + n % 100}-{(n // 100) % 99 + 1:02d}-{(n // 9900) % 9999 + 1:04d}"
+    # 100 and 9999 are coprime, so (area, serial) repeats only after 999,900 seekers.
+    return f"{900 + n % 100}-{(n // 100) % 99 + 1:02d}-{n % 9999 + 1:04d}"
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

@@ -96,3 +96,17 @@ class TestQuickSearchPages:
         response = client.post(reverse("participants:enroll"), {"participants": [hidden.pk]}, follow=True)
         assert "could not be found" in response.content.decode()
         assert not hidden.enrollments.exists()
+
+
+@pytest.mark.django_db
+def test_name_search_can_use_the_prefix_indexes(world):
+    """The plan, not the time: with sequential scans ruled out, both name indexes serve the query."""
+    from django.db import connection
+
+    query = quick_search(user=world.partner_case_manager, query="smi", scope=Scope.WORKSOURCE)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = query.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "participant_last_name_prefix" in plan and "participant_first_name_prefix" in plan

@@ -1,0 +1,132 @@
+"""Fixtures for the end-to-end tests: Debian's Chromium against the live server, axe on every page.
+
+Each test gets `portal`, a thin helper around Playwright's `page` that signs in, runs axe-core
+on the page in view and fails the test if a page it visited was left without that check.
+"""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+# `playwright install` cannot download its own browser builds here: drive the system's Chromium.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # tests may run as root in a container, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    # No traffic but the live server's: no QUIC probes, updates, sync or first-run pages.
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Short waits: every page comes from a local server, so a missing element is a failure, not lag.
+TIMEOUT_MS = 5_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+# The scope select's label reads "In *" (the required mark is part of its accessible name).
+SCOPE_LABEL = re.compile(r"^In\b")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Headless unless pytest-playwright's own `--headed` asks otherwise (for debugging).
+    return {
+        "headless": True,
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Relative URLs in `page.goto` go to the live server (pytest-playwright reads this)."""
+    return live_server.url
+
+
+@pytest.fixture
+def browser_world(transactional_db, world):
+    """The shared `world` (tests/conftest.py), committed so that the live server's thread sees it.
+
+    `world` asks for `db`; with `transactional_db` in the same test, pytest-django makes that
+    database transactional (data committed, tables emptied afterwards) instead of one
+    rolled-back transaction that the server's own connection could not see into.
+    """
+    return world
+
+
+class Portal:
+    """The page in view, with the portal's sign-in and an axe check that must cover every page.
+
+    Playwright reports each document the main frame commits (`framenavigated`); `check_a11y`
+    checks the current one. Two documents loaded with no check between them, or one left
+    unchecked when the test ends, fail the test: no page visited escapes the check.
+    """
+
+    def __init__(self, page: Page):
+        self.page = page
+        page.set_default_timeout(TIMEOUT_MS)
+        self.axe = Axe()
+        self.unchecked: list[str] = []
+        page.on("framenavigated", self._visited)
+
+    def _visited(self, frame):
+        if frame == self.page.main_frame:
+            self.unchecked.append(frame.url)
+
+    def check_a11y(self):
+        """Runs axe-core (WCAG A/AA rules and best practices) on the page in view: no violation."""
+        # Cleared first: a failure is reported here, not a second time when the test ends.
+        skipped = self.unchecked[:-1]
+        self.unchecked.clear()
+        assert not skipped, f"pages visited without an accessibility check: {skipped}"
+        self.page.wait_for_load_state()
+        results = self.axe.run(self.page)
+        assert results.violations_count == 0, (
+            f"axe found violations on {self.page.url}:\n{describe(results.response)}"
+        )
+
+    def sign_in(self, username: str, password: str = PASSWORD):
+        self.page.goto("/sign-in/")
+        expect(self.page.get_by_role("heading", name="Sign in")).to_be_visible()
+        self.check_a11y()
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        expect(self.page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+        self.check_a11y()
+
+    def quick_search(self, query: str, scope: str):
+        """Quick Search with the form on the page in view; `scope` is an option's text."""
+        form = self.page.get_by_role("search", name="Quick Search")
+        form.get_by_label("Name, SSN or customer ID").fill(query)
+        form.get_by_label(SCOPE_LABEL).select_option(label=scope)
+        # Wait for the new results page: the page in view may already show older results.
+        with self.page.expect_navigation():
+            form.get_by_role("button", name="Search").click()
+        expect(self.page.get_by_role("heading", name="Total Participants:")).to_be_visible()
+        self.check_a11y()
+
+
+def describe(axe_response: dict) -> str:
+    """One line per violation and per offending element: enough to find and fix it."""
+    lines = []
+    for violation in axe_response["violations"]:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {node['target']}: {node['failureSummary']}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def portal(page):
+    portal = Portal(page)
+    yield portal
+    assert not portal.unchecked, f"pages visited without an accessibility check: {portal.unchecked}"
