@@ -1,0 +1,34 @@
+from django.urls import reverse
+
+from tests.authz import EDITORS, LOGIN, PARTNER_READERS, READERS, STATE_READERS, by_role
+
+MATRIX = {
+    ("participants:search", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
+    ("participants:search", "POST"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 302)),
+    ("participants:enroll", "GET"): by_role(405, anonymous=LOGIN),
+    ("participants:enroll", "POST"): by_role(403, anonymous=LOGIN, **dict.fromkeys(EDITORS, 302)),
+    ("participants:detail", "GET"): by_role(
+        403, anonymous=LOGIN, **dict.fromkeys(STATE_READERS, 200), **dict.fromkeys(PARTNER_READERS, (200, 200, 404))
+    ),
+    ("participants:detail", "POST"): by_role(
+        403,
+        anonymous=LOGIN,
+        esd_case_manager=(302, 403, 302),
+        esd_supervisor=(302, 403, 302),
+        esd_restricted=(302, 403, 302),
+        partner_case_manager=(302, 403, 404),
+        lwdb_reviewer=(403, 403, 404),
+    ),
+}
+
+
+def request_for(name, world, seeker):
+    if name == "participants:detail":
+        return reverse(name, args=[seeker.pk]), {
+            "first_name": seeker.first_name, "last_name": seeker.last_name, "phone": "(360) 555-0199",
+        }
+    if name == "participants:search":
+        return reverse(name), {"q": seeker.last_name, "scope": "worksource"}
+    if name == "participants:enroll":
+        return reverse(name), {"participants": [seeker.pk]}
+    return None
