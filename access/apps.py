@@ -7,11 +7,21 @@ class AccessConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from . import models
+        from . import models, signals
 
         auditlog.register(models.WorkforceDevelopmentArea)
         auditlog.register(models.Organization)
         auditlog.register(models.Office)
         # Passwords and sign-in times are not changes of anyone's access: keep them out of the trail.
-        auditlog.register(models.Staff, exclude_fields=["password", "last_login"], m2m_fields={"offices"})
+        auditlog.register(models.Staff, exclude_fields=["password", "last_login"], m2m_fields={"offices", "groups"})
+        auditlog.register(models.Contract)
+        auditlog.register(models.AccessRequest, m2m_fields={"offices"})
+        # The secret never enters the trail; the step counter changes at every sign-in.
+        auditlog.register(models.AuthenticatorApp, exclude_fields=["secret", "last_used_step"])
+        auditlog.register(models.ConfidentialityAgreement)
+        auditlog.register(models.Report)
+
+        user_logged_in.connect(signals.remember_session, dispatch_uid="access.remember_session")
+        user_logged_out.connect(signals.forget_session, dispatch_uid="access.forget_session")

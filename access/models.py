@@ -1,5 +1,9 @@
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase
 
 from portal.audit import AuditedModel
 
@@ -14,6 +18,7 @@ class WorkforceDevelopmentArea(AuditedModel, models.Model):
 
     class Meta:
         ordering = ["number"]
+        permissions = [("request_access_in_area", "May file MIS access requests for this area")]
 
     def __str__(self):
         return f"WDA {self.number}: {self.name}"
@@ -45,6 +50,7 @@ class Office(AuditedModel, models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("request_access_in_office", "May file MIS access requests for this office")]
 
     def __str__(self):
         return self.name
@@ -68,6 +74,9 @@ class Staff(AuditedModel, AbstractUser):
     current_office = models.ForeignKey(
         Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the confidentiality agreement was signed (the signature itself is a ConfidentialityAgreement).
+    # Kept here so that the visibility gate can ask without a query: unsigned staff see no seeker.
+    nda_signed_at = models.DateTimeField("confidentiality agreement signed", null=True, blank=True)
 
     class Meta:
         verbose_name = "staff member"
@@ -93,3 +102,296 @@ class Staff(AuditedModel, AbstractUser):
     @property
     def can_read_audit_trail(self) -> bool:
         return self.role in AUDIT_READERS and self.is_state_staff
+
+    @property
+    def authenticator_confirmed(self) -> bool:
+        return AuthenticatorApp.objects.filter(staff=self, confirmed_at__isnull=False).exists()
+
+    @property
+    def can_request_access(self) -> bool:
+        """Files add / change / disable requests (only for the areas they are designated for)."""
+        return self.role == Role.ACCESS_REQUESTER
+
+    @property
+    def can_manage_access(self) -> bool:
+        """MIS access management (state IT): works the access request queue, unlocks sign-ins."""
+        return self.role == Role.ACCESS_MANAGEMENT and self.is_state_staff
+
+    @property
+    def can_administer_contracts(self) -> bool:
+        """The MIS security and data sharing administrator: contracts, requesters, reports."""
+        return self.role == Role.MIS_ADMIN and self.is_state_staff
+
+    @property
+    def can_review_data_edits_locally(self) -> bool:
+        """The local board's review of data-edit tickets before they reach the state (seed 004)."""
+        return self.role == Role.LWDB_REVIEWER
+
+    @property
+    def can_decide_data_edits(self) -> bool:
+        """State data-edit staff: work the Title I and Title III queues, approve or deny."""
+        return self.role == Role.STATE_DATAEDITS and self.is_state_staff
+
+    @property
+    def can_read_data_integrity(self) -> bool:
+        from .roles import DATA_INTEGRITY_READERS
+
+        return self.role in DATA_INTEGRITY_READERS
+
+
+# --- MIS access administration (WorkSource System Policy 1021) ---------------------------------
+
+
+class AreaGroupObjectPermission(GroupObjectPermissionBase):
+    """A group's permission on one workforce development area (guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(WorkforceDevelopmentArea, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "area permission of a group"
+
+
+class OfficeGroupObjectPermission(GroupObjectPermissionBase):
+    """A group's permission on one office (guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(Office, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "office permission of a group"
+
+
+class ContractQuerySet(models.QuerySet):
+    def in_effect(self, on: date) -> "ContractQuerySet":
+        """Approved contracts covering the day `on`: from 00:00 on the effective date to 00:00 on the expiry date."""
+        return self.filter(approved_at__isnull=False, effective_date__lte=on, expiry_date__gt=on)
+
+
+class Contract(AuditedModel, models.Model):
+    """A contract that lets an organization's staff hold MIS access (policy 1021, sections a-c).
+
+    Staff of a non-state organization may hold access only while both a service contract and an
+    MIS data sharing contract are in effect. A contract is in effect from 00:00 on its effective
+    date until 00:00 on its expiry date (state time): access ends the moment the expiry date begins.
+    The administrator approves a contract only with the data owner's signed approval.
+    """
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", "Service contract (WIOA-affiliated services)"
+        DATA_SHARING = "data_sharing", "MIS data sharing contract"
+
+    class Party(models.TextChoices):
+        LWDB = "lwdb", "A local workforce development board"
+        ESD = "esd", "Employment Security Department"
+        DOL = "dol", "U.S. Department of Labor"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="contracts")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    party = models.CharField("with", max_length=8, choices=Party.choices)
+    number = models.CharField("contract number", max_length=40, blank=True)
+    effective_date = models.DateField()
+    expiry_date = models.DateField(help_text="Access ends at 00:00 (state time) on this date.")
+    business_case = models.TextField()
+    data_owner_name = models.CharField("data owner", max_length=120)
+    data_owner_signed_on = models.DateField("data owner signed on")
+    approved_by = models.ForeignKey("Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "kind", "-expiry_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expiry_date__gt=models.F("effective_date")), name="contract_expires_after_it_starts"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.organization} ({self.effective_date:%m/%d/%Y}–{self.expiry_date:%m/%d/%Y})"
+
+    def is_in_effect(self, on: date) -> bool:
+        return self.approved_at is not None and self.effective_date <= on < self.expiry_date
+
+
+class ContractWarning(models.Model):
+    """A contract-expiry warning that was sent (30 and 7 days ahead), so that it is sent once."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="warnings")
+    days_ahead = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contract", "days_ahead"], name="one_warning_per_contract_and_day")]
+
+
+class StaffSession(models.Model):
+    """Which sessions belong to whom, so that ending someone's access ends every one of their sessions."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="session_keys")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class AuthenticatorApp(AuditedModel, models.Model):
+    """A staff member's authenticator app (TOTP, RFC 6238): the second factor of every sign-in."""
+
+    staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="authenticator")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step accepted: a code is never accepted twice.
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Authenticator app of {self.staff}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code (stored as its SHA-256 hash) for when the authenticator app is lost."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class ConfidentialityAgreement(AuditedModel, models.Model):
+    """A signed non-disclosure / confidentiality agreement: the typed name is the signature."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="confidentiality_agreements")
+    typed_name = models.CharField(max_length=150)
+    version = models.CharField(max_length=20)
+    area = models.CharField("local workforce development area", max_length=200)
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-signed_at"]
+
+    def __str__(self):
+        return f"Confidentiality agreement signed by {self.typed_name} on {self.signed_at:%m/%d/%Y}"
+
+
+class AccessRequest(AuditedModel, models.Model):
+    """A designated MIS access requester's request to add, change or disable a user (policy 1021 i-k).
+
+    MIS access management works the queue oldest first; the person deciding is never the
+    requester. Add and change requests are carried out when approved; a disable request is
+    scheduled and takes effect at its effective date and time.
+    """
+
+    class Kind(models.TextChoices):
+        ADD = "add", "Add a user"
+        CHANGE = "change", "Change a user"
+        DISABLE = "disable", "Disable a user"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for MIS access management"
+        SCHEDULED = "scheduled", "Approved: disables at its effective date"
+        COMPLETED = "completed", "Done"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class DisableReason(models.TextChoices):
+        RESIGNATION = "resignation", "Resignation"
+        RETIREMENT = "retirement", "Retirement"
+        TERMINATION = "termination", "Termination"
+        END_OF_PROJECT = "end_of_project", "End of project"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="access_requests_filed")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    # The user: chosen for change and disable; for add, the account made when approved.
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="access_requests")
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField("work email", blank=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    role = models.CharField("profile (role)", max_length=32, choices=Role.choices, blank=True)
+    offices = models.ManyToManyField(Office, blank=True, related_name="+")
+    training_completed_on = models.DateField("MIS training completed on", null=True, blank=True)
+    supervisor_certified = models.BooleanField(default=False)
+    disable_reason = models.CharField(max_length=16, choices=DisableReason.choices, blank=True)
+    disable_reason_other = models.CharField("other reason", max_length=200, blank=True)
+    effective_at = models.DateTimeField("effective", null=True, blank=True)
+    decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    logon_id = models.CharField(max_length=150, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.person_name} (request {self.pk})"
+
+    @property
+    def person_name(self) -> str:
+        if self.staff_id:
+            return str(self.staff)
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+# The access request's state machine: (state, action) -> new state. Services are the only callers.
+ACCESS_REQUEST_TRANSITIONS = {
+    (AccessRequest.Status.PENDING, "approve"): AccessRequest.Status.COMPLETED,  # add and change
+    (AccessRequest.Status.PENDING, "schedule"): AccessRequest.Status.SCHEDULED,  # disable
+    (AccessRequest.Status.PENDING, "reject"): AccessRequest.Status.REJECTED,
+    (AccessRequest.Status.PENDING, "withdraw"): AccessRequest.Status.WITHDRAWN,
+    (AccessRequest.Status.SCHEDULED, "disable"): AccessRequest.Status.COMPLETED,
+}
+
+
+class Report(AuditedModel, models.Model):
+    """A report the policy requires to reach the MIS security administrator at once.
+
+    Records requests and subpoenas (policy 1021 d) and security breaches or system abuse
+    (policy 1021 h.ix). The administrator tracks each to closure; every status change is kept.
+    """
+
+    class Kind(models.TextChoices):
+        RECORDS_REQUEST = "records_request", "Public records request"
+        SUBPOENA = "subpoena", "Subpoena"
+        SECURITY_BREACH = "security_breach", "MIS security breach"
+        SYSTEM_ABUSE = "system_abuse", "MIS system abuse"
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", "Reported"
+        IN_REVIEW = "in_review", "In review"
+        CLOSED = "closed", "Closed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REPORTED)
+    reported_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="reports_filed")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    occurred_on = models.DateField("received or discovered on")
+    summary = models.CharField(max_length=200)
+    details = models.TextField()
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.pk}: {self.summary}"
+
+
+REPORT_TRANSITIONS = {
+    (Report.Status.REPORTED, "review"): Report.Status.IN_REVIEW,
+    (Report.Status.REPORTED, "close"): Report.Status.CLOSED,
+    (Report.Status.IN_REVIEW, "close"): Report.Status.CLOSED,
+}
+
+
+class ReportEvent(models.Model):
+    """One step of a report's history: who moved it to which status, when, and the note they left."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=10, choices=Report.Status.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]

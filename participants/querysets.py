@@ -10,11 +10,15 @@ class ParticipantQuerySet(models.QuerySet):
 
         State (ESD) staff see every seeker; everyone else sees only seekers who share data
         (`opted_out` false). Staff whose role has no work with seekers, and anyone signed out
-        or deactivated, see none. Restricted users see what their organization's staff see.
+        or deactivated, see none, and so does anyone who has not signed the confidentiality agreement.
+        Restricted users see what their organization's staff see.
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if not user.can_read_seekers:
+            return self.none()
+        # No seeker before the confidentiality agreement is signed (policy 1021 g.iv, h.v).
+        if getattr(user, "nda_signed_at", None) is None:
             return self.none()
         if user.is_state_staff:
             return self.all()

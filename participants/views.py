@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -10,6 +11,8 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from optout.forms import OptOutFlagForm
+from optout.selectors import opt_out_history
 from portal.errors import PortalError
 from portal.views import CapabilityRequiredMixin, paginate
 
@@ -126,7 +129,7 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
             return exc.message
         return None
 
-    def render_page(self, participant, form, refusal, status=200):
+    def render_page(self, participant, form, refusal, status=200, opt_out_form=None):
         participant_record_access(actor=self.request.user, participant=participant)
         return render(
             self.request,
@@ -136,6 +139,9 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
                 "form": form,
                 "refusal": refusal,
                 "offices": participant.enrollments.select_related("office").order_by("office__name"),
+                # The Opt-Out box (non-restricted ESD staff) and the flag's history (state staff).
+                "opt_out_form": opt_out_form,
+                "opt_out_history": opt_out_history(user=self.request.user, participant=participant),
             },
             status=status,
         )
@@ -147,22 +153,29 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
         if refusal:
             for field in form.fields.values():
                 field.disabled = True
-        return self.render_page(participant, form, refusal)
+        opt_out_form = OptOutFlagForm.for_record(user=request.user, participant=participant, refusal=refusal)
+        return self.render_page(participant, form, refusal, opt_out_form=opt_out_form)
 
     def post(self, request, pk):
         participant = self.get_participant(pk)
         refusal = self.edit_refusal(participant)
         if refusal:
             raise PermissionDenied(refusal)
+        # Refuses (403) the Opt-Out box's fields from anyone who may not change the flag.
+        opt_out_form = OptOutFlagForm.for_record(user=request.user, participant=participant, data=request.POST)
         # The form edits a copy: the page still shows the saved record if the input is refused.
         form = ParticipantForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
-        if not form.is_valid():
-            return self.render_page(participant, form, None, status=400)
+        if not form.is_valid() or (opt_out_form is not None and not opt_out_form.is_valid()):
+            return self.render_page(participant, form, None, status=400, opt_out_form=opt_out_form)
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        flag_changed = opt_out_form is not None and opt_out_form.flag_changed
         try:
-            participant_update(actor=request.user, participant=participant, changes=changes)
+            with transaction.atomic():
+                participant_update(actor=request.user, participant=participant, changes=changes)
+                if flag_changed:
+                    opt_out_form.save(actor=request.user)
         except PortalError as exc:
             form.add_error(None, exc.message)
-            return self.render_page(participant, form, None, status=400)
-        messages.success(request, "Saved." if changes else "Nothing changed.")
+            return self.render_page(participant, form, None, status=400, opt_out_form=opt_out_form)
+        messages.success(request, "Saved." if changes or flag_changed else "Nothing changed.")
         return redirect("participants:detail", pk=participant.pk)

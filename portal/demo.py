@@ -118,4 +118,14 @@ def seed_demo(*, seekers: int = 300, opted_out_share: float = 0.06, seed: int = 
             )
             for office in enrolled:
                 Enrollment.objects.create(participant=participant, office=office)
+    # First: the demo logins sign the confidentiality agreement, without which they see no seeker.
+    from access.demo import seed_access_demo  # contracts, a designated requester, waiting access requests
+
+    seed_access_demo(people)
+    from optout.demo import seed_optout_demo  # opt-in requests: waiting, overdue, decided
+
+    seed_optout_demo(people)
+    from dataedits.demo import seed_dataedits_demo  # services over several quarters, tickets in every state
+
+    seed_dataedits_demo(people)
     return people

@@ -31,8 +31,18 @@ class USWDSFormMixin:
 class AuditFilterForm(USWDSFormMixin, forms.Form):
     customer_id = forms.CharField(label="Seeker's customer ID", required=False, max_length=12)
     username = forms.CharField(label="Staff username", required=False, max_length=150)
+    organization = forms.ModelChoiceField(
+        label="Organization", required=False, queryset=None,
+        help_text="Changes made by its staff, and changes to its staff's accounts.",
+    )
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from access.models import Organization
+
+        self.fields["organization"].queryset = Organization.objects.all()
 
     def clean(self):
         data = super().clean()

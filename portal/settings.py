@@ -30,9 +30,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "auditlog",
+    "axes",
     "portal",
     "access",
     "participants",
+    "optout",
+    "dataedits",
 ]
 
 MIDDLEWARE = [
@@ -44,10 +47,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every request: access ends the moment a contract expires or a disable takes effect; onboarding first.
+    "access.middleware.AccessControlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -79,6 +85,7 @@ CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'ca
 
 AUTH_USER_MODEL = "access.Staff"
 AUTHENTICATION_BACKENDS = [
+    "access.backends.SignInLockoutBackend",  # django-axes: first, so a locked-out sign-in stops here
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -91,6 +98,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in lockout (django-axes, NIST AC-7): 5 failures within 15 minutes lock the username for 15
+# minutes; MIS access management can unlock sooner. Counted per username: offices share addresses.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
+AXES_VERBOSE = False
+# axes.W006 suggests counting per address too: a shared office address would lock out the office.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# MIS access (access/): accounts unused this long are disabled; every sign-in asks for the authenticator code.
+ACCESS_INACTIVITY_DAYS = env.int("ACCESS_INACTIVITY_DAYS", default=90)
+ACCESS_MFA_AT_SIGN_IN = True
+# Links in emails (a new user's first sign-in) point here.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # Idle sessions end after 15 minutes (NIST AC-11/12): every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
@@ -144,6 +168,17 @@ SSN_BLIND_INDEX_KEY = env("SSN_BLIND_INDEX_KEY")
 # Search results per page.
 PARTICIPANTS_PER_PAGE = env.int("PARTICIPANTS_PER_PAGE", default=25)
 
+# Data edits: supporting documents are kept outside the web root and served only after a
+# permission check; uploads larger than this are refused.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+DATAEDIT_UPLOAD_MAX_BYTES = env.int("DATAEDIT_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+
+# Opt-out (optout/): each partner staff member's Opt-Out Lookups an hour; an opt-in request with no
+# supervisor action for this many days is overdue, and its supervisors are reminded this often.
+OPTOUT_LOOKUPS_PER_HOUR = env.int("OPTOUT_LOOKUPS_PER_HOUR", default=30)
+OPTOUT_REQUEST_OVERDUE_DAYS = env.int("OPTOUT_REQUEST_OVERDUE_DAYS", default=30)
+OPTOUT_REMINDER_EVERY_DAYS = env.int("OPTOUT_REMINDER_EVERY_DAYS", default=7)
+
 # The audit trail: SSN columns never enter it; a Participant change says "ssn_changed" instead.
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
@@ -171,6 +206,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": timedelta(minutes=15),
     },
+    "email-unsent-dataedit-notifications": {
+        "task": "dataedits.tasks.email_unsent_notifications",
+        "schedule": timedelta(minutes=10),
+    },
+    "sweep-access": {
+        "task": "access.tasks.sweep_access",
+        "schedule": timedelta(minutes=5),
+    },
+    "remind-overdue-opt-in-requests": {
+        "task": "optout.tasks.remind_overdue_opt_in_requests",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 LOGGING = {
@@ -182,4 +229,6 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_ssn"]},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes reports every sign-in at INFO; failures and lockouts (WARNING) are what matter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

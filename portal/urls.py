@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+
+from access.views import SignInView
 
 from . import views
 
@@ -16,10 +17,12 @@ urlpatterns = [
     path("", include(portal_urls)),
     path(
         "sign-in/",
-        login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)),
+        SignInView.as_view(),  # username and password, then the authenticator code (access/)
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("participants/", include("participants.urls")),
+    path("dataedits/", include("dataedits.urls")),
+    path("optout/", include("optout.urls")),
     path("", include("access.urls")),
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
@@ -22,6 +23,11 @@ class CapabilityRequiredMixin(AccessMixin):
         if not getattr(request.user, self.capability):
             raise PermissionDenied("Your role does not include this page.")
         return super().dispatch(request, *args, **kwargs)
+
+
+def staff_entries(*staff_ids) -> Q:
+    """Audit entries about these staff members' accounts."""
+    return Q(content_type__app_label="access", content_type__model="staff", object_pk__in=[str(pk) for pk in staff_ids])
 
 
 def paginate(request, items, per_page):
@@ -59,7 +65,11 @@ class AuditTrailView(CapabilityRequiredMixin, View):
                     object_pk=str(data["participant"].pk),
                 )
             if data["user"]:
-                entries = entries.filter(actor=data["user"])
+                # What the person did, and what was done to their account (such as access ending).
+                entries = entries.filter(Q(actor=data["user"]) | staff_entries(data["user"].pk))
+            if data.get("organization"):
+                staff_ids = data["organization"].staff.values_list("pk", flat=True)
+                entries = entries.filter(Q(actor__organization=data["organization"]) | staff_entries(*staff_ids))
             tz = timezone.get_current_timezone()
             if data["date_from"]:
                 entries = entries.filter(timestamp__gte=datetime.combine(data["date_from"], time.min, tz))

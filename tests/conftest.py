@@ -22,6 +22,21 @@ def pytest_sessionstart(session):
         pytest.exit(check.stderr, returncode=1)
 
 
+@pytest.fixture(autouse=True)
+def sign_in_without_authenticator_code(settings):
+    """Tests sign in with username and password; the authenticator code step has its own tests (tests/access/)."""
+    settings.ACCESS_MFA_AT_SIGN_IN = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_media_root(tmp_path_factory):
+    """Uploaded documents (data-edit tickets) go to a temporary private directory, never into var/."""
+    from django.test import override_settings
+
+    with override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private")):
+        yield
+
+
 @pytest.fixture
 def world(db):
     """Two offices in two areas, the state agency and a partner, one person per role, three seekers.

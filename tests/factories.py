@@ -1,9 +1,13 @@
 """Test data: factories for the portal's models, with SSNs only from the never-issued 900-999 range."""
 
+from datetime import date
+
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
-from access.models import Office, Organization, Staff, WorkforceDevelopmentArea
+from access import mfa
+from access.models import AuthenticatorApp, Contract, Office, Organization, Staff, WorkforceDevelopmentArea
 from access.roles import Role
 from participants.models import Enrollment, Participant
 
@@ -35,11 +39,20 @@ class OfficeFactory(factory.django.DjangoModelFactory):
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
+    """An organization with both contracts (service, MIS data sharing) in effect; `contracts=False` for none."""
+
     class Meta:
         model = Organization
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Partner Organization {n}")
     is_state_agency = False
+
+    @factory.post_generation
+    def contracts(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            for kind in (Contract.Kind.SERVICE, Contract.Kind.DATA_SHARING):
+                ContractFactory(organization=self, kind=kind)
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
@@ -57,11 +70,20 @@ class StaffFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     role = Role.CASE_MANAGER
     current_office = factory.SubFactory(OfficeFactory)
+    # Fully onboarded: signed the confidentiality agreement, authenticator app set up, recently active.
+    nda_signed_at = factory.LazyFunction(timezone.now)
+    last_login = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def offices(self, create, extracted, **kwargs):
         if create:
             self.offices.set(extracted or [self.current_office])
+
+    @factory.post_generation
+    def authenticator(self, create, extracted, **kwargs):
+        """`authenticator=False` leaves the authenticator app to be set up at first sign-in."""
+        if create and extracted is not False:
+            AuthenticatorApp.objects.create(staff=self, secret=mfa.new_secret(), confirmed_at=timezone.now())
 
 
 def ssn_for(n: int) -> str:
@@ -90,3 +112,20 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     def offices(self, create, extracted, **kwargs):
         for office in extracted or []:
             Enrollment.objects.create(participant=self, office=office)
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """An approved contract in effect for any date a test may travel to."""
+
+    class Meta:
+        model = Contract
+
+    organization = factory.SubFactory(OrganizationFactory, contracts=False)
+    kind = Contract.Kind.DATA_SHARING
+    party = Contract.Party.ESD
+    effective_date = date(2000, 1, 1)
+    expiry_date = date(2999, 1, 1)
+    business_case = "Delivers WIOA-affiliated services in WorkSource offices."
+    data_owner_name = "Dana Owner"
+    data_owner_signed_on = date(2000, 1, 1)
+    approved_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,139 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+from portal.forms import USWDSFormMixin
+
+from .models import AccessRequest, Contract, Office, Organization, Report, Staff, WorkforceDevelopmentArea
+from .roles import Role
+from .selectors import access_end_reason
+from .services import REQUESTABLE_ROLES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CERTIFY = (
+    "I certify that the user's supervisor approved this profile and these office assignments, "
+    "that they match the user's business needs, and that the user will sign the confidentiality "
+    "agreement once access is granted."
+)
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = AuthenticationForm.error_messages | {
+        "invalid_login": "Your username and password didn't match. Please try again.",
+        "access_ended": "Your access to the WorkSource portal has ended: %(reason)s. Ask your MIS access requester.",
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        reason = access_end_reason(user)
+        if reason is not None:
+            raise forms.ValidationError(self.error_messages["access_ended"], code="access_ended", params={"reason": reason.message})
+
+
+class CodeForm(USWDSFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Code", max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none"}),
+        error_messages={"required": "Type the code."},
+    )
+
+
+class AgreementForm(USWDSFormMixin, forms.Form):
+    typed_name = forms.CharField(
+        label="Your first and last name (your signature)", max_length=150,
+        error_messages={"required": "Type your first and last name to sign."},
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.last_name}, {obj.first_name} ({obj.username}, {obj.organization})"
+
+
+class AddRequestForm(USWDSFormMixin, forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="Work email")
+    organization = forms.ModelChoiceField(queryset=Organization.objects.all())
+    role = forms.ChoiceField(label="Profile (role)", choices=[(r.value, r.label) for r in REQUESTABLE_ROLES])
+    offices = forms.ModelMultipleChoiceField(
+        label="Office assignments", queryset=Office.objects.none(), help_text="The first one is the office the user logs into."
+    )
+    training_completed_on = forms.DateField(
+        label="State-approved MIS training completed on", widget=DATE, required=False,
+    )
+    supervisor_certified = forms.BooleanField(label=CERTIFY, required=False)
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offices"].queryset = offices
+
+
+class ChangeRequestForm(USWDSFormMixin, forms.Form):
+    staff = StaffChoiceField(label="User", queryset=Staff.objects.none())
+    role = forms.ChoiceField(label="New profile (role)", choices=[(r.value, r.label) for r in REQUESTABLE_ROLES])
+    offices = forms.ModelMultipleChoiceField(label="New office assignments", queryset=Office.objects.none())
+    supervisor_certified = forms.BooleanField(label=CERTIFY, required=False)
+
+    def __init__(self, *args, users, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = users
+        self.fields["offices"].queryset = offices
+
+
+class DisableRequestForm(USWDSFormMixin, forms.Form):
+    staff = StaffChoiceField(label="User", queryset=Staff.objects.none())
+    reason = forms.ChoiceField(label="Reason", choices=[("", "- Select -"), *AccessRequest.DisableReason.choices])
+    reason_other = forms.CharField(label="Other reason", max_length=200, required=False)
+    effective_at = forms.DateTimeField(
+        label="Access ends on (date and time)",
+        help_text="At least 24 hours ahead, if possible.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = users
+
+
+class RejectForm(USWDSFormMixin, forms.Form):
+    reason = forms.CharField(label="Reason for rejecting", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ContractForm(USWDSFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.filter(is_state_agency=False))
+    kind = forms.ChoiceField(label="Contract", choices=Contract.Kind.choices)
+    party = forms.ChoiceField(label="With", choices=Contract.Party.choices)
+    number = forms.CharField(label="Contract number", max_length=40, required=False)
+    effective_date = forms.DateField(widget=DATE)
+    expiry_date = forms.DateField(widget=DATE, help_text="Access ends at 00:00 (state time) on this date.")
+    business_case = forms.CharField(label="Business case for MIS access", widget=forms.Textarea(attrs={"rows": 3}))
+    data_owner_name = forms.CharField(label="Data owner who signed the approval", max_length=120)
+    data_owner_signed_on = forms.DateField(label="Data owner signed on", widget=DATE)
+
+
+class EndContractForm(USWDSFormMixin, forms.Form):
+    reason = forms.CharField(label="Why the contract ends today", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DesignateForm(USWDSFormMixin, forms.Form):
+    staff = StaffChoiceField(label="MIS access requester", queryset=Staff.objects.filter(role=Role.ACCESS_REQUESTER, is_active=True))
+    area = forms.ModelChoiceField(label="Workforce development area", queryset=WorkforceDevelopmentArea.objects.all(), required=False)
+    office = forms.ModelChoiceField(label="or one office", queryset=Office.objects.all(), required=False)
+
+
+class ReportForm(USWDSFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="What happened", choices=[("", "- Select -"), *Report.Kind.choices])
+    occurred_on = forms.DateField(label="Received or discovered on", widget=DATE, initial=timezone.localdate)
+    summary = forms.CharField(max_length=200, help_text="No SSNs or other personal information about seekers.")
+    details = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), help_text="Who asked or what happened, and what you did.")
+
+
+class ReportMoveForm(USWDSFormMixin, forms.Form):
+    action = forms.ChoiceField(label="Move to", choices=[("review", "In review"), ("close", "Closed")])
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class UnlockForm(forms.Form):
+    username = forms.CharField(max_length=150)

@@ -1,0 +1,143 @@
+"""Reads that decide MIS access: whose access has ended, which offices a requester may request for."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from guardian.conf import settings as guardian_settings
+from guardian.shortcuts import get_objects_for_user
+
+from .models import AccessRequest, Contract, Office, Organization, Staff, WorkforceDevelopmentArea
+
+# The object permissions a designated MIS access requester holds (through a group) on an area or an office.
+REQUEST_IN_AREA = "access.request_access_in_area"
+REQUEST_IN_OFFICE = "access.request_access_in_office"
+
+
+@dataclass(frozen=True)
+class AccessEnd:
+    """Why someone's access has ended: `code` for the audit trail, `message` for the person."""
+
+    code: str
+    message: str
+
+
+CONTRACT_NOT_IN_EFFECT = AccessEnd(
+    "contract_not_in_effect",
+    "your organization's service contract or MIS data sharing contract is not in effect",
+)
+DISABLE_IN_EFFECT = AccessEnd("disable_request", "an approved request to disable your account took effect")
+INACTIVE = AccessEnd("inactive", "your account was not used for {days} days")
+NO_ORGANIZATION = AccessEnd("no_organization", "your account belongs to no organization")
+
+
+def organizations_with_contracts(on) -> "Organization.objects":
+    """Organizations whose staff may hold access on the day `on`: both contracts in effect.
+
+    The state agency (ESD) owns the data and needs no contract with itself.
+    """
+    in_effect = Contract.objects.in_effect(on).filter(organization=OuterRef("pk"))
+    return Organization.objects.filter(
+        Q(is_state_agency=True)
+        | (Exists(in_effect.filter(kind=Contract.Kind.SERVICE)) & Exists(in_effect.filter(kind=Contract.Kind.DATA_SHARING)))
+    )
+
+
+def organization_has_contracts(organization, on) -> bool:
+    return organization is not None and organizations_with_contracts(on).filter(pk=organization.pk).exists()
+
+
+def inactivity_cutoff(now: datetime) -> datetime:
+    return now - timedelta(days=settings.ACCESS_INACTIVITY_DAYS)
+
+
+def access_end_reason(staff: Staff, now: datetime | None = None) -> AccessEnd | None:
+    """Why `staff` may no longer use the portal at `now`, or None while their access stands.
+
+    Asked on every request (access.middleware) and by the sweep, so a late or dead worker
+    never extends anyone's access.
+    """
+    now = now or timezone.now()
+    if staff.organization_id is None:
+        return NO_ORGANIZATION
+    if not organization_has_contracts(staff.organization, timezone.localdate(now)):
+        return CONTRACT_NOT_IN_EFFECT
+    if due_disable_requests(now).filter(staff=staff).exists():
+        return DISABLE_IN_EFFECT
+    last_used = staff.last_login or staff.date_joined
+    if last_used < inactivity_cutoff(now):
+        return AccessEnd(INACTIVE.code, INACTIVE.message.format(days=settings.ACCESS_INACTIVITY_DAYS))
+    return None
+
+
+def due_disable_requests(now: datetime):
+    return AccessRequest.objects.filter(
+        kind=AccessRequest.Kind.DISABLE, status=AccessRequest.Status.SCHEDULED, effective_at__lte=now
+    )
+
+
+def staff_whose_access_ended(now: datetime):
+    """Active staff whose access has ended at `now`, with the reason: what the sweep works through."""
+    # django-guardian's stand-in for anonymous visitors is no person and never signs in.
+    active = Staff.objects.filter(is_active=True).exclude(username=guardian_settings.ANONYMOUS_USER_NAME)
+    no_contracts = active.exclude(organization__in=organizations_with_contracts(timezone.localdate(now)))
+    disabled = active.filter(pk__in=due_disable_requests(now).values("staff_id"))
+    cutoff = inactivity_cutoff(now)
+    inactive = active.filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+    return no_contracts, disabled, inactive
+
+
+def requester_offices(staff: Staff):
+    """The offices `staff` may file access requests for: designated on the office or on its area."""
+    if not (staff.is_active and staff.can_request_access):
+        return Office.objects.none()
+    options = {"use_groups": True, "with_superuser": False, "accept_global_perms": False}
+    areas = get_objects_for_user(staff, REQUEST_IN_AREA, klass=WorkforceDevelopmentArea, **options)
+    offices = get_objects_for_user(staff, REQUEST_IN_OFFICE, klass=Office, **options)
+    return Office.objects.filter(Q(area__in=areas) | Q(pk__in=offices.values("pk"))).select_related("area")
+
+
+def requester_staff(staff: Staff):
+    """The users a requester looks after: anyone assigned to one of the requester's offices."""
+    return Staff.objects.filter(offices__in=requester_offices(staff)).exclude(pk=staff.pk).distinct()
+
+
+def unsigned_staff_for(requester: Staff):
+    """The requester's active users who have not signed the confidentiality agreement yet."""
+    return requester_staff(requester).filter(is_active=True, nda_signed_at__isnull=True).select_related("organization")
+
+
+def requests_filed_by(requester: Staff):
+    return AccessRequest.objects.filter(requested_by=requester).select_related("staff", "organization").order_by("-submitted_at", "-pk")
+
+
+def access_request_queue():
+    """Pending requests, oldest first: MIS access management works them in the order received."""
+    return (
+        AccessRequest.objects.filter(status=AccessRequest.Status.PENDING)
+        .select_related("requested_by", "staff", "organization")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def expiring_contracts(now: datetime, days: int = 30):
+    """Approved contracts in effect now that expire within `days` days, soonest first."""
+    today = timezone.localdate(now)
+    return (
+        Contract.objects.in_effect(today)
+        .filter(expiry_date__lte=today + timedelta(days=days), organization__is_state_agency=False)
+        .select_related("organization")
+        .order_by("expiry_date", "organization__name")
+    )
+
+
+def staff_losing_access(contract: Contract, now: datetime):
+    """The active staff who lose access when `contract` expires (unless a like contract takes over)."""
+    successor = Contract.objects.in_effect(contract.expiry_date).filter(
+        organization=contract.organization_id, kind=contract.kind
+    )
+    if successor.exists():
+        return Staff.objects.none()
+    return Staff.objects.filter(organization=contract.organization_id, is_active=True).order_by("last_name", "first_name")

@@ -1,0 +1,262 @@
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from portal.forms import USWDSFormMixin
+
+from .models import (
+    DENIAL_REASONS,
+    CaseNote,
+    ChangeKind,
+    DataEditTicket,
+    Program,
+    SeekerField,
+    Service,
+    ServiceType,
+)
+from .rules import Quarter
+from .services import document_kind
+
+DATE = {"type": "date"}
+
+
+def date_field(label, required=True, **kwargs):
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"), **kwargs)
+
+
+class SeekerLookupForm(USWDSFormMixin, forms.Form):
+    customer_id = forms.CharField(label="Seeker's customer ID", max_length=12)
+
+    def clean_customer_id(self):
+        value = self.cleaned_data["customer_id"].strip()
+        if not value.isdigit():
+            raise forms.ValidationError("A customer ID is made of digits only.")
+        return value
+
+
+class ServiceForm(USWDSFormMixin, forms.Form):
+    service_type = forms.ModelChoiceField(label="Service", queryset=ServiceType.objects.filter(is_active=True),
+                                          empty_label="- Choose a service -")
+    program = forms.ChoiceField(label="Program", choices=[("", "- Choose a program -"), *Program.choices])
+    start_date = date_field("Start date", help_text="The date the service was actually provided.")
+    end_date = date_field("End date", help_text="The same as the start date for a one-day service.")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and start > timezone.localdate():
+            self.add_error("start_date", "A service cannot be recorded before it is provided: this date is in the future.")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        return data
+
+
+class CaseNoteForm(USWDSFormMixin, forms.Form):
+    contact_date = date_field("Contact date", help_text="The date the service was delivered or the contact made.")
+    text = forms.CharField(label="Case note", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
+
+    def clean_contact_date(self):
+        contact = self.cleaned_data["contact_date"]
+        if contact > timezone.localdate():
+            raise forms.ValidationError("The contact date is in the future.")
+        return contact
+
+
+class SupportingNotesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, note):
+        return f"{note.contact_date:%m/%d/%Y}, {note.author}: {note.text[:80]}"
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, service):
+        return f"{service} ({service.get_program_display()})"
+
+
+def validate_document(upload):
+    limit = settings.DATAEDIT_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(f"The document is larger than {limit // (1024 * 1024)} MB.")
+    if document_kind(upload) is None:
+        raise forms.ValidationError("Attach a PDF, PNG or JPEG document.")
+    return upload
+
+
+class TicketForm(USWDSFormMixin, forms.ModelForm):
+    """The data-edit ticket: the change, then what is wrong, what is right, why, and the support."""
+
+    document = forms.FileField(
+        label="Supporting document (optional)", required=False, validators=[validate_document],
+        help_text="A PDF, PNG or JPEG scan; more can be attached to the draft.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+    )
+
+    class Meta:
+        model = DataEditTicket
+        fields = [
+            "kind", "service", "new_service_type", "new_program", "new_start_date", "new_end_date",
+            "seeker_field", "seeker_value", "what_is_wrong", "what_is_right", "justification", "supporting_notes",
+        ]
+        labels = {
+            "kind": "What should change",
+            "service": "The service",
+            "new_service_type": "Service type",
+            "new_program": "Program",
+            "new_start_date": "Start date",
+            "new_end_date": "End date",
+            "seeker_field": "Demographic field",
+            "seeker_value": "Correct value",
+            "what_is_wrong": "What is wrong",
+            "what_is_right": "What is right",
+            "justification": "Justification",
+            "supporting_notes": "Supporting case notes",
+        }
+        help_texts = {
+            "service": "For a modification or a deletion.",
+            "new_service_type": "For a new service, or a modification (leave empty to keep the type).",
+            "new_program": "For a new service or a demographic correction: decides the state queue (Title I or Title III).",
+            "new_start_date": "For a modification, leave empty to keep the date.",
+            "seeker_value": "A date of birth is written YYYY-MM-DD.",
+            "justification": "Why the change is needed, and why it was not entered correctly at the time.",
+            "supporting_notes": "The case notes that support the change (or attach a document).",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "new_start_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "new_end_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "what_is_wrong": forms.Textarea(attrs={"rows": 3}),
+            "what_is_right": forms.Textarea(attrs={"rows": 3}),
+            "justification": forms.Textarea(attrs={"rows": 4}),
+            "supporting_notes": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {"supporting_notes": SupportingNotesField, "service": ServiceChoiceField}
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.fields["kind"].choices = ChangeKind.choices
+        self.fields["service"].queryset = (
+            Service.objects.filter(participant=participant).select_related("service_type")
+        )
+        self.fields["service"].empty_label = "- Choose the service -"
+        self.fields["new_service_type"].queryset = ServiceType.objects.filter(is_active=True)
+        self.fields["new_service_type"].empty_label = "- Keep / choose a type -"
+        self.fields["new_program"].choices = [("", "- Choose a program -"), *Program.choices]
+        self.fields["seeker_field"].choices = [("", "- Choose a field -"), *SeekerField.choices]
+        self.fields["supporting_notes"].queryset = CaseNote.objects.filter(participant=participant).select_related("author")
+        # The radio buttons and checkboxes take USWDS's own classes, not the text inputs' one.
+        self.fields["kind"].widget.attrs["class"] = "usa-radio__input"
+        self.fields["supporting_notes"].widget.attrs["class"] = "usa-checkbox__input"
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE) and not data.get("service"):
+            self.add_error("service", "Choose the service to change.")
+        if kind in (ChangeKind.ADD_SERVICE, ChangeKind.CORRECT_SEEKER_DATA) and not data.get("new_program"):
+            self.add_error("new_program", "Choose the program: it decides the state queue.")
+        start, end = data.get("new_start_date"), data.get("new_end_date")
+        if start and start > timezone.localdate():
+            self.add_error("new_start_date", "A service cannot start in the future.")
+        if start and end and end < start:
+            self.add_error("new_end_date", "The end date is before the start date.")
+        return data
+
+
+class DocumentForm(forms.Form):
+    document = forms.FileField(label="Supporting document", validators=[validate_document],
+                               help_text="A PDF, PNG or JPEG scan.",
+                               widget=forms.ClearableFileInput(attrs={"class": "usa-file-input", "accept": ".pdf,.png,.jpg,.jpeg"}))
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class LocalReviewForm(USWDSFormMixin, forms.Form):
+    justified = forms.ChoiceField(label="Is the change fully justified in the request?", choices=YES_NO, widget=forms.RadioSelect)
+    documented = forms.ChoiceField(
+        label="Are the changes documented and supported throughout the seeker's record (case notes, documents, dates of other services)?",
+        choices=YES_NO, widget=forms.RadioSelect)
+    aligned = forms.ChoiceField(label="Does the change align with established policy?", choices=YES_NO, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
+        ("approve", "Approve and send to the state queue"), ("deny", "Deny")])
+    reasons = forms.MultipleChoiceField(label="Reasons for a denial", choices=DENIAL_REASONS, required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label="Note to the filer (optional)", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("justified", "documented", "aligned", "decision"):
+            self.fields[name].widget.attrs["class"] = "usa-radio__input"
+        self.fields["reasons"].widget.attrs["class"] = "usa-checkbox__input"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "approve" and "no" in (data.get("justified"), data.get("documented"), data.get("aligned")):
+            self.add_error("decision", "A request that is not justified, documented and aligned with policy is denied.")
+        if data.get("decision") == "deny" and not data.get("reasons"):
+            self.add_error("reasons", "Give at least one reason for the denial.")
+        return data
+
+
+class DecisionForm(USWDSFormMixin, forms.Form):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
+        ("approve", "Approve and apply the change"), ("deny", "Deny")])
+    reasons = forms.MultipleChoiceField(label="Reasons for a denial", choices=DENIAL_REASONS, required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label="Note to the filer (optional)", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.attrs["class"] = "usa-radio__input"
+        self.fields["reasons"].widget.attrs["class"] = "usa-checkbox__input"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "deny" and not data.get("reasons"):
+            self.add_error("reasons", "Give at least one reason for the denial.")
+        return data
+
+
+def recent_quarters(count: int = 12) -> list[Quarter]:
+    quarter = Quarter.of(timezone.localdate())
+    result = []
+    for _ in range(count):
+        result.append(quarter)
+        quarter = quarter.previous()
+    return result
+
+
+class OfficeQuarterForm(USWDSFormMixin, forms.Form):
+    office = forms.ModelChoiceField(label="Office", queryset=None, empty_label=None)
+    quarter = forms.ChoiceField(label="Program year quarter")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = user.offices.order_by("name")
+        self.fields["quarter"].choices = [(str(q), str(q)) for q in recent_quarters()]
+
+    def clean_quarter(self):
+        return Quarter.parse(self.cleaned_data["quarter"])
+
+
+class DataIntegrityForm(USWDSFormMixin, forms.Form):
+    office = forms.ModelChoiceField(label="Office", queryset=None, empty_label=None)
+    date_from = date_field("Entered from", required=False)
+    date_to = date_field("Entered to", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = user.offices.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        data["date_to"] = data.get("date_to") or today
+        data["date_from"] = data.get("date_from") or data["date_to"] - timedelta(weeks=12)
+        if data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data

@@ -1,0 +1,185 @@
+"""Reads for the data-edit pages and exports; reads of seekers' rows start from the visibility gate."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count
+from django.db.models.functions import TruncWeek
+
+from participants.models import Participant
+
+from .models import CaseNote, DataEditTicket, Service, ServiceType, TicketState, Title
+from .precheck import fact
+from .rules import Quarter, periods_of
+
+
+def service_catalog() -> dict[str, bool]:
+    """Every catalog code with its counts-toward-participation flag (inactive types included:
+    old services keep their type)."""
+    return dict(ServiceType.objects.values_list("code", "counts_toward_participation"))
+
+
+def seeker_services(participant) -> list[Service]:
+    """The seeker's services, oldest first (the caller reached the seeker through the gate)."""
+    return list(
+        Service.objects.filter(participant=participant).select_related("service_type", "entered_by", "office")
+    )
+
+
+def visible_tickets(user):
+    return DataEditTicket.objects.visible_to(user).select_related("participant", "filed_by", "office")
+
+
+def local_board_queue(user):
+    """Tickets awaiting the local board of the areas the reviewer serves, first in, first out."""
+    areas = user.offices.values("area_id")
+    return (
+        visible_tickets(user)
+        .filter(state=TicketState.LOCAL_REVIEW, office__area_id__in=areas)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def state_queue(user, title: Title):
+    """A state queue (Title I or Title III) in the order received: after 4:00 PM or on a weekend
+    a ticket counts as received the next business day at 7:00 AM; ties go by the real time."""
+    return (
+        visible_tickets(user)
+        .filter(state=TicketState.STATE_QUEUE, title=title)
+        .order_by("counted_received_at", "received_at", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The office's data-integrity page
+
+
+@dataclass
+class LateRow:
+    staff: object
+    week: date
+    services: int = 0
+    case_notes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.services + self.case_notes
+
+
+def late_entries(*, office, date_from: date, date_to: date) -> list[LateRow]:
+    """Late services and case notes entered in the office, by staff member and week of entry.
+
+    Counts only, no seeker named: the page shows how timely each person's entries are.
+    Opted-out seekers' entries are counted too (they are the staff member's entries).
+    """
+    from access.models import Staff
+
+    window = {"office": office, "entered_at__date__gte": date_from, "entered_at__date__lte": date_to, "is_late": True}
+    rows: dict[tuple[int, date], LateRow] = {}
+    for model, person, attr in ((Service, "entered_by", "services"), (CaseNote, "author", "case_notes")):
+        counts = (
+            model.objects.filter(**window)
+            .annotate(week=TruncWeek("entered_at"))
+            .values(person, "week")
+            .annotate(n=Count("pk"))
+        )
+        for row in counts:
+            week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+            key = (row[person], week)
+            rows.setdefault(key, LateRow(staff=row[person], week=week))
+            setattr(rows[key], attr, getattr(rows[key], attr) + row["n"])
+    people = Staff.objects.in_bulk({staff_id for staff_id, _ in rows})
+    result = sorted(rows.values(), key=lambda r: (-r.week.toordinal(), str(people[r.staff])))
+    for row in result:
+        row.staff = people[row.staff]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Quarterly counts
+
+
+@dataclass
+class QuarterlyCounts:
+    office: object
+    quarter: Quarter
+    seekers_served: int = 0
+    services_by_type: list[tuple[str, int]] = field(default_factory=list)
+    services_total: int = 0
+    participations: int = 0
+    exits: int = 0
+    listed_seekers: list = field(default_factory=list)
+    unlisted_seekers: int = 0
+
+    def csv_rows(self) -> list[list]:
+        rows = [["office", "quarter", "measure", "service type", "count"]]
+        base = [str(self.office), str(self.quarter)]
+        rows.append(base + ["seekers served", "", self.seekers_served])
+        for name, count in self.services_by_type:
+            rows.append(base + ["services", name, count])
+        rows.append(base + ["services", "all types", self.services_total])
+        rows.append(base + ["participations", "", self.participations])
+        rows.append(base + ["determined exits", "", self.exits])
+        return rows
+
+
+def quarterly_counts(*, user, office, quarter: Quarter, as_of: date) -> QuarterlyCounts:
+    """Seekers served, services by type, participations and determined exits of an office in a quarter.
+
+    The totals count every seeker, opted-out ones too: the policy keeps their services counted
+    (seed 002). The list of seekers served goes through the visibility gate, so staff who may
+    not see opted-out seekers are told how many are counted but not listed.
+    A service is in the quarter when its dates overlap it. A period's participation belongs to
+    the office of its first service, its exit to the office of the service that ended last;
+    an exit counts once determined on `as_of` (more than 90 days after the last end).
+    """
+    in_quarter = Service.objects.filter(office=office, start_date__lte=quarter.end, end_date__gte=quarter.start)
+    by_type = dict(
+        in_quarter.values("service_type__name").annotate(n=Count("pk")).values_list("service_type__name", "n")
+    )
+    served_ids = set(in_quarter.values_list("participant_id", flat=True))
+    counts = QuarterlyCounts(
+        office=office, quarter=quarter, seekers_served=len(served_ids),
+        services_by_type=sorted(by_type.items()), services_total=sum(by_type.values()),
+    )
+
+    # Periods need each seeker's whole history (all offices), for the seekers this office served
+    # on or before the quarter's end.
+    candidates = Service.objects.filter(office=office, start_date__lte=quarter.end).values("participant_id")
+    history = defaultdict(list)
+    for service in Service.objects.filter(participant_id__in=candidates).select_related("service_type"):
+        history[service.participant_id].append(service)
+    for services in history.values():
+        offices = {str(s.pk): s.office_id for s in services}
+        for period in periods_of([fact(s) for s in services]):
+            first = period.services[0]
+            if Quarter.of(period.participation) == quarter and offices[first.id] == office.pk:
+                counts.participations += 1
+            exit_date = period.exit_as_of(as_of)
+            if exit_date and Quarter.of(exit_date) == quarter:
+                last = max(period.services, key=lambda s: (s.end, s.start, s.id))
+                if offices[last.id] == office.pk:
+                    counts.exits += 1
+
+    visible = Participant.objects.visible_to(user).filter(pk__in=served_ids)
+    counts.listed_seekers = list(visible.order_by("last_name", "first_name", "customer_id"))
+    counts.unlisted_seekers = len(served_ids) - len(counts.listed_seekers)
+    return counts
+
+
+def unread_notifications(user) -> int:
+    return user.dataedit_notifications.filter(read_at=None).count()
+
+
+def dashboard_counts(user) -> dict:
+    """The dashboard widget's figures for this person's role."""
+    figures = {"unread": unread_notifications(user)}
+    if user.can_review_data_edits_locally:
+        figures["local_queue"] = local_board_queue(user).count()
+    if user.can_decide_data_edits:
+        figures["state_queues"] = {t: state_queue(user, t).count() for t in Title}
+    if user.can_edit_seekers:
+        figures["drafts"] = visible_tickets(user).filter(filed_by=user, state=TicketState.DRAFT).count()
+    return figures
+

@@ -1,0 +1,23 @@
+"""Every write of the data-edit app: keyword-only, atomic, audited.
+
+records: services and case notes; drafts: data-edit tickets and their documents before they are
+submitted; workflow: the tickets' state machine, the applied change and the filer's notifications.
+"""
+
+from .drafts import document_add, document_kind, service_snapshot, ticket_create
+from .gate import participant_through_gate, ticket_through_gate
+from .records import case_note_create, service_create
+from .workflow import (
+    notification_email_send,
+    notifications_mark_read,
+    reviewer_areas,
+    ticket_decide,
+    ticket_local_review,
+    ticket_submit,
+)
+
+__all__ = [
+    "case_note_create", "document_add", "document_kind", "notification_email_send", "notifications_mark_read",
+    "participant_through_gate", "reviewer_areas", "service_create", "service_snapshot", "ticket_create",
+    "ticket_decide", "ticket_local_review", "ticket_submit", "ticket_through_gate",
+]

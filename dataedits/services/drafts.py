@@ -1,0 +1,156 @@
+"""Data-edit tickets before they are submitted: the draft, its change and its supporting documents."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from participants.models import Participant
+from participants.services import ensure_can_edit
+from portal.audit import audit_reason
+from portal.errors import PortalError
+
+from ..models import (
+    PROGRAM_TITLE,
+    ChangeKind,
+    DataEditTicket,
+    Program,
+    SeekerField,
+    Service,
+    SupportingDocument,
+    TicketState,
+)
+from ..precheck import ticket_precheck
+from .gate import participant_through_gate, ticket_through_gate
+
+
+def service_snapshot(service: Service) -> dict:
+    return {
+        "id": service.pk,
+        "type": service.service_type.code,
+        "type_name": service.service_type.name,
+        "program": service.program,
+        "start": service.start_date.isoformat(),
+        "end": service.end_date.isoformat(),
+    }
+
+
+def _check_change(*, ticket: DataEditTicket) -> None:
+    """Refuses a change that can never be right; an incomplete one is left for the pre-check."""
+    today = timezone.localdate()
+    if ticket.kind not in ChangeKind.values:
+        raise PortalError("Choose what the ticket changes.", code="unknown_kind")
+    if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE):
+        if ticket.service is None or ticket.service.participant_id != ticket.participant_id:
+            raise PortalError("Choose one of this seeker's services.", code="unknown_service")
+    if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.CORRECT_SEEKER_DATA) and ticket.new_program not in Program.values:
+        raise PortalError("Choose the program the change concerns.", code="unknown_program")
+    if ticket.new_service_type is not None and not ticket.new_service_type.is_active:
+        raise PortalError("This service type is no longer offered: choose another.", code="inactive_type")
+    start = ticket.new_start_date or (ticket.service.start_date if ticket.service else None)
+    end = ticket.new_end_date or (ticket.service.end_date if ticket.service else None)
+    if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.MODIFY_SERVICE):
+        if start and end and end < start:
+            raise PortalError("The end date is before the start date.", code="end_before_start")
+        if start and start > today:
+            raise PortalError("A service cannot start in the future.", code="future_service")
+    if ticket.kind == ChangeKind.CORRECT_SEEKER_DATA:
+        if ticket.seeker_field and ticket.seeker_field not in SeekerField.values:
+            raise PortalError("Choose one of the seeker's demographic fields.", code="unknown_field")
+        if ticket.seeker_field and ticket.seeker_field != SeekerField.DATE_OF_BIRTH:
+            longest = Participant._meta.get_field(ticket.seeker_field).max_length
+            if len(ticket.seeker_value.strip()) > longest:
+                raise PortalError(f"The value is longer than the {longest} characters the field holds.", code="too_long")
+        if ticket.seeker_field == SeekerField.DATE_OF_BIRTH and ticket.seeker_value.strip():
+            try:
+                born = date.fromisoformat(ticket.seeker_value.strip())
+            except ValueError:
+                raise PortalError("Write the date of birth as YYYY-MM-DD.", code="bad_date") from None
+            if not date(1900, 1, 1) <= born <= today:
+                raise PortalError("Enter a date of birth between 1900 and today.", code="bad_date")
+
+
+def ticket_title(ticket: DataEditTicket) -> str:
+    program = ticket.service.program if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE) else ticket.new_program
+    return PROGRAM_TITLE[program]
+
+
+def ticket_create(*, actor, participant: Participant, ticket: DataEditTicket, supporting_notes=()) -> DataEditTicket:
+    """Files a draft ticket about `participant` from the form's unsaved `ticket`.
+
+    The filer must be able to edit the seeker (enrolled in the office they are logged into).
+    Supporting case notes must be the seeker's own.
+    """
+    with transaction.atomic():
+        locked = participant_through_gate(actor=actor, participant=participant)
+        ensure_can_edit(actor=actor, participant=locked)
+        ticket.participant = locked
+        _check_change(ticket=ticket)
+        notes = list(supporting_notes)
+        if any(note.participant_id != locked.pk for note in notes):
+            raise PortalError("Supporting case notes must be this seeker's.", code="foreign_note")
+        ticket.office_id = actor.current_office_id
+        ticket.filed_by = actor
+        ticket.state = TicketState.DRAFT
+        ticket.title = ticket_title(ticket)
+        if ticket.service is not None:
+            ticket.service_snapshot = service_snapshot(ticket.service)
+        services = list(Service.objects.filter(participant=locked).select_related("service_type"))
+        check = ticket_precheck(ticket, services=services, filed_on=timezone.localdate(),
+                                supporting_notes=len(notes), documents=0)
+        ticket.precheck = check.decision.as_json()
+        with audit_reason("data-edit ticket drafted", actor=actor):
+            ticket.save()
+            ticket.supporting_notes.set(notes)
+    return ticket
+
+
+ALLOWED_DOCUMENTS = {
+    # detected type: (signature at the start of the file, accepted extensions)
+    "application/pdf": (b"%PDF-", {".pdf"}),
+    "image/png": (b"\x89PNG\r\n\x1a\n", {".png"}),
+    "image/jpeg": (b"\xff\xd8\xff", {".jpg", ".jpeg"}),
+}
+DOCUMENTS_PER_TICKET = 10
+
+
+def document_kind(upload) -> str | None:
+    """The document's type from its first bytes (the name and the browser's word are not trusted)."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    name = (upload.name or "").lower()
+    for content_type, (signature, extensions) in ALLOWED_DOCUMENTS.items():
+        if head.startswith(signature) and any(name.endswith(ext) for ext in extensions):
+            return content_type
+    return None
+
+
+def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument:
+    """Attaches a supporting document (PDF, PNG or JPEG, size-limited) to the filer's draft."""
+    limit = settings.DATAEDIT_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise PortalError(f"The document is larger than {limit // (1024 * 1024)} MB.", code="too_large")
+    if upload.size == 0:
+        raise PortalError("The document is empty.", code="empty_document")
+    content_type = document_kind(upload)
+    if content_type is None:
+        raise PortalError("Attach a PDF, PNG or JPEG document.", code="document_type")
+    with transaction.atomic():
+        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        if locked.filed_by_id != actor.pk or locked.state != TicketState.DRAFT:
+            raise PortalError("Documents are added by the filer while the ticket is a draft.", code="not_draft")
+        if locked.documents.count() >= DOCUMENTS_PER_TICKET:
+            raise PortalError(f"A ticket holds at most {DOCUMENTS_PER_TICKET} documents.", code="too_many")
+        original = (upload.name or "document").replace("\\", "/").rsplit("/", 1)[-1][:200]
+        document = SupportingDocument(ticket=locked, original_name=original, content_type=content_type,
+                                      size=upload.size, uploaded_by=actor, uploaded_at=timezone.now())
+        with audit_reason("supporting document attached", actor=actor):
+            document.file.save(original, upload, save=False)
+            try:
+                document.save()
+            except Exception:
+                document.file.delete(save=False)
+                raise
+    return document

@@ -1,0 +1,237 @@
+"""The data-edit ticket workflow, one transition table (models.TRANSITIONS): draft -> local board
+review -> state queue (Title I or Title III) -> approved (the change applied) or denied; the filer
+is notified at each step."""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.audit import audit_reason
+from portal.errors import PortalError
+
+from ..models import (
+    DENIAL_REASON_TEXT,
+    TRANSITIONS,
+    ChangeKind,
+    DataEditTicket,
+    Notification,
+    SeekerField,
+    Service,
+    TicketAction,
+    TicketState,
+)
+from ..precheck import Precheck, ticket_precheck
+from ..rules import Reason, counted_received_at, is_late_entry
+
+from .gate import participant_through_gate, ticket_through_gate
+
+logger = logging.getLogger(__name__)
+
+
+def _next_state(ticket: DataEditTicket, action: TicketAction) -> TicketState:
+    next_state = TRANSITIONS.get((ticket.state, action))
+    if next_state is None:
+        raise PortalError(
+            f"A ticket in {ticket.get_state_display().lower()} cannot be acted on this way "
+            f"({TicketAction(action).label.lower()}).", code="invalid_transition")
+    return TicketState(next_state)
+
+
+def _recheck(ticket: DataEditTicket, *, lock_services: bool = False) -> Precheck:
+    services = Service.objects.filter(participant=ticket.participant).select_related("service_type")
+    if lock_services:
+        services = services.select_for_update(of=("self",))
+    return ticket_precheck(
+        ticket, services=list(services), filed_on=ticket.filed_on or timezone.localdate(),
+        supporting_notes=ticket.supporting_notes.count(), documents=ticket.documents.count(),
+    )
+
+
+def _refuse_unless_approvable(check: Precheck) -> None:
+    if check.decision.reasons:
+        texts = " ".join(reason.text for reason in check.decision.reasons)
+        raise PortalError(f"The pre-check denies this request: {texts}", code="precheck_denies")
+
+
+def _notify_filer(ticket: DataEditTicket, message: str) -> Notification:
+    """An in-portal notification for the filer, and an email once the change is committed."""
+    notification = Notification.objects.create(recipient=ticket.filed_by, ticket=ticket, message=message)
+    transaction.on_commit(lambda: notification_email_send(notification_id=notification.pk))
+    return notification
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Emails a notification to its recipient once; safe to run twice (a sent one is skipped).
+
+    The row stays locked while the mail goes out, so that two workers never send it both.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",)).select_related("recipient")
+            .filter(pk=notification_id, emailed_at=None).first()
+        )
+        if notification is None or not notification.recipient.email:
+            return False
+        link = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse(
+            "dataedits:ticket_detail", args=[notification.ticket_id])
+        # Only the ticket's number and step: no seeker's name or number leaves the portal by email.
+        body = f"{notification.message}\n\nOpen the ticket in the WorkSource portal: {link}\n"
+        try:
+            EmailMessage(subject=f"WorkSource data-edit ticket #{notification.ticket_id}", body=body,
+                         to=[notification.recipient.email]).send()
+        except Exception:  # the step is done and shown in the portal; tasks.py tries the mail again later
+            logger.exception("data-edit notification %s could not be emailed", notification.pk)
+            return False
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
+    """The filer sends the draft to the local board; the required fields must all be there."""
+    with transaction.atomic():
+        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        if locked.filed_by_id != actor.pk:
+            raise PortalError("Only the person who filed the ticket submits it.", code="not_filer")
+        next_state = _next_state(locked, TicketAction.SUBMIT)
+        now = timezone.now()
+        locked.filed_on = timezone.localdate(now)
+        check = _recheck(locked)
+        missing = [r for r in check.decision.reasons
+                   if r in (Reason.MISSING_FIELD, Reason.MISSING_JUSTIFICATION, Reason.NO_SUPPORTING_CASE_NOTE)]
+        if missing:
+            raise PortalError("Complete the ticket before submitting it: " + " ".join(r.text for r in missing),
+                              code="incomplete")
+        locked.state, locked.submitted_at, locked.precheck = next_state, now, check.decision.as_json()
+        with audit_reason("data-edit ticket submitted for local board review", actor=actor):
+            locked.save(update_fields=["state", "submitted_at", "filed_on", "precheck", "updated_at"])
+        _notify_filer(locked, f"Data-edit ticket #{locked.pk} was submitted and awaits local board review.")
+    return locked
+
+
+def reviewer_areas(actor) -> set[int]:
+    return set(actor.offices.values_list("area_id", flat=True))
+
+
+def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justified: bool, documented: bool,
+                        aligned: bool, reasons: list[str] = (), note: str = "") -> DataEditTicket:
+    """The local board's review: approve (sent to the state queue) or deny with reasons."""
+    if not actor.can_review_data_edits_locally:
+        raise PortalError("Your role does not review data-edit tickets.", code="not_reviewer")
+    with transaction.atomic():
+        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        if locked.office.area_id not in reviewer_areas(actor):
+            raise PortalError("This ticket belongs to another local board's area.", code="other_area")
+        if locked.filed_by_id == actor.pk:
+            raise PortalError("Nobody reviews a ticket they filed.", code="four_eyes")
+        now = timezone.now()
+        locked.local_reviewer, locked.local_reviewed_at = actor, now
+        locked.local_justified, locked.local_documented, locked.local_aligned = justified, documented, aligned
+        locked.local_note = note.strip()
+        if approve:
+            next_state = _next_state(locked, TicketAction.LOCAL_APPROVE)
+            if not (justified and documented and aligned):
+                raise PortalError("Approve only a request that is justified, documented and aligned with policy; "
+                                  "deny it otherwise.", code="questions_unanswered")
+            check = _recheck(locked)
+            _refuse_unless_approvable(check)
+            locked.precheck = check.decision.as_json()
+            locked.received_at = now
+            locked.counted_received_at = counted_received_at(timezone.localtime(now))
+            message = (f"Data-edit ticket #{locked.pk} was approved by the local board and sent to the state's "
+                       f"{locked.get_title_display()} queue.")
+            why = "data-edit ticket approved by the local board"
+        else:
+            next_state = _next_state(locked, TicketAction.LOCAL_DENY)
+            locked.denial_reasons = _denial_reasons(reasons)
+            locked.decision_note = note.strip()
+            locked.decided_at = now
+            message = (f"Data-edit ticket #{locked.pk} was denied by the local board: "
+                       + " ".join(DENIAL_REASON_TEXT[r] for r in locked.denial_reasons))
+            why = "data-edit ticket denied by the local board"
+        locked.state = next_state
+        with audit_reason(why, actor=actor):
+            locked.save()
+        _notify_filer(locked, message[:300])
+    return locked
+
+
+def _denial_reasons(reasons) -> list[str]:
+    chosen = [r for r in DENIAL_REASON_TEXT if r in set(reasons)]
+    if not chosen or len(chosen) != len(set(reasons)):
+        raise PortalError("Give at least one of the listed reasons for the denial.", code="no_reason")
+    return chosen
+
+
+def ticket_decide(*, actor, ticket: DataEditTicket, approve: bool, reasons: list[str] = (), note: str = "") -> DataEditTicket:
+    """State data-edit staff approve (the change is applied, in the same transaction) or deny."""
+    if not actor.can_decide_data_edits:
+        raise PortalError("Your role does not decide data-edit tickets.", code="not_state_staff")
+    with transaction.atomic():
+        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        if actor.pk in (locked.filed_by_id, locked.local_reviewer_id):
+            raise PortalError("Nobody decides a ticket they filed or reviewed.", code="four_eyes")
+        now = timezone.now()
+        locked.decided_by, locked.decided_at, locked.decision_note = actor, now, note.strip()
+        if approve:
+            locked.state = _next_state(locked, TicketAction.APPROVE)
+            # The seeker's row is locked first, so that no service is recorded between the
+            # pre-check and the change it approves.
+            participant_through_gate(actor=actor, participant=locked.participant, lock=True)
+            check = _recheck(locked, lock_services=True)
+            _refuse_unless_approvable(check)
+            locked.precheck = check.decision.as_json()
+            with audit_reason(f"data-edit ticket #{locked.pk} approved: change applied", actor=actor):
+                _apply_change(locked, actor=actor)
+                locked.save()
+            message = f"Data-edit ticket #{locked.pk} was approved by the state and the change was applied."
+        else:
+            locked.state = _next_state(locked, TicketAction.DENY)
+            locked.denial_reasons = _denial_reasons(reasons)
+            with audit_reason(f"data-edit ticket #{locked.pk} denied by the state", actor=actor):
+                locked.save()
+            message = (f"Data-edit ticket #{locked.pk} was denied by the state: "
+                       + " ".join(DENIAL_REASON_TEXT[r] for r in locked.denial_reasons))
+        _notify_filer(locked, message[:300])
+    return locked
+
+
+def _apply_change(ticket: DataEditTicket, *, actor) -> None:
+    """Applies an approved ticket's change to the seeker's data (inside the approval's transaction)."""
+    match ticket.kind:
+        case ChangeKind.ADD_SERVICE:
+            today = timezone.localdate()
+            ticket.service = Service.objects.create(
+                participant=ticket.participant, service_type=ticket.new_service_type, program=ticket.new_program,
+                start_date=ticket.new_start_date, end_date=ticket.new_end_date, office=ticket.office,
+                entered_by=ticket.filed_by, entered_at=timezone.now(),
+                is_late=is_late_entry(service_date=ticket.new_start_date, entered_on=today),
+            )
+        case ChangeKind.MODIFY_SERVICE:
+            service = ticket.service
+            changed = []
+            for field, value in (("service_type", ticket.new_service_type), ("start_date", ticket.new_start_date),
+                                 ("end_date", ticket.new_end_date)):
+                if value is not None and getattr(service, field) != value:
+                    setattr(service, field, value)
+                    changed.append(field)
+            service.save(update_fields=changed)
+        case ChangeKind.DELETE_SERVICE:
+            ticket.service.delete()
+            ticket.service = None
+        case ChangeKind.CORRECT_SEEKER_DATA:
+            participant = ticket.participant
+            value = ticket.seeker_value.strip()
+            if ticket.seeker_field == SeekerField.DATE_OF_BIRTH:
+                value = date.fromisoformat(value)
+            setattr(participant, ticket.seeker_field, value)
+            participant.save(update_fields=[ticket.seeker_field, "updated_at"])
+
+
+def notifications_mark_read(*, actor) -> int:
+    return Notification.objects.filter(recipient=actor, read_at=None).update(read_at=timezone.now())

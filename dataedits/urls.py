@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dataedits"
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("seekers/<int:pk>/", views.SeekerView.as_view(), name="seeker"),
+    path("seekers/<int:pk>/services/new/", views.ServiceCreateView.as_view(), name="service_create"),
+    path("seekers/<int:pk>/case-notes/new/", views.CaseNoteCreateView.as_view(), name="case_note_create"),
+    path("seekers/<int:pk>/tickets/new/", views.TicketCreateView.as_view(), name="ticket_create"),
+    path("seekers/<int:pk>/tickets/precheck/", views.ticket_precheck_view, name="ticket_precheck"),
+    path("tickets/<int:pk>/", views.TicketDetailView.as_view(), name="ticket_detail"),
+    path("tickets/<int:pk>/submit/", views.ticket_submit_view, name="ticket_submit"),
+    path("tickets/<int:pk>/documents/", views.document_add_view, name="document_add"),
+    path("tickets/<int:pk>/local-review/", views.LocalReviewView.as_view(), name="local_review"),
+    path("tickets/<int:pk>/decision/", views.DecideView.as_view(), name="decide"),
+    path("documents/<int:pk>/", views.document_download, name="document"),
+    path("queues/local-board/", views.LocalQueueView.as_view(), name="local_queue"),
+    path("queues/state/<str:title>/", views.StateQueueView.as_view(), name="state_queue"),
+    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
+    path("data-integrity/", views.DataIntegrityView.as_view(), name="data_integrity"),
+    path("quarterly-counts/", views.QuarterlyCountsView.as_view(), name="quarterly_counts"),
+    path("quarterly-counts.csv", views.QuarterlyCountsCsvView.as_view(), name="quarterly_counts_csv"),
+]

@@ -1,0 +1,138 @@
+"""The seeker's services, periods and case notes, and recording them."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from participants.models import Participant
+from participants.services import ensure_can_edit
+from portal.errors import PortalError
+from portal.views import CapabilityRequiredMixin, paginate
+
+from ..forms import CaseNoteForm, SeekerLookupForm, ServiceForm
+from ..models import DataEditTicket
+from ..precheck import ticket_precheck, timeline
+from ..selectors import seeker_services, visible_tickets
+from ..services import case_note_create, service_create
+
+
+def visible_seeker(request, pk) -> Participant:
+    return get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+
+
+def visible_ticket(request, pk) -> DataEditTicket:
+    return get_object_or_404(
+        visible_tickets(request.user).select_related("service__service_type", "new_service_type", "local_reviewer",
+                                                     "decided_by"),
+        pk=pk,
+    )
+
+
+def editable_seeker(request, pk) -> Participant:
+    """The seeker, if the person may record on them: 404 if hidden, 403 if not in their office."""
+    participant = visible_seeker(request, pk)
+    try:
+        ensure_can_edit(actor=request.user, participant=participant)
+    except PortalError as exc:
+        raise PermissionDenied(exc.message) from exc
+    return participant
+
+
+def seeker_timeline(participant):
+    """The seeker's services and periods as they stand today (no change)."""
+    services = seeker_services(participant)
+    blank = DataEditTicket(participant=participant, kind="correct_seeker_data")
+    check = ticket_precheck(blank, services=services, filed_on=timezone.localdate(), supporting_notes=0, documents=0)
+    return services, check
+
+
+class IndexView(CapabilityRequiredMixin, View):
+    """Services and data edits: open a seeker by customer ID; the person's tickets and queues."""
+
+    capability = "can_read_seekers"
+
+    def get(self, request):
+        form = SeekerLookupForm(request.GET or None)
+        if form.is_valid():
+            seeker = Participant.objects.visible_to(request.user).filter(customer_id=form.cleaned_data["customer_id"]).first()
+            if seeker is not None:
+                return redirect("dataedits:seeker", pk=seeker.pk)
+            form.add_error("customer_id", "No seeker you may see has this customer ID.")
+        mine = visible_tickets(request.user).filter(filed_by=request.user).order_by("-created_at", "-pk")
+        return render(request, "dataedits/index.html", {
+            "form": form, "page": paginate(request, mine, settings.PARTICIPANTS_PER_PAGE),
+        }, status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+class SeekerView(CapabilityRequiredMixin, View):
+    """A seeker's services, periods of participation, case notes and data-edit tickets."""
+
+    capability = "can_read_seekers"
+
+    def get(self, request, pk):
+        participant = visible_seeker(request, pk)
+        services, check = seeker_timeline(participant)
+        try:
+            ensure_can_edit(actor=request.user, participant=participant)
+            refusal = None
+        except PortalError as exc:
+            refusal = exc.message
+        today = timezone.localdate()
+        return render(request, "dataedits/seeker.html", {
+            "participant": participant,
+            "services": services,
+            "timeline": timeline(check, filed_on=today, compare=False),
+            "notes": paginate(request, participant.case_notes.select_related("author", "office"), 10),
+            "tickets": visible_tickets(request.user).filter(participant=participant).order_by("-created_at", "-pk"),
+            "refusal": refusal,
+            "today": today,
+        })
+
+
+class ServiceCreateView(CapabilityRequiredMixin, View):
+    capability = "can_edit_seekers"
+    template_name = "dataedits/service_form.html"
+
+    def get(self, request, pk):
+        participant = editable_seeker(request, pk)
+        return render(request, self.template_name, {"participant": participant, "form": ServiceForm()})
+
+    def post(self, request, pk):
+        participant = editable_seeker(request, pk)
+        form = ServiceForm(request.POST)
+        if form.is_valid():
+            try:
+                service = service_create(actor=request.user, participant=participant, **form.cleaned_data)
+            except PortalError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Service recorded: {service}." + (
+                    " It was entered more than seven days after it started and is flagged late." if service.is_late else ""))
+                return redirect("dataedits:seeker", pk=participant.pk)
+        return render(request, self.template_name, {"participant": participant, "form": form}, status=400)
+
+
+class CaseNoteCreateView(CapabilityRequiredMixin, View):
+    capability = "can_edit_seekers"
+    template_name = "dataedits/case_note_form.html"
+
+    def get(self, request, pk):
+        participant = editable_seeker(request, pk)
+        return render(request, self.template_name, {"participant": participant, "form": CaseNoteForm()})
+
+    def post(self, request, pk):
+        participant = editable_seeker(request, pk)
+        form = CaseNoteForm(request.POST)
+        if form.is_valid():
+            try:
+                note = case_note_create(actor=request.user, participant=participant, **form.cleaned_data)
+            except PortalError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Case note recorded." + (
+                    " It was entered more than seven days after the contact and is flagged late." if note.is_late else ""))
+                return redirect("dataedits:seeker", pk=participant.pk)
+        return render(request, self.template_name, {"participant": participant, "form": form}, status=400)

@@ -1,0 +1,181 @@
+"""Opt-out (seeds 000, 001, 002): the Opt-Out Lookup, opt-in requests, and the flag's history.
+
+The flag itself is `participants.Participant.opted_out`; every change to it goes through
+`optout.services.participant_set_opt_out` and leaves an `OptOutChange`.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from portal.audit import AuditedModel
+from portal.errors import PortalError
+
+from .querysets import OptInRequestQuerySet
+
+
+class OptOutLookup(AuditedModel, models.Model):
+    """One use of the Opt-Out Lookup widget by partner staff: who, when, and what it answered.
+
+    The lookup is an oracle on SSNs, so every use is kept and audited; the SSN is kept only as
+    its blind index. `participant` is set only when the answer was CLIENT OPTED OUT, and is
+    what an opt-in request filed from this answer is about.
+    """
+
+    class Result(models.TextChoices):
+        OPTED_OUT = "opted_out", "CLIENT OPTED OUT"
+        NO_OPT_OUT = "no_opt_out", "No opt-out on file"
+        RATE_LIMITED = "rate_limited", "Refused: hourly lookup limit reached"
+
+    staff = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="opt_out_lookups")
+    looked_up_at = models.DateTimeField(default=timezone.now, editable=False)
+    ssn_index = models.CharField("SSN (blind index)", max_length=64, editable=False)
+    result = models.CharField(max_length=16, choices=Result.choices, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-looked_up_at", "-pk"]
+        indexes = [models.Index(fields=["staff", "looked_up_at"], name="optout_lookup_staff")]
+
+    def __str__(self):
+        return f"Opt-Out Lookup by {self.staff.username}: {self.get_result_display()}"
+
+    @property
+    def found_opted_out(self) -> bool:
+        return self.result == self.Result.OPTED_OUT
+
+
+class Status(models.TextChoices):
+    FILED = "filed", "Waiting for the ESD WIOA supervisor"
+    OPTED_IN = "opted_in", "Decided: the client opted in"
+    REMAINED_OPTED_OUT = "remained_opted_out", "Decided: the client remains opted out"
+    WITHDRAWN = "withdrawn", "Withdrawn by the case manager"
+
+
+class Action(models.TextChoices):
+    OPT_IN = "opt_in", "Opt in: clear the seeker's opt-out"
+    REMAIN_OPTED_OUT = "remain_opted_out", "Remain opted out"
+    WITHDRAW = "withdraw", "Withdraw"
+
+
+# The opt-in request's state machine (seed 000, steps 4-8 and the supervisor's a-h). A request is
+# filed (created) in FILED; these are the only moves out of a state, each made by one service.
+TRANSITIONS = {
+    (Status.FILED, Action.OPT_IN): Status.OPTED_IN,
+    (Status.FILED, Action.REMAIN_OPTED_OUT): Status.REMAINED_OPTED_OUT,
+    (Status.FILED, Action.WITHDRAW): Status.WITHDRAWN,
+}
+
+# Why an action is refused in a state it has no move from: said to the person as it is.
+OUT_OF_ORDER = {
+    Status.OPTED_IN: "This opt-in request has already been decided: the client opted in.",
+    Status.REMAINED_OPTED_OUT: "This opt-in request has already been decided: the client remains opted out.",
+    Status.WITHDRAWN: "This opt-in request was withdrawn by the case manager who filed it.",
+}
+
+
+def next_status(current: str, action: str) -> str:
+    """The state `action` moves a request in `current` to; PortalError if it has no such move."""
+    try:
+        return TRANSITIONS[Status(current), Action(action)]
+    except KeyError:
+        raise PortalError(OUT_OF_ORDER.get(current, "This request cannot do that now."), code="out_of_order") from None
+
+
+class OptInRequest(AuditedModel, models.Model):
+    """A partner case manager's request that an opted-out client be opted back in (seed 000).
+
+    Filed from a CLIENT OPTED OUT answer of the Opt-Out Lookup, it goes to the ESD WIOA
+    supervisors of the filer's workforce development area, who talk to the client and record the
+    decision. It moves only along `TRANSITIONS`, through `optout.services`. The filer sees only
+    what the lookup showed (the client's name) and what they typed; never the seeker's record.
+    """
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.PROTECT, related_name="opt_in_requests")
+    lookup = models.ForeignKey(OptOutLookup, on_delete=models.PROTECT, related_name="opt_in_requests")
+    filed_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="opt_in_requests_filed")
+    office = models.ForeignKey("access.Office", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey("access.WorkforceDevelopmentArea", on_delete=models.PROTECT, related_name="opt_in_requests")
+    filed_at = models.DateTimeField(default=timezone.now)
+    client_name = models.CharField(max_length=200)
+    client_phone = models.CharField("client's phone", max_length=20)
+    client_reason = models.TextField("why the client wants to opt in", max_length=1000)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.FILED)
+    decided_by = models.ForeignKey(
+        "access.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="opt_in_requests_decided"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    client_contacted_on = models.DateField("date of contact with the client", null=True, blank=True)
+    decision_note = models.TextField(blank=True, max_length=1000)
+    esd_staff_offered = models.BooleanField(
+        "working with an ESD WIOA staff member was offered", default=False
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField("last overdue reminder", null=True, blank=True)
+
+    objects = OptInRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+        indexes = [models.Index(fields=["status", "area", "filed_at"], name="optin_request_queue")]
+
+    def __str__(self):
+        return f"Opt-in request {self.pk}: {self.client_name} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.FILED
+
+    @property
+    def overdue_at(self):
+        return self.filed_at + timedelta(days=settings.OPTOUT_REQUEST_OVERDUE_DAYS)
+
+    @property
+    def is_overdue(self) -> bool:
+        """No supervisor action for the configured number of days (30 by default)."""
+        return self.is_open and timezone.now() >= self.overdue_at
+
+
+class OptOutChange(AuditedModel, models.Model):
+    """One change of a seeker's opt-out flag: who, when, why, and the opt-in request it answers.
+
+    Shown to state staff on the seeker's record as the flag's full history.
+    """
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.PROTECT, related_name="opt_out_changes")
+    opted_out = models.BooleanField(help_text="The flag after the change.")
+    changed_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(max_length=1000)
+    opt_in_request = models.ForeignKey(
+        OptInRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="opt_out_changes"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        state = "opted out" if self.opted_out else "opted in"
+        return f"{self.participant.customer_id} {state} by {self.changed_by.username}"
+
+
+class Notification(AuditedModel, models.Model):
+    """A message in the portal for one staff member about an opt-in request, until they open it."""
+
+    recipient = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="opt_in_notifications")
+    opt_in_request = models.ForeignKey(OptInRequest, on_delete=models.PROTECT, related_name="notifications")
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="optout_notification_unread")]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,62 @@
+"""Reads for opt-out's pages: each starts from a restricted queryset."""
+
+from participants.models import Participant
+
+from .models import Notification, OptInRequest, OptOutChange
+from .querysets import area_supervisors, files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
+
+
+def opt_out_history(*, user, participant: Participant):
+    """The seeker's opt-out changes, newest first, for state staff only (None for everyone else)."""
+    if not user.is_state_staff or not Participant.objects.visible_to(user).filter(pk=participant.pk).exists():
+        return None
+    return (
+        OptOutChange.objects.filter(participant=participant)
+        .select_related("changed_by", "opt_in_request__filed_by")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+def supervisor_queue(*, user, closed: bool = False):
+    """An ESD WIOA supervisor's queue: open requests of their areas, oldest first (or the closed ones, newest first)."""
+    requests = OptInRequest.objects.in_queue_of(user).select_related("filed_by__organization", "office", "area")
+    if closed:
+        return requests.exclude(status="filed").order_by("-decided_at", "-withdrawn_at", "-pk")
+    return requests.open().order_by("filed_at", "pk")
+
+
+def requests_filed_by(*, user):
+    """A case manager's own requests, newest first."""
+    return OptInRequest.objects.filter(filed_by=user).select_related("decided_by", "area").order_by("-filed_at", "-pk")
+
+
+def request_supervisors(*, opt_in_request: OptInRequest):
+    """Whom the client should contact: the ESD WIOA supervisors of the request's area."""
+    return area_supervisors(opt_in_request.area_id)
+
+
+def participant_for_supervisor(*, user, opt_in_request: OptInRequest) -> Participant | None:
+    """The seeker of a request, through the gate (None if the user may not see them)."""
+    return Participant.objects.visible_to(user).filter(pk=opt_in_request.participant_id).first()
+
+
+def dashboard(*, user) -> dict:
+    """What the dashboard's opt-out widgets show this person."""
+    context = {
+        "uses_lookup": uses_opt_out_lookup(user),
+        "files_requests": files_opt_in_requests(user),
+        "is_supervisor": is_wioa_supervisor(user),
+        "notifications": list(
+            Notification.objects.filter(recipient=user, read_at__isnull=True)
+            .select_related("opt_in_request").order_by("-created_at", "-pk")[:5]
+        ) if getattr(user, "is_authenticated", False) else [],
+    }
+    if context["files_requests"]:
+        mine = OptInRequest.objects.filter(filed_by=user)
+        context["my_open"] = mine.open().count()
+        context["my_total"] = mine.count()
+    if context["is_supervisor"]:
+        queue = OptInRequest.objects.in_queue_of(user)
+        context["queue_open"] = queue.open().count()
+        context["queue_overdue"] = queue.overdue().count()
+    return context

@@ -1,0 +1,362 @@
+"""Every write of opt-out: the lookup, the opt-in request's transitions, the flag itself.
+
+Keyword-only, atomic, audited; refusals raise PortalError before anything is written (or inside
+the transaction, which then rolls back). Emails leave only after the transaction commits.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from participants.crypto import blind_index, normalize_ssn
+from participants.models import Participant
+from participants.services import ensure_can_edit
+from portal.audit import audit_reason
+from portal.errors import PortalError
+from portal.logging import SSN_PATTERN
+
+from . import emails
+from .models import Action, Notification, OptInRequest, OptOutChange, OptOutLookup, next_status
+from .querysets import area_supervisors, changes_opt_out, files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
+
+
+LOOKUP_WINDOW_SECONDS = 3600
+TEXT_LIMIT = 1000
+
+
+# --- checks shared by the services ------------------------------------------------------------
+
+
+def _text(value: str, *, label: str, required: bool, limit: int = TEXT_LIMIT) -> str:
+    """Trimmed free text; refuses an SSN in it, since these texts go into emails and the audit trail."""
+    value = (value or "").strip()
+    if required and not value:
+        raise PortalError(f"Enter {label}.", code="required")
+    if len(value) > limit:
+        raise PortalError(f"Keep {label} to {limit} characters.", code="too_long")
+    if SSN_PATTERN.search(value):
+        raise PortalError(f"Leave the SSN out of {label}: it would reach emails and the audit trail.", code="ssn_in_text")
+    return value
+
+
+def _phone(value: str) -> str:
+    value = (value or "").strip()
+    if len("".join(ch for ch in value if ch.isdigit())) != 10:
+        raise PortalError("Enter the client's phone number: 10 digits, such as (360) 555-0100.", code="invalid_phone")
+    return value
+
+
+def ensure_can_change_opt_out(*, actor, participant: Participant) -> None:
+    """Only non-restricted ESD staff, and only for a seeker enrolled in the office they are logged into."""
+    if not changes_opt_out(actor):
+        raise PortalError(
+            "Only ESD staff who are not restricted users may change a seeker's opt-out.", code="cannot_change_opt_out"
+        )
+    ensure_can_edit(actor=actor, participant=participant)
+
+
+# --- the Opt-Out Lookup -----------------------------------------------------------------------
+
+
+def _counter_key(actor, window: int) -> str:
+    # date_joined as well as the id: ids restart when a database is rebuilt (a restore, the test
+    # suite), and one account's count must never carry over to another's.
+    return f"optout:lookups:{actor.pk}:{int(actor.date_joined.timestamp())}:{window}"
+
+
+def _count_lookup(actor, now) -> tuple[int, datetime]:
+    """Counts a lookup in the cache, per user and clock hour; returns the count and when it resets."""
+    window = int(now.timestamp()) // LOOKUP_WINDOW_SECONDS
+    resets_at = datetime.fromtimestamp((window + 1) * LOOKUP_WINDOW_SECONDS, tz=UTC)
+    key = _counter_key(actor, window)
+    ttl = LOOKUP_WINDOW_SECONDS + 60
+    cache.add(key, 0, timeout=ttl)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=ttl)
+        count = 1
+    # Some cache backends reset the expiry on incr: pin it, so the count lasts the whole hour.
+    cache.touch(key, ttl)
+    return count, resets_at
+
+
+def opt_out_lookup(*, actor, ssn: str) -> OptOutLookup:
+    """The Opt-Out Lookup (seed 001): has the seeker with this SSN opted out of data sharing?
+
+    Partner staff only, rate-limited per person (OPTOUT_LOOKUPS_PER_HOUR). Each lookup, refused
+    ones too, is kept and audited with the SSN's blind index, never the SSN. This is the one read
+    of opted-out seekers by partner staff, and it answers only with the seeker's name.
+    """
+    if not uses_opt_out_lookup(actor):
+        raise PortalError(
+            "The Opt-Out Lookup is for partner staff: ESD staff find opted-out seekers with Quick Search.",
+            code="not_partner_staff",
+        )
+    digits = normalize_ssn(ssn)
+    if digits is None:
+        raise PortalError("Enter the full SSN: nine digits, with or without dashes (###-##-####).", code="invalid_ssn")
+    index = blind_index(digits)
+    now = timezone.now()
+    count, resets_at = _count_lookup(actor, now)
+    limit = settings.OPTOUT_LOOKUPS_PER_HOUR
+    if count > limit:
+        with transaction.atomic(), audit_reason("Opt-Out Lookup refused: hourly limit reached", actor=actor):
+            OptOutLookup.objects.create(
+                staff=actor, looked_up_at=now, ssn_index=index, result=OptOutLookup.Result.RATE_LIMITED
+            )
+        again = format_date(timezone.localtime(resets_at), "g:i A")
+        raise PortalError(
+            f"You have reached the limit of {limit} Opt-Out Lookups an hour. You can look up again at {again}.",
+            code="rate_limited",
+        )
+    seeker = Participant.objects.with_ssn(digits).filter(opted_out=True).first()
+    result = OptOutLookup.Result.OPTED_OUT if seeker else OptOutLookup.Result.NO_OPT_OUT
+    with transaction.atomic(), audit_reason("Opt-Out Lookup", actor=actor):
+        return OptOutLookup.objects.create(
+            staff=actor, looked_up_at=now, ssn_index=index, result=result, participant=seeker
+        )
+
+
+# --- the opt-in request -----------------------------------------------------------------------
+
+
+def _notify(recipients, opt_in_request: OptInRequest, message: str) -> None:
+    for recipient in recipients:
+        Notification.objects.create(recipient=recipient, opt_in_request=opt_in_request, message=message)
+
+
+def _settle_notifications(opt_in_request: OptInRequest) -> None:
+    """A request that no longer waits needs no one's attention: its open notifications are done."""
+    now = timezone.now()
+    for notification in Notification.objects.filter(opt_in_request=opt_in_request, read_at__isnull=True):
+        notification.read_at = now
+        notification.save(update_fields=["read_at"])
+
+
+def opt_in_request_file(*, actor, lookup: OptOutLookup, client_name: str, client_phone: str,
+                        client_reason: str) -> OptInRequest:
+    """Seed 000 step 4: a partner case manager asks the area's ESD WIOA supervisors to opt a client in.
+
+    Only from the case manager's own CLIENT OPTED OUT answer. The supervisors are emailed (no SSN)
+    and find the request in their queue; the request is in the case manager's list.
+    """
+    if not files_opt_in_requests(actor):
+        raise PortalError("Only partner case managers file opt-in requests.", code="not_allowed")
+    if lookup.staff_id != actor.pk or not lookup.found_opted_out:
+        raise PortalError(
+            "File an opt-in request from your own Opt-Out Lookup that answered CLIENT OPTED OUT.", code="no_lookup"
+        )
+    office = actor.current_office
+    if office is None:
+        raise PortalError("Choose the office you are working in before filing an opt-in request.", code="no_office")
+    client_name = _text(client_name, label="the client's name", required=True, limit=200)
+    client_phone = _phone(client_phone)
+    client_reason = _text(client_reason, label="why the client wants to opt in", required=True)
+    supervisors = list(area_supervisors(office.area))
+    if not supervisors:
+        raise PortalError(
+            f"No ESD WIOA supervisor of {office.area} uses the portal yet: the request would reach nobody. "
+            "Ask your MIS access requester to have one added.",
+            code="no_supervisor",
+        )
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=lookup.participant_id)
+        if not participant.opted_out:
+            raise PortalError(
+                "This client no longer opts out of data sharing: find them with Quick Search in WorkSource.",
+                code="not_opted_out",
+            )
+        if OptInRequest.objects.open().filter(participant=participant, filed_by=actor).exists():
+            raise PortalError("You already have an open opt-in request for this client.", code="duplicate")
+        with audit_reason("opt-in request filed", actor=actor):
+            opt_in_request = OptInRequest.objects.create(
+                participant=participant, lookup=lookup, filed_by=actor, office=office, area=office.area,
+                client_name=client_name, client_phone=client_phone, client_reason=client_reason,
+            )
+            _notify(supervisors, opt_in_request, f"New opt-in request from {actor} ({office}) for {client_name}.")
+        transaction.on_commit(lambda: emails.request_filed(opt_in_request, supervisors))
+    return opt_in_request
+
+
+def _lock_request(opt_in_request: OptInRequest) -> OptInRequest:
+    return OptInRequest.objects.select_for_update().select_related("participant").get(pk=opt_in_request.pk)
+
+
+def _change_opt_out(*, actor, participant: Participant, opted_out: bool, reason: str,
+                    opt_in_request: OptInRequest | None) -> Participant:
+    """Sets the flag on a locked seeker and keeps its history; call inside a transaction."""
+    ensure_can_change_opt_out(actor=actor, participant=participant)
+    if participant.opted_out == opted_out:
+        return participant
+    participant.opted_out = opted_out
+    with audit_reason(reason, actor=actor):
+        participant.save(update_fields=["opted_out", "updated_at"])
+        OptOutChange.objects.create(
+            participant=participant, opted_out=opted_out, changed_by=actor, reason=reason,
+            opt_in_request=opt_in_request,
+        )
+    # Re-check after a write that can move the seeker out of scope (NetBox's ObjectEditView):
+    # the actor must still see the seeker, or the whole change rolls back.
+    if not Participant.objects.visible_to(actor).filter(pk=participant.pk).exists():
+        raise PortalError("This change would hide the seeker from you, so it was not made.", code="out_of_scope")
+    return participant
+
+
+def opt_in_request_decide(*, actor, opt_in_request: OptInRequest, decision: str, client_contacted_on,
+                          note: str = "", esd_staff_offered: bool = False) -> OptInRequest:
+    """Seed 000 a-h: the ESD WIOA supervisor records the contact with the client and the decision.
+
+    "opt in" clears the seeker's opt-out at once (the supervisor must have the seeker enrolled in
+    the office they are logged into); "remain opted out" records that working with an ESD WIOA
+    staff member was offered. Either way the case manager is told, by email and in the portal.
+    """
+    if decision not in (Action.OPT_IN, Action.REMAIN_OPTED_OUT):
+        raise PortalError("Choose the client's decision: opt in, or remain opted out.", code="no_decision")
+    if not is_wioa_supervisor(actor):
+        raise PortalError("Only an ESD WIOA supervisor records the client's decision.", code="not_supervisor")
+    note = _text(note, label="the note on the contact", required=False)
+    with transaction.atomic():
+        locked = _lock_request(opt_in_request)
+        if not OptInRequest.objects.in_queue_of(actor).filter(pk=locked.pk).exists():
+            raise PortalError(
+                "This request is for the supervisors of another workforce development area.", code="not_your_area"
+            )
+        new_status = next_status(locked.status, decision)
+        if client_contacted_on is None:
+            raise PortalError("Enter the date you talked to the client.", code="no_contact_date")
+        if client_contacted_on > timezone.localdate():
+            raise PortalError("The date of contact with the client cannot be in the future.", code="future_contact")
+        if client_contacted_on < timezone.localdate(locked.filed_at):
+            raise PortalError("The date of contact is before the request was filed.", code="contact_before_filing")
+        if decision == Action.REMAIN_OPTED_OUT and not esd_staff_offered:
+            raise PortalError(
+                "Record that you offered the client to work with an ESD WIOA staff member.", code="offer_not_recorded"
+            )
+        if decision == Action.OPT_IN:
+            participant = Participant.objects.select_for_update().get(pk=locked.participant_id)
+            try:
+                _change_opt_out(
+                    actor=actor, participant=participant, opted_out=False, opt_in_request=locked,
+                    reason=f"opt-in request {locked.pk}: the client opted in",
+                )
+            except PortalError as exc:
+                if exc.code == "not_enrolled_in_office":
+                    office = actor.current_office
+                    where = f"to {office}" if office else "to the office you are logged into"
+                    raise PortalError(
+                        f"Add the seeker {where} (Add Seeker to Office) before opting them in.",
+                        code="not_enrolled_in_office",
+                    ) from exc
+                raise
+        locked.status = new_status
+        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.client_contacted_on, locked.decision_note = client_contacted_on, note
+        locked.esd_staff_offered = decision == Action.REMAIN_OPTED_OUT
+        with audit_reason(f"opt-in request decided: {Action(decision).label}", actor=actor):
+            locked.save(update_fields=[
+                "status", "decided_by", "decided_at", "client_contacted_on", "decision_note", "esd_staff_offered",
+            ])
+            _settle_notifications(locked)
+            if decision == Action.OPT_IN:
+                message = f"{locked.client_name} opted in: find them with Quick Search in WorkSource."
+            else:
+                message = f"{locked.client_name} asked to remain opted out."
+            _notify([locked.filed_by], locked, message)
+        transaction.on_commit(lambda: emails.request_decided(locked))
+    return locked
+
+
+def opt_in_request_withdraw(*, actor, opt_in_request: OptInRequest) -> OptInRequest:
+    """The case manager who filed a request takes it back while it waits for the supervisor."""
+    with transaction.atomic():
+        locked = _lock_request(opt_in_request)
+        if locked.filed_by_id != actor.pk:
+            raise PortalError("Only the case manager who filed this request may withdraw it.", code="not_filer")
+        locked.status = next_status(locked.status, Action.WITHDRAW)
+        locked.withdrawn_at = timezone.now()
+        with audit_reason("opt-in request withdrawn", actor=actor):
+            locked.save(update_fields=["status", "withdrawn_at"])
+            _settle_notifications(locked)
+    return locked
+
+
+def opt_in_requests_remind_overdue(*, now=None) -> int:
+    """Emails the area's supervisors about each overdue request, then again every few days.
+
+    Safe to run any number of times: a request is reminded at most once per
+    OPTOUT_REMINDER_EVERY_DAYS, and a request another run is working on is skipped.
+    """
+    now = now or timezone.now()
+    due = OptInRequest.objects.overdue(now).filter(
+        Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - timedelta(days=settings.OPTOUT_REMINDER_EVERY_DAYS))
+    )
+    sent = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if locked is None:  # decided meanwhile, or being reminded by another run
+                continue
+            locked.reminded_at = now
+            with audit_reason("overdue opt-in request: reminder emailed"):
+                locked.save(update_fields=["reminded_at"])
+            supervisors = list(area_supervisors(locked.area_id))
+            transaction.on_commit(lambda r=locked, s=supervisors: emails.request_overdue(r, s))
+            sent += 1
+    return sent
+
+
+def notifications_mark_read(*, actor, opt_in_request: OptInRequest) -> int:
+    """The person opened the request: their notifications about it are read."""
+    unread = list(Notification.objects.filter(recipient=actor, opt_in_request=opt_in_request, read_at__isnull=True))
+    if unread:
+        with transaction.atomic(), audit_reason("notification read", actor=actor):
+            for notification in unread:
+                notification.read_at = timezone.now()
+                notification.save(update_fields=["read_at"])
+    return len(unread)
+
+
+# --- the flag on View / Edit participant --------------------------------------------------------
+
+
+def participant_set_opt_out(*, actor, participant: Participant, opted_out: bool, reason: str = "",
+                            opt_in_request: OptInRequest | None = None) -> Participant:
+    """Seed 001 "Process for ESD staff": sets or clears a seeker's opt-out.
+
+    Only non-restricted ESD staff, with the seeker enrolled in their current office. Setting it
+    takes effect at once (partner staff lose the seeker on their next request). Clearing it needs
+    a reason: the opt-in request it answers (which is then decided "opt in"), or free text.
+    """
+    reason = _text(reason, label="the reason", required=False)
+    if opt_in_request is not None:
+        if opted_out:
+            raise PortalError(
+                "An opt-in request is answered by clearing Opt-Out, not by setting it.", code="wrong_direction"
+            )
+        if opt_in_request.participant_id != participant.pk:
+            raise PortalError("That opt-in request is about another seeker.", code="wrong_request")
+        opt_in_request_decide(
+            actor=actor, opt_in_request=opt_in_request, decision=Action.OPT_IN,
+            client_contacted_on=timezone.localdate(), note=reason or "Opt-Out cleared on View / Edit participant.",
+        )
+        return Participant.objects.get(pk=participant.pk)
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        ensure_can_change_opt_out(actor=actor, participant=locked)
+        if locked.opted_out == opted_out:
+            return locked
+        if not opted_out and not reason:
+            raise PortalError(
+                "Give the reason for clearing Opt-Out: the opt-in request it answers, or why the seeker now shares data.",
+                code="reason_required",
+            )
+        return _change_opt_out(
+            actor=actor, participant=locked, opted_out=opted_out, opt_in_request=None,
+            reason=reason or "the seeker asked not to share data with partner staff",
+        )

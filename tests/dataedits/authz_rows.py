@@ -1,0 +1,114 @@
+"""The data-edit URLs in the authorization matrix (see tests/authz.py and the `world` fixture).
+
+Tickets are filed by the partner case manager for the "own" and "other" seekers and by the state
+case manager for the opted-out one (the partner may not see that seeker). A seeker the person
+may not see answers 404, and so do its services, notes, tickets and documents.
+"""
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from dataedits.catalog import catalog_ensure
+from dataedits.models import ChangeKind, DataEditTicket, SeekerField, ServiceType, TicketState
+from tests.authz import EDITORS, LOGIN, PARTNER_READERS, READERS, STATE_READERS, by_role
+
+STATE_EDITORS = ("esd_case_manager", "esd_supervisor", "esd_restricted")
+# Seekers' pages: state staff see all three; partner staff do not see the opted-out one.
+SEEKER_PAGE = {**dict.fromkeys(STATE_READERS, 200), **dict.fromkeys(PARTNER_READERS, (200, 200, 404))}
+# Recording on a seeker needs the seeker in the office the person is logged into ("other" is not).
+RECORD = {**dict.fromkeys(STATE_EDITORS, (200, 403, 200)), "partner_case_manager": (200, 403, 404)}
+RECORDED = {**dict.fromkeys(STATE_EDITORS, (302, 403, 302)), "partner_case_manager": (302, 403, 404)}
+# Only the filer submits a draft or attaches to it.
+FILER_ONLY = {**dict.fromkeys(STATE_EDITORS, 403), "esd_case_manager": (403, 403, 302),
+              "partner_case_manager": (302, 302, 404)}
+
+MATRIX = {
+    ("dataedits:index", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
+    ("dataedits:seeker", "GET"): by_role(403, anonymous=LOGIN, **SEEKER_PAGE),
+    ("dataedits:service_create", "GET"): by_role(403, anonymous=LOGIN, **RECORD),
+    ("dataedits:service_create", "POST"): by_role(403, anonymous=LOGIN, **RECORDED),
+    ("dataedits:case_note_create", "GET"): by_role(403, anonymous=LOGIN, **RECORD),
+    ("dataedits:case_note_create", "POST"): by_role(403, anonymous=LOGIN, **RECORDED),
+    ("dataedits:ticket_create", "GET"): by_role(403, anonymous=LOGIN, **RECORD),
+    ("dataedits:ticket_create", "POST"): by_role(403, anonymous=LOGIN, **RECORDED),
+    ("dataedits:ticket_precheck", "GET"): by_role(405, anonymous=LOGIN),
+    ("dataedits:ticket_precheck", "POST"): by_role(403, anonymous=LOGIN, **RECORD),
+    ("dataedits:ticket_detail", "GET"): by_role(403, anonymous=LOGIN, **SEEKER_PAGE),
+    ("dataedits:ticket_submit", "GET"): by_role(405, anonymous=LOGIN),
+    ("dataedits:ticket_submit", "POST"): by_role(403, anonymous=LOGIN, **FILER_ONLY),
+    ("dataedits:document_add", "GET"): by_role(405, anonymous=LOGIN),
+    ("dataedits:document_add", "POST"): by_role(403, anonymous=LOGIN, **FILER_ONLY),
+    ("dataedits:document", "GET"): by_role(403, anonymous=LOGIN, **SEEKER_PAGE),
+    ("dataedits:local_review", "GET"): by_role(403, anonymous=LOGIN, lwdb_reviewer=(200, 200, 404)),
+    ("dataedits:local_review", "POST"): by_role(403, anonymous=LOGIN, lwdb_reviewer=(302, 302, 404)),
+    ("dataedits:decide", "GET"): by_role(403, anonymous=LOGIN, state_dataedits=200),
+    ("dataedits:decide", "POST"): by_role(403, anonymous=LOGIN, state_dataedits=302),
+    ("dataedits:local_queue", "GET"): by_role(403, anonymous=LOGIN, lwdb_reviewer=200),
+    ("dataedits:state_queue", "GET"): by_role(403, anonymous=LOGIN, state_dataedits=200),
+    ("dataedits:notifications", "GET"): by_role(200, anonymous=LOGIN),
+    ("dataedits:data_integrity", "GET"): by_role(
+        403, anonymous=LOGIN, **dict.fromkeys(("esd_supervisor", "lwdb_reviewer", "state_dataedits", "auditor"), 200)),
+    ("dataedits:quarterly_counts", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
+    ("dataedits:quarterly_counts_csv", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
+}
+assert set(EDITORS) == set(STATE_EDITORS) | {"partner_case_manager"}
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def ticket_for(world, seeker, state=TicketState.DRAFT) -> DataEditTicket:
+    """A complete ticket correcting the seeker's first name, filed by someone who may see the seeker."""
+    filer = world.esd_case_manager if seeker.opted_out else world.partner_case_manager
+    ticket = DataEditTicket.objects.create(
+        participant=seeker, office=world.office_a, filed_by=filer, kind=ChangeKind.CORRECT_SEEKER_DATA,
+        title="title_i", new_program="adult", seeker_field=SeekerField.FIRST_NAME, seeker_value="Corrected",
+        what_is_wrong="Misspelled first name.", what_is_right="Corrected", justification="The ID card shows it.",
+        state=state, filed_on=timezone.localdate() if state != TicketState.DRAFT else None,
+        submitted_at=timezone.now() if state != TicketState.DRAFT else None,
+    )
+    ticket.documents.create(file=ContentFile(PDF, name="id.pdf"), original_name="id.pdf",
+                            content_type="application/pdf", size=len(PDF), uploaded_by=filer)
+    return ticket
+
+
+def request_for(name, world, seeker):
+    today = timezone.localdate().isoformat()
+    if not name.startswith("dataedits:"):
+        return None
+    if name in ("dataedits:index", "dataedits:local_queue", "dataedits:notifications", "dataedits:data_integrity",
+                "dataedits:quarterly_counts", "dataedits:quarterly_counts_csv"):
+        return reverse(name), {}
+    if name == "dataedits:state_queue":
+        return reverse(name, args=["title_i"]), {}
+    if name == "dataedits:seeker":
+        return reverse(name, args=[seeker.pk]), {}
+    if name == "dataedits:service_create":
+        catalog_ensure()  # a browser test before this one may have emptied the tables
+        return reverse(name, args=[seeker.pk]), {
+            "service_type": ServiceType.objects.get(code="career_guidance").pk, "program": "adult",
+            "start_date": today, "end_date": today}
+    if name == "dataedits:case_note_create":
+        return reverse(name, args=[seeker.pk]), {"contact_date": today, "text": "Called about training."}
+    if name in ("dataedits:ticket_create", "dataedits:ticket_precheck"):
+        return reverse(name, args=[seeker.pk]), {
+            "kind": "correct_seeker_data", "new_program": "adult", "seeker_field": "first_name",
+            "seeker_value": "Corrected", "what_is_wrong": "Misspelled", "what_is_right": "Corrected",
+            "justification": "ID card"}
+    if name in ("dataedits:ticket_detail", "dataedits:ticket_submit"):
+        return reverse(name, args=[ticket_for(world, seeker).pk]), {}
+    if name == "dataedits:document_add":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        ticket = ticket_for(world, seeker)
+        return reverse(name, args=[ticket.pk]), {"document": SimpleUploadedFile("more.pdf", PDF)}
+    if name == "dataedits:document":
+        return reverse(name, args=[ticket_for(world, seeker).documents.get().pk]), {}
+    if name == "dataedits:local_review":
+        ticket = ticket_for(world, seeker, TicketState.LOCAL_REVIEW)
+        return reverse(name, args=[ticket.pk]), {
+            "justified": "yes", "documented": "yes", "aligned": "yes", "decision": "approve"}
+    if name == "dataedits:decide":
+        ticket = ticket_for(world, seeker, TicketState.STATE_QUEUE)
+        return reverse(name, args=[ticket.pk]), {"decision": "approve"}
+    raise AssertionError(f"no request for {name}")
