@@ -17,7 +17,7 @@ RUN mkdir -p portal/static/vendor/uswds/img \
  && rm -rf /tmp/uswds \
  && DJANGO_SECRET_KEY=build SSN_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= SSN_BLIND_INDEX_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     python manage.py collectstatic --no-input --verbosity 0 \
- && useradd --system --home /app portal && mkdir -p var && chown -R portal var
+ && useradd --system --home /app portal && mkdir -p var /srv/private && chown -R portal var /srv/private
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

@@ -169,7 +169,9 @@ def contract_warnings_send(*, now: datetime | None = None) -> int:
         days_left = (contract.expiry_date - today).days
         tier = min(days for days in WARNING_DAYS if days >= days_left)
         with transaction.atomic():
-            warning, created = ContractWarning.objects.get_or_create(contract=contract, days_ahead=tier)
+            # Two sweeps at once wait for each other here: the second finds the warning sent.
+            Contract.objects.select_for_update().filter(pk=contract.pk).first()
+            _, created = ContractWarning.objects.get_or_create(contract=contract, days_ahead=tier)
             if not created:
                 continue
             losing = list(staff_losing_access(contract, now))

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -332,9 +332,11 @@ class DecideView(AccessManagementMixin, View):
 class LockoutsView(AccessManagementMixin, View):
     def get(self, request):
         cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
+        # Counted as django-axes counts: failures per username, summed over addresses and browsers.
         locked = (
-            AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=cutoff)
-            .values("username").annotate(attempts=Count("id")).order_by("username")
+            AccessAttempt.objects.filter(attempt_time__gte=cutoff)
+            .values("username").annotate(failures=Sum("failures_since_start"))
+            .filter(failures__gte=settings.AXES_FAILURE_LIMIT).order_by("username")
         )
         return render(request, "access/lockouts.html", {"page": paginate(request, locked, PER_PAGE)})
 

@@ -1,5 +1,7 @@
 """Data-edit tickets: the form and its live pre-check, the ticket, its documents, reviews and queues."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,7 @@ from portal.views import CapabilityRequiredMixin, paginate
 from ..forms import DecisionForm, DocumentForm, LocalReviewForm, TicketForm
 from ..models import ChangeKind, DataEditTicket, Service, SupportingDocument, TicketState, Title
 from ..precheck import ticket_precheck, timeline
+from ..rules import Reason
 from ..selectors import local_board_queue, seeker_services, state_queue
 from ..services import (
     document_add,
@@ -99,17 +102,21 @@ class TicketDetailView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk):
         ticket = visible_ticket(request, pk)
-        services = seeker_services(ticket.participant)
         filed_on = ticket.filed_on or timezone.localdate()
-        check = ticket_precheck(ticket, services=services, filed_on=filed_on,
-                                supporting_notes=ticket.supporting_notes.count(), documents=ticket.documents.count())
         user = request.user
-        return render(request, "dataedits/ticket_detail.html", {
+        context = {}
+        if ticket.state in (TicketState.APPROVED, TicketState.DENIED):
+            # Decided: the pre-check as it stood at the decision (an approved change is already applied).
+            context["decided_precheck"] = stored_precheck(ticket.precheck)
+        else:
+            check = ticket_precheck(ticket, services=seeker_services(ticket.participant), filed_on=filed_on,
+                                    supporting_notes=ticket.supporting_notes.count(),
+                                    documents=ticket.documents.count())
+            context |= {"decision": check.decision, "timeline": timeline(check, filed_on=filed_on)}
+        return render(request, "dataedits/ticket_detail.html", context | {
             "ticket": ticket,
             "participant": ticket.participant,
             "crumb": f"Ticket #{ticket.pk}",
-            "decision": check.decision,
-            "timeline": timeline(check, filed_on=filed_on),
             "filed_on": filed_on,
             "documents": ticket.documents.all(),
             "notes": ticket.supporting_notes.select_related("author"),
@@ -120,6 +127,24 @@ class TicketDetailView(CapabilityRequiredMixin, View):
             "can_decide": (ticket.state == TicketState.STATE_QUEUE and user.can_decide_data_edits
                            and user.pk not in (ticket.filed_by_id, ticket.local_reviewer_id)),
         })
+
+
+def stored_precheck(data: dict) -> dict:
+    """A pre-check kept with a ticket (rules.Decision.as_json()), with dates and reasons' texts for the page."""
+    def day(value):
+        return date.fromisoformat(value) if value else None
+
+    def periods(rows):
+        return [{"participation": day(p["participation"]), "last_end": day(p["last_end"]), "exit": day(p["exit"]),
+                 "services": len(p["services"])} for p in rows]
+
+    return {
+        "approved": data.get("decision") == "approve",
+        "reasons": [(code, Reason(code).text) for code in data.get("reasons", [])],
+        "deadline": day(data.get("deadline")),
+        "period_tables": [("before the change", periods(data.get("periods_before", []))),
+                          ("after the change", periods(data.get("periods_after", [])))],
+    }
 
 
 def filer_ticket(request, pk) -> DataEditTicket:

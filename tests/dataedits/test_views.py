@@ -255,3 +255,20 @@ def test_the_index_opens_a_seeker_by_customer_id_through_the_gate(world):
     assert response["Location"] == reverse("dataedits:seeker", args=[own.pk])
     response = client.get(reverse("dataedits:index"), {"customer_id": hidden.customer_id})
     assert response.status_code == 400 and "No seeker you may see has this customer ID." in response.content.decode()
+
+
+def test_a_decided_ticket_shows_the_precheck_it_was_decided_on(world):
+    seeker = world.seekers["own"]
+    services = seed_example_services(seeker, office=world.office_a, by=world.partner_case_manager)
+    ticket = make_ticket(seeker, by=world.partner_case_manager, office=world.office_a, service=services["wpa"],
+                         state=TicketState.APPROVED, filed_on=date(2021, 1, 9), precheck={
+                             "decision": "approve", "reasons": [], "deadline": "2021-01-20",
+                             "periods_before": [{"participation": "2020-06-03", "last_end": "2020-10-20", "exit": None,
+                                                 "services": ["1", "2", "3", "4"]}],
+                             "periods_after": [{"participation": "2020-06-03", "last_end": "2020-09-18",
+                                                "exit": "2020-09-18", "services": ["1", "2", "3"]}]})
+    services["wpa"].delete()  # the approved change, applied
+    page = client_for(world.auditor).get(reverse("dataedits:ticket_detail", args=[ticket.pk])).content.decode()
+    assert "Pre-check at the decision (filed on 01/09/2021)" in page
+    assert "The pre-check found no reason to deny the request." in page
+    assert "09/18/2020" in page and "missing_field" not in page
