@@ -1,3 +1,4 @@
+import logging
 import os
 import subprocess
 import sys
@@ -20,6 +21,16 @@ def pytest_sessionstart(session):
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_services.py")], capture_output=True, text=True)
     if check.returncode != 0:
         pytest.exit(check.stderr, returncode=1)
+
+
+@pytest.fixture(autouse=True)
+def root_logger_kept():
+    """A Celery worker started in a test sets the root logger to its own level and handlers: undo it."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    root.setLevel(level)
+    root.handlers[:] = handlers
 
 
 @pytest.fixture(autouse=True)

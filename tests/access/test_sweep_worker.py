@@ -1,6 +1,5 @@
 """The sweep on real Celery workers against Redis, including one killed in the middle of it."""
 
-import logging
 import os
 import signal
 import subprocess
@@ -22,16 +21,6 @@ from portal.celery import app
 from tests.factories import OrganizationFactory, StaffFactory
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-@pytest.fixture(autouse=True)
-def root_logger_kept():
-    """Celery's worker set-up lowers the root logger to its own level: give the next tests theirs back."""
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
-    yield
-    root.setLevel(level)
-    root.handlers[:] = handlers
 
 
 def wait_for(condition, what, seconds=60):
