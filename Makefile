@@ -7,7 +7,7 @@ USWDS := portal/static/vendor/uswds
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets services-check browser migrate demo-data worker clean
+.PHONY: run test install assets services-check browser demo-code clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -50,6 +50,10 @@ run: install var/demo.env
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it and its worker)"; \
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT); }
+
+# The demo logins' current authenticator code.
+demo-code: install var/demo.env
+	@set -a; source var/demo.env; set +a; $(PY) manage.py demo_code
 
 # Chromium comes from Debian's packages: browser test tools cannot download their own builds here.
 browser:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from access.demo import DEMO_AUTHENTICATOR_KEY
 from portal.demo import DEMO_PASSWORD, PEOPLE
 
 
@@ -11,4 +12,7 @@ class Command(BaseCommand):
         for username, (first, last, org, role, restricted, offices) in PEOPLE.items():
             note = ", restricted" if restricted else ""
             self.stdout.write(f"  {username:<22} {role.label}{note}, {org}, {offices[0]}")
-        self.stdout.write("")
+        self.stdout.write(
+            "Sign-in then asks for an authenticator code: `make demo-code` prints it,\n"
+            f"or add the demo key {DEMO_AUTHENTICATOR_KEY} to any authenticator app.\n"
+        )
