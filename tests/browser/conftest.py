@@ -25,8 +25,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# Short waits: every page comes from a local server, so a missing element is a failure, not lag.
-TIMEOUT_MS = 5_000
+# Pages come from a local server, so a missing element is a failure, not lag; the margin is for a
+# machine whose two cores are busy with the rest of the suite running beside the browser.
+TIMEOUT_MS = 15_000
 expect.set_options(timeout=TIMEOUT_MS)
 
 # The scope select's label reads "In *" (the required mark is part of its accessible name).
