@@ -7,7 +7,7 @@ USWDS := portal/static/vendor/uswds
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets services-check browser demo-code clean
+.PHONY: run test install assets services-check browser demo-code bench-data clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -54,6 +54,11 @@ run: install var/demo.env
 # The demo logins' current authenticator code.
 demo-code: install var/demo.env
 	@set -a; source var/demo.env; set +a; $(PY) manage.py demo_code
+
+# The benchmark's population: a million seekers in their own PostgreSQL database (reused once built).
+BENCH_DATABASE_URL ?= postgres://root@127.0.0.1:5432/portal_bench
+bench-data: install var/demo.env
+	@set -a; source var/demo.env; set +a; DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py
 
 # Chromium comes from Debian's packages: browser test tools cannot download their own builds here.
 browser:
