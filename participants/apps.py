@@ -11,5 +11,8 @@ class ParticipantsConfig(AppConfig):
         from . import models
 
         # SSN columns never enter the trail; get_additional_data() records "ssn_changed" instead.
-        auditlog.register(models.Participant, exclude_fields=["ssn_ciphertext", "ssn_index"])
+        # The search keys are the names again, in capitals.
+        auditlog.register(
+            models.Participant, exclude_fields=["ssn_ciphertext", "ssn_index", "last_name_key", "first_name_key"]
+        )
         auditlog.register(models.Enrollment)

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from .crypto import blind_index, normalize_ssn
 
@@ -33,25 +33,3 @@ class ParticipantQuerySet(models.QuerySet):
         """Exact SSN match through the blind index (the SSN itself is never compared)."""
         digits = normalize_ssn(ssn)
         return self.filter(ssn_index=blind_index(digits)) if digits else self.none()
-
-    def matching_name(self, text: str) -> "ParticipantQuerySet":
-        """Name search, case-insensitive, each word a prefix: "smi", "jo smi" or "smith, jo".
-
-        One word matches a first or a last name. Two or more: the first and last words are
-        tried as first + last name and, reversed, as "Last First" (or "Last, First").
-        """
-        if "," in text:
-            last, _, first = text.partition(",")
-            words = [first.strip(), last.strip()] if first.strip() else [last.strip()]
-        else:
-            words = text.split()
-        words = [w for w in words if w]
-        if not words:
-            return self.none()
-        if len(words) == 1:
-            return self.filter(Q(last_name__istartswith=words[0]) | Q(first_name__istartswith=words[0]))
-        first, last = words[0], words[-1]
-        return self.filter(
-            Q(first_name__istartswith=first, last_name__istartswith=last)
-            | Q(first_name__istartswith=last, last_name__istartswith=first)
-        )

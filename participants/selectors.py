@@ -3,8 +3,11 @@
 import re
 from enum import StrEnum
 
+from django.conf import settings
+
 from .crypto import normalize_ssn
 from .models import Participant
+from .search import SearchResults, name_search
 
 CUSTOMER_ID = re.compile(r"^\s*\d{1,8}\s*$")
 
@@ -14,25 +17,26 @@ class Scope(StrEnum):
     WORKSOURCE = "worksource"  # every seeker the user may see
 
 
-def quick_search(*, user, query: str = "", scope: Scope, ssn_index: str | None = None):
+def quick_search(*, user, query: str = "", scope: Scope, ssn_index: str | None = None) -> SearchResults:
     """Quick Search: a full SSN, a customer ID or a name, in the current office or all of WorkSource.
 
     Nine digits (dashes optional) are an SSN, matched exactly through its blind index; up to
-    eight digits are a customer ID; anything else is a name (see `matching_name`). A search
+    eight digits are a customer ID; anything else is a name (see participants.search). A search
     remembered between pages passes the SSN's blind index instead of the SSN.
     """
-    seekers = Participant.objects.visible_to(user)
+    # Searches may read a replica: the record itself, and every change, go to the primary.
+    seekers = Participant.objects.db_manager(settings.QUICK_SEARCH_DATABASE).visible_to(user)
     if scope == Scope.OFFICE:
         if user.current_office_id is None:
-            return seekers.none()
+            return SearchResults()
         seekers = seekers.enrolled_in(user.current_office_id)
     if ssn_index:
-        return seekers.filter(ssn_index=ssn_index)
+        return SearchResults(seekers.filter(ssn_index=ssn_index))
     if normalize_ssn(query):
-        return seekers.with_ssn(query)
+        return SearchResults(seekers.with_ssn(query))
     if CUSTOMER_ID.match(query):
-        return seekers.filter(customer_id=query.strip())
-    return seekers.matching_name(query)
+        return SearchResults(seekers.filter(customer_id=query.strip()))
+    return name_search(seekers, query)
 
 
 def enrolled_office_ids(*, participants) -> dict[int, set[int]]:

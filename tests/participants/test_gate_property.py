@@ -41,7 +41,7 @@ def test_non_state_staff_never_find_opted_out_seekers(world, population, query, 
 
         for scope in Scope:
             found = quick_search(user=user, query=query, scope=scope)
-            ids = set(found.values_list("pk", flat=True))
+            ids = {seeker.pk for seeker in found}
             if user.is_state_staff:
                 continue
             assert not ids & opted_out_ids

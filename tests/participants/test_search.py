@@ -7,7 +7,13 @@ from tests.factories import ParticipantFactory
 
 
 def found(user, query, scope=Scope.WORKSOURCE):
-    return set(quick_search(user=user, query=query, scope=scope).values_list("last_name", flat=True))
+    return {seeker.last_name for seeker in quick_search(user=user, query=query, scope=scope)}
+
+
+def listed(user, query, scope=Scope.WORKSOURCE):
+    """The results in the order the results page lists them, as "First Last"."""
+    results = quick_search(user=user, query=query, scope=scope)
+    return [f"{seeker.first_name} {seeker.last_name}" for seeker in results[: results.count()]]
 
 
 @pytest.mark.django_db
@@ -28,6 +34,23 @@ class TestQuickSearch:
         assert found(people.esd_case_manager, "Smith Maria") == {"Smith"}
         assert found(people.esd_case_manager, "Smith, Ma") == {"Smith"}
         assert found(people.esd_case_manager, "jo smi") == {"Smithers", "Jones"}  # Smitty Jones, reversed
+
+    def test_last_name_matches_come_first_then_first_name_matches(self, people):
+        ParticipantFactory(first_name="Ann", last_name="smith")  # capitals make no difference to the order
+        assert listed(people.esd_case_manager, "smi") == ["Ann smith", "Maria Smith", "John Smithers", "Smitty Jones"]
+
+    def test_full_name_as_typed_comes_before_the_reverse(self, people):
+        ParticipantFactory(first_name="Jones", last_name="Smitty")
+        assert listed(people.esd_case_manager, "smitty jones") == ["Smitty Jones", "Jones Smitty"]
+
+    def test_names_with_accents_and_wildcard_characters_match_literally(self, people):
+        ParticipantFactory(first_name="José", last_name="Núñez")
+        ParticipantFactory(first_name="Under", last_name="Score_Ward")
+        ParticipantFactory(first_name="Under", last_name="ScoreXWard")
+        assert found(people.esd_case_manager, "núñ") == {"Núñez"}
+        assert found(people.esd_case_manager, "NÚÑEZ") == {"Núñez"}
+        assert found(people.esd_case_manager, "score_") == {"Score_Ward"}
+        assert found(people.esd_case_manager, "%") == set()
 
     def test_office_scope_is_the_current_office_only(self, people):
         assert found(people.esd_case_manager, "smi", Scope.OFFICE) == {"Smith"}
@@ -99,14 +122,61 @@ class TestQuickSearchPages:
 
 
 @pytest.mark.django_db
-def test_name_search_can_use_the_prefix_indexes(world):
-    """The plan, not the time: with sequential scans ruled out, both name indexes serve the query."""
+def test_each_part_of_a_name_search_is_read_in_order_off_its_index(world):
+    """The plan, not the time: a page of each part comes off its index already in order, unsorted."""
     from django.db import connection
 
-    query = quick_search(user=world.partner_case_manager, query="smi", scope=Scope.WORKSOURCE)
+    results = quick_search(user=world.partner_case_manager, query="smi", scope=Scope.WORKSOURCE)
+    plans = []
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = query.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "participant_last_name_prefix" in plan and "participant_first_name_prefix" in plan
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for part in results.parts:
+            sql, params = part.values_list("pk", flat=True)[:25].query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    last_name_part, first_name_part = plans
+    assert "Index Only Scan using participant_last_name_search" in last_name_part
+    assert "Index Only Scan using participant_first_name_search" in first_name_part
+    assert "Sort" not in last_name_part and "Sort" not in first_name_part
+
+
+@pytest.mark.django_db
+class TestSearchResultsPaging:
+    """Pages that run across the parts of the results, whether a part is held whole or counted."""
+
+    @pytest.fixture
+    def results(self, world):
+        for number in range(4):
+            ParticipantFactory(first_name=f"First{number}", last_name=f"Mora{number}")
+        for number in range(3):
+            ParticipantFactory(first_name=f"Morgan{number}", last_name=f"Last{number}")
+        return lambda: quick_search(user=world.esd_case_manager, query="mor", scope=Scope.WORKSOURCE)
+
+    EXPECTED = ["Mora0", "Mora1", "Mora2", "Mora3", "Last0", "Last1", "Last2"]
+
+    @pytest.mark.parametrize("held_ids", [500, 2], ids=["parts held whole", "parts counted and sliced"])
+    def test_any_slice_is_the_same_list(self, results, monkeypatch, held_ids):
+        monkeypatch.setattr("participants.search.SearchResults.HELD_IDS", held_ids)
+        listing = results()
+        assert listing.count() == 7 and len(listing) == 7
+        for start in range(8):
+            for stop in range(start, 9):
+                assert [s.last_name for s in results()[start:stop]] == self.EXPECTED[start:stop]
+        assert results()[4].last_name == "Last0"
+
+    def test_the_paginator_pages_across_the_parts(self, results):
+        from django.core.paginator import Paginator
+
+        pages = Paginator(results(), 3)
+        assert pages.num_pages == 3
+        assert [[s.last_name for s in pages.page(n)] for n in (1, 2, 3)] == [self.EXPECTED[0:3], self.EXPECTED[3:6], self.EXPECTED[6:]]
+
+
+@pytest.mark.django_db
+def test_quick_search_reads_the_search_database(world, settings):
+    """With a replica configured, searches are read from it (the queries are built, not run here)."""
+    settings.QUICK_SEARCH_DATABASE = "replica"
+    for query in ("smi", "maria smith", world.seekers["other"].customer_id, world.seekers["other"].ssn):
+        results = quick_search(user=world.partner_case_manager, query=query, scope=Scope.OFFICE)
+        assert results.parts and {part.db for part in results.parts} == {"replica"}
