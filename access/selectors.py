@@ -59,17 +59,32 @@ def access_end_reason(staff: Staff, now: datetime | None = None) -> AccessEnd | 
     Asked on every request (access.middleware) and by the sweep, so a late or dead worker
     never extends anyone's access.
     """
+    return access_end_reasons([staff], now).get(staff.pk)
+
+
+def access_end_reasons(people: list[Staff], now: datetime | None = None) -> dict[int, AccessEnd]:
+    """`access_end_reason` for many people at once, in two queries: staff id -> why access ended.
+
+    The sweep asks it for hundreds at a time; those whose access stands are left out.
+    """
     now = now or timezone.now()
-    if staff.organization_id is None:
-        return NO_ORGANIZATION
-    if not organization_has_contracts(staff.organization, timezone.localdate(now)):
-        return CONTRACT_NOT_IN_EFFECT
-    if due_disable_requests(now).filter(staff=staff).exists():
-        return DISABLE_IN_EFFECT
-    last_used = staff.last_login or staff.date_joined
-    if last_used < inactivity_cutoff(now):
-        return AccessEnd(INACTIVE.code, INACTIVE.message.format(days=settings.ACCESS_INACTIVITY_DAYS))
-    return None
+    organizations = {person.organization_id for person in people} - {None}
+    covered = set(
+        organizations_with_contracts(timezone.localdate(now)).filter(pk__in=organizations).values_list("pk", flat=True)
+    )
+    disabled = set(due_disable_requests(now).filter(staff__in=people).values_list("staff_id", flat=True))
+    cutoff = inactivity_cutoff(now)
+    reasons = {}
+    for person in people:
+        if person.organization_id is None:
+            reasons[person.pk] = NO_ORGANIZATION
+        elif person.organization_id not in covered:
+            reasons[person.pk] = CONTRACT_NOT_IN_EFFECT
+        elif person.pk in disabled:
+            reasons[person.pk] = DISABLE_IN_EFFECT
+        elif (person.last_login or person.date_joined) < cutoff:
+            reasons[person.pk] = AccessEnd(INACTIVE.code, INACTIVE.message.format(days=settings.ACCESS_INACTIVITY_DAYS))
+    return reasons
 
 
 def due_disable_requests(now: datetime):

@@ -4,13 +4,16 @@ import re
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from auditlog.cid import get_cid
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -43,7 +46,7 @@ from .roles import Role
 from .selectors import (
     REQUEST_IN_AREA,
     REQUEST_IN_OFFICE,
-    access_end_reason,
+    access_end_reasons,
     due_disable_requests,
     expiring_contracts,
     organization_has_contracts,
@@ -97,60 +100,82 @@ def staff_switch_office(*, actor: Staff, office_id: int) -> Office:
 # --- Ending access ------------------------------------------------------------------------------
 
 
-def staff_sessions_end(*, staff: Staff) -> int:
-    """Deletes every session of `staff`: each browser they are signed in with is signed out."""
-    keys = list(StaffSession.objects.filter(staff=staff).values_list("session_key", flat=True))
+def staff_sessions_end(*, people) -> int:
+    """Deletes every session of `people` (staff, or a queryset of them): each browser they use is signed out."""
+    keys = StaffSession.objects.filter(staff__in=people).values("session_key")
     deleted, _ = Session.objects.filter(session_key__in=keys).delete()
-    StaffSession.objects.filter(staff=staff).delete()
+    StaffSession.objects.filter(staff__in=people).delete()
     return deleted
 
 
 def staff_end_access(*, staff_id: int, now: datetime | None = None) -> bool:
-    """Ends the access of someone whose access has ended: deactivated, every session deleted, audited.
+    """Ends one person's access if it has ended (see `staff_batch_end_access`); returns whether it did."""
+    return staff_id in staff_batch_end_access(staff_ids=[staff_id], now=now)
 
-    Idempotent and safe to run at the same time as itself: the staff row is locked and the rule
-    asked again, so a person is deactivated (one audit event) exactly once. Returns whether
-    this call deactivated them.
+
+def staff_batch_end_access(*, staff_ids, now: datetime | None = None) -> set[int]:
+    """Ends the access of those of `staff_ids` whose access has ended: deactivated, sessions deleted, audited.
+
+    One transaction for the batch. Idempotent and safe to run at the same time as itself: the
+    rows are locked and the rule asked again, so each person is deactivated, with one audit
+    event, exactly once. Disable requests of theirs that have come due are completed, and anyone
+    in the batch already inactive loses any session left. Returns the ids this call deactivated.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        staff = Staff.objects.select_for_update(of=("self",)).select_related("organization").get(pk=staff_id)
-        reason = access_end_reason(staff, now) if staff.is_active else None
-        for request in due_disable_requests(now).select_for_update().filter(staff=staff):
+        people = list(Staff.objects.select_for_update(of=("self",)).filter(pk__in=staff_ids).order_by("pk"))
+        # Asked before the disable requests below are completed: a due one is a reason.
+        reasons = access_end_reasons([person for person in people if person.is_active], now)
+        for request in due_disable_requests(now).select_for_update().filter(staff__in=people):
             with audit_reason("disable request took effect"):
                 request.status = _transition(request.status, "disable", ACCESS_REQUEST_TRANSITIONS, "request")
                 request.completed_at = now
                 request.save(update_fields=["status", "completed_at"])
-        if reason is None:
-            if not staff.is_active:
-                staff_sessions_end(staff=staff)
-            return False
-        with audit_reason(f"access ended: {reason.message}"):
-            staff.is_active = False
-            staff.save(update_fields=["is_active"])
-        staff_sessions_end(staff=staff)
-    return True
+        ended = [person for person in people if person.pk in reasons]
+        if ended:
+            Staff.objects.filter(pk__in=reasons).update(is_active=False)
+            _log_deactivations(ended, reasons)
+        staff_sessions_end(people=[person for person in people if person.pk in reasons or not person.is_active])
+    return set(reasons)
+
+
+def _log_deactivations(people: list[Staff], reasons: dict) -> None:
+    """The audit event of each deactivation, as saving `is_active` would write it, in one insert.
+
+    The entries go through LogEntry's pre_save signal first, as a save would, so that the
+    request's user (when a request ends its own user's access) is recorded as the actor.
+    """
+    content_type = ContentType.objects.get_for_model(Staff)
+    entries = [
+        LogEntry(
+            content_type=content_type, object_pk=str(person.pk), object_id=person.pk, object_repr=str(person),
+            action=LogEntry.Action.UPDATE, changes={"is_active": [True, False]}, cid=get_cid(),
+            additional_data={"reason": f"access ended: {reasons[person.pk].message}"},
+        )
+        for person in people
+    ]
+    for entry in entries:
+        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None)
+    LogEntry.objects.bulk_create(entries)
 
 
 def access_sweep(*, now: datetime | None = None) -> dict:
     """The reconciliation the beat runs every 5 minutes: ends access that has ended, warns of expiry.
 
-    Each person is handled in a transaction of their own, so a sweep stopped half way keeps what
-    it did, and the next run does the rest (and nothing twice).
+    People are ended in batches (`ACCESS_SWEEP_BATCH`), each its own transaction, so a sweep
+    stopped half way keeps every batch it finished, and the next run does the rest (and nothing twice).
     """
     now = now or timezone.now()
     no_contracts, disabled, inactive = staff_whose_access_ended(now)
-    ended = 0
     ids = sorted(set(no_contracts.values_list("pk", flat=True)) | set(disabled.values_list("pk", flat=True))
                  | set(inactive.values_list("pk", flat=True)))
-    for staff_id in ids:
-        ended += staff_end_access(staff_id=staff_id, now=now)
     # Disable requests of people who are already inactive still have to be marked done.
-    for staff_id in due_disable_requests(now).values_list("staff_id", flat=True).distinct():
-        staff_end_access(staff_id=staff_id, now=now)
+    ids += sorted(set(due_disable_requests(now).values_list("staff_id", flat=True)) - set(ids))
+    ended, size = 0, settings.ACCESS_SWEEP_BATCH
+    for first in range(0, len(ids), size):
+        ended += len(staff_batch_end_access(staff_ids=ids[first : first + size], now=now))
     # Sessions of people deactivated some other way, and the bookkeeping of expired sessions.
-    for staff in Staff.objects.filter(is_active=False, session_keys__isnull=False).distinct():
-        staff_sessions_end(staff=staff)
+    staff_sessions_end(people=Staff.objects.filter(is_active=False, session_keys__isnull=False))
     StaffSession.objects.exclude(session_key__in=Session.objects.values("session_key")).delete()
     warned = contract_warnings_send(now=now)
     return {"ended": ended, "warnings": warned}

@@ -117,6 +117,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 
 # MIS access (access/): accounts unused this long are disabled; every sign-in asks for the authenticator code.
 ACCESS_INACTIVITY_DAYS = env.int("ACCESS_INACTIVITY_DAYS", default=90)
+# The sweep ends access for this many people per transaction (a sweep cut off keeps finished batches).
+ACCESS_SWEEP_BATCH = env.int("ACCESS_SWEEP_BATCH", default=500)
 ACCESS_MFA_AT_SIGN_IN = True
 # Links in emails (a new user's first sign-in) point here.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -119,6 +119,40 @@ def test_the_sweep_ends_access_once_per_person_and_deletes_their_sessions(world)
     assert world.esd_case_manager.is_active
 
 
+def test_the_sweep_works_in_batches_with_one_audit_event_per_person_and_its_reason(world, settings):
+    from tests.factories import StaffFactory
+
+    settings.ACCESS_SWEEP_BATCH = 2
+    people = [world.partner_case_manager, world.access_requester]
+    people += [StaffFactory(organization=world.partner, current_office=world.office_a) for _ in range(3)]
+    browsers = [signed_in(person) for person in people]
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(expiry_date=timezone.localdate())
+    assert access_sweep()["ended"] == len(people)
+    for person, browser in zip(people, browsers):
+        person.refresh_from_db()
+        [event] = access_events(person)
+        assert not person.is_active and event.changes_dict == {"is_active": [True, False]}
+        assert event.additional_data["reason"] == (
+            "access ended: your organization's service contract or MIS data sharing contract is not in effect"
+        )
+        assert event.object_repr == str(person) and event.actor is None
+        assert not Session.objects.filter(session_key=browser.session.session_key).exists()
+
+
+def test_access_ended_on_someones_behalf_names_them_as_the_actor(world):
+    """As a save would: within a request (auditlog's actor), the entry names the request's user."""
+    from auditlog.context import set_actor
+
+    from access.services import staff_end_access
+
+    person = world.partner_case_manager
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(expiry_date=timezone.localdate())
+    with set_actor(world.access_management):
+        assert staff_end_access(staff_id=person.pk)
+    [event] = access_events(person)
+    assert event.actor == world.access_management
+
+
 def test_contract_expiry_warnings_go_out_30_and_7_days_ahead_once_each(world, mailoutbox):
     from access.services import requester_designate
 

@@ -59,15 +59,17 @@ def test_a_real_worker_runs_the_sweep(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_sweep_loses_nothing_and_the_next_run_finishes_once_per_person(world):
+def test_a_worker_killed_mid_sweep_loses_nothing_and_the_next_run_finishes_once_per_person(world, settings):
+    settings.ACCESS_SWEEP_BATCH = 10
     staff_ids = organization_whose_contract_expired(world.office_a, 40)
-    blocked_at = staff_ids[20]
+    blocked_at = staff_ids[20]  # the first of the third batch
     db = connection.settings_dict
     dsn = f"host={db['HOST']} port={db['PORT'] or 5432} user={db['USER']} dbname={db['NAME']}"
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "portal.settings_test",
         "TEST_DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
+        "ACCESS_SWEEP_BATCH": str(settings.ACCESS_SWEEP_BATCH),
     }
     # Hold one person's row, so the worker stops right there in the middle of the sweep.
     with psycopg.connect(dsn) as holder:
@@ -100,7 +102,7 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_the_next_run_finishes_once_
         holder.rollback()
 
     half_done = set(Staff.objects.filter(pk__in=staff_ids, is_active=False).values_list("pk", flat=True))
-    assert half_done == set(before), "the killed worker's work so far is kept, and nothing after it"
+    assert half_done == set(before), "the batches the killed worker finished are kept, and nothing after them"
 
     # The next run (as the beat starts one every 5 minutes) finishes the job.
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
