@@ -7,7 +7,7 @@ USWDS := portal/static/vendor/uswds
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets services-check browser demo-code bench-data clean
+.PHONY: run test install assets services-check browser demo-code bench-data bench clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -58,7 +58,12 @@ demo-code: install var/demo.env
 # The benchmark's population: a million seekers in their own PostgreSQL database (reused once built).
 BENCH_DATABASE_URL ?= postgres://root@127.0.0.1:5432/portal_bench
 bench-data: install var/demo.env
-	@set -a; source var/demo.env; set +a; DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py
+	@DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py
+
+# The benchmark on that population: prints the figures and writes bench/results/latest.md.
+# BENCH_ARGS="--only queries" (or http, sweep) runs a part of it.
+bench: bench-data services-check
+	@DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
 # Chromium comes from Debian's packages: browser test tools cannot download their own builds here.
 browser:
