@@ -1,4 +1,7 @@
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth.backends import ModelBackend
+
+from .models import Staff
 
 
 class SignInLockoutBackend(AxesStandaloneBackend):
@@ -13,3 +16,18 @@ class SignInLockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class StaffBackend(ModelBackend):
+    """Password sign-in; a signed-in person is loaded with their organization and current office.
+
+    Every request asks about the organization (access.middleware) and every page names the
+    current office in its header: one query instead of three.
+    """
+
+    def get_user(self, user_id):
+        try:
+            user = Staff.objects.select_related("organization", "current_office").get(pk=user_id)
+        except Staff.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

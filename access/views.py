@@ -86,7 +86,7 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
 
     template_name = "access/welcome.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "access.backends.StaffBackend"
     success_url = reverse_lazy("access:mfa_enrol")
     reset_url_token = "set-password"
 

@@ -55,7 +55,7 @@ TARGET_NAME = "Revocation sweep of 10,000 users"
 TITLE = "Revocation sweep: 100 organizations' data sharing contracts expire at once"
 COLUMNS = ["users", "sessions", "seconds", "users/s", "audit events", "sessions left"]
 # A password sign-in is authenticated by Django's model backend (the lockout backend only refuses).
-SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SIGN_IN_BACKEND = "access.backends.StaffBackend"
 @dataclass
 class Expiry:
     """What the measurement changed in the shared database, so that it can all be put back."""

@@ -29,6 +29,22 @@ def test_sign_in_then_an_idle_session_ends_after_15_minutes(world):
 
 
 @pytest.mark.django_db
+def test_activity_renews_the_session_at_most_once_a_minute(world):
+    client = Client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(world.esd_case_manager)
+        client.get(reverse("portal:dashboard"))
+        key = client.session.session_key
+        renewed = Session.objects.get(session_key=key).expire_date
+        clock.shift(timedelta(seconds=50))
+        client.get(reverse("portal:dashboard"))
+        assert Session.objects.get(session_key=key).expire_date == renewed  # no write within the minute
+        clock.shift(timedelta(seconds=20))
+        client.get(reverse("portal:dashboard"))
+        assert Session.objects.get(session_key=key).expire_date == renewed + timedelta(seconds=70)
+
+
+@pytest.mark.django_db
 def test_a_wrong_password_says_so_and_signs_nobody_in(world):
     client = Client()
     response = client.post(reverse("login"), {"username": "esd.casemanager", "password": "wrong"})
