@@ -33,7 +33,7 @@ django_on_bench_database()
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from access.models import AuthenticatorApp, Contract, Office, Organization, Staff  # noqa: E402
+from access.models import AuthenticatorApp, Office, Organization, Staff  # noqa: E402
 from access.roles import Role  # noqa: E402
 from dataedits.models import (  # noqa: E402
     PROGRAM_TITLE, ChangeKind, DataEditTicket, Program, SeekerField, Service, ServiceType, TicketState, Title,
@@ -134,17 +134,7 @@ def ensure_people(where: Place) -> dict[str, int]:
         ignore_conflicts=True,
     )
     ensure_authenticator_apps(list(people.values()))
-    ensure_contracts_approved(where)
     return people
-
-
-def ensure_contracts_approved(where: Place) -> None:
-    """The partner bench users' organization has its contracts approved, or none of them may sign in.
-
-    Access needs approved contracts in effect; contracts loaded without an approval are approved
-    here, for this one organization only.
-    """
-    Contract.objects.filter(organization=where.partner, approved_at__isnull=True).update(approved_at=timezone.now())
 
 
 def ensure_authenticator_apps(staff_ids: list[int]) -> None:

@@ -5,8 +5,8 @@
 Each search form is timed as the results page runs it (the count plus the first page), for a
 partner and an ESD case manager in both scopes, against the same search written the usual way:
 `icontains` over first and last name, and the SSN found by a scan, either of a plain column
-(`bench_plain_ssn`, a side table of clear SSNs made for this comparison) or by decrypting every
-ciphertext. Each of our queries' plans is kept (EXPLAIN ANALYZE) so that a lost index shows.
+(`bench_plain_ssn`, a column of clear SSNs added to the seekers' table for this comparison) or by
+decrypting every ciphertext. Each of our queries' plans is kept (EXPLAIN ANALYZE) so that a lost index shows.
 """
 
 import re
@@ -35,6 +35,16 @@ from participants.selectors import Scope, quick_search  # noqa: E402
 
 REPEATS, BASELINE_REPEATS = 7, 3
 NAME_TARGET, SSN_TARGET = 20, 100  # times faster than the baseline
+# Why a search within one office is held to a smaller ratio, by kind of search.
+OFFICE_MISS = {
+    "name": "Within an office the usual way scans only the office's ~5,000 enrolled seekers, while ours reads "
+            "every match of the name in the index (38,000 Smiths) and keeps the office's; both take milliseconds. "
+            "Plan: drive office searches from the office's enrollments when the name is broad (an index on "
+            "enrollments that carries the search keys).",
+    "ssn": "Within an office the scans cover only the office's ~5,000 enrolled seekers (tens of milliseconds), "
+           "while ours is one index probe: the ~1.5 ms is Django building and reading two small queries, not the "
+           "search. Nothing to do at this size.",
+}
 
 
 @dataclass
@@ -44,16 +54,23 @@ class Search:
     kind: str  # "name", "ssn" or "customer_id": which baseline it is held against
 
 
-def searches() -> list[Search]:
-    """The search forms, with real seekers' values: a common and a rarer name, an SSN, a customer ID."""
+def searches(office_id: int) -> list[Search]:
+    """The search forms, with real seekers' values: a common and a rarer name, an SSN, a customer ID.
+
+    The SSN and the customer ID are a seeker's of the searching staff's office, so that both
+    scopes find them.
+    """
     rare = Participant.objects.filter(customer_id="10500000").values("first_name", "last_name").get()
+    enrolled = (Participant.objects.filter(opted_out=False, enrollments__office=office_id, customer_id__startswith="1")
+                .order_by("pk").values_list("customer_id", flat=True).first())
+    serial = int(enrolled) - 10_000_000
     return [
         Search("last-name prefix, common (\"smith\")", "smith", "name"),
         Search(f"last-name prefix, typical (\"{rare['last_name'][:4].lower()}\")", rare["last_name"][:4].lower(), "name"),
         Search("full name, common (\"james smith\")", "james smith", "name"),
         Search("full name, typical", f"{rare['first_name']} {rare['last_name']}".lower(), "name"),
-        Search("SSN", ssn_of(123_456), "ssn"),
-        Search("customer ID", "10654321", "customer_id"),
+        Search("SSN", ssn_of(serial), "ssn"),
+        Search("customer ID", enrolled, "customer_id"),
     ]
 
 
@@ -92,10 +109,7 @@ def icontains_baseline(user, scope: Scope, query: str):
 
 
 def plain_ssn_baseline(user, scope: Scope, ssn: str):
-    return in_scope(user, scope).extra(
-        where=["participants_participant.id IN (SELECT participant_id FROM bench_plain_ssn WHERE ssn = %s)"],
-        params=[ssn],
-    )
+    return in_scope(user, scope).extra(where=["participants_participant.bench_plain_ssn = %s"], params=[ssn])
 
 
 def decrypting_scan(user, scope: Scope, ssn: str) -> int:
@@ -109,22 +123,32 @@ def decrypting_scan(user, scope: Scope, ssn: str) -> int:
     return found
 
 
-def ensure_plain_ssn_table() -> None:
-    """The side table of clear SSNs the plain-column baseline scans (no index, as in a typical app).
+def ensure_plain_ssn_column() -> None:
+    """The clear SSN column the plain-column baseline scans, on the seekers' table, without an index.
 
-    The SSNs are worked out in SQL the way `bench.generate.ssn_of` makes them from the customer ID.
+    That is how a typical application keeps it; the SSNs are worked out in SQL the way
+    `bench.generate.ssn_of` makes them from the customer ID. The table is rewritten once
+    (VACUUM FULL) so that the column costs the other measurements nothing but its bytes.
     """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('bench_plain_ssn')")
-        if cursor.fetchone()[0]:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'participants_participant'"
+            " AND column_name = 'bench_plain_ssn'"
+        )
+        if cursor.fetchone():
             return
+        cursor.execute("ALTER TABLE participants_participant ADD COLUMN bench_plain_ssn varchar(9)")
         cursor.execute("""
-            CREATE TABLE bench_plain_ssn AS
-            SELECT id AS participant_id,
-                   (900 + n % 100)::text || lpad(((n / 100) % 99 + 1)::text, 2, '0') || lpad((n / 9900 + 1)::text, 4, '0') AS ssn
-            FROM (SELECT id, customer_id::bigint - 10000000 AS n FROM participants_participant) AS serials
+            UPDATE participants_participant
+            SET bench_plain_ssn = (900 + n % 100)::text || lpad(((n / 100) % 99 + 1)::text, 2, '0')
+                                  || lpad((n / 9900 + 1)::text, 4, '0')
+            FROM (SELECT id AS serial_id, customer_id::bigint - 10000000 AS n FROM participants_participant
+                  WHERE customer_id ~ '^1[0-9]{7}$') AS serials
+            WHERE id = serial_id
         """)
-        cursor.execute("VACUUM ANALYZE bench_plain_ssn")
+        cursor.execute("VACUUM FULL participants_participant")
+        # VACUUM FULL leaves the visibility map empty: searches would read the table again, not the index.
+        cursor.execute("VACUUM ANALYZE participants_participant")
 
 
 # --- Plans ---------------------------------------------------------------------------------------
@@ -134,54 +158,72 @@ SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 
 
 def plan_summary(plan: str) -> str:
-    """The indexes (or sequential scans) a plan uses and its execution time, on one line."""
+    """The indexes (or sequential scans) plans use and their execution time together, on one line."""
     indexes = sorted(set(INDEX_USED.findall(plan)))
     scans = sorted(set(SEQ_SCAN.findall(plan)))
     parts = [f"index {name}" for name in indexes] + [f"**seq scan {name}**" for name in scans]
-    executed = re.search(r"Execution Time: ([\d.]+) ms", plan)
-    return "; ".join(parts) + (f" ({executed.group(1)} ms)" if executed else "")
+    executed = sum(float(ms) for ms in re.findall(r"Execution Time: ([\d.]+) ms", plan))
+    return "; ".join(parts) + f" ({executed:.1f} ms in the database)"
 
 
-def first_page_plan(queryset) -> str:
-    """EXPLAIN ANALYZE of the first page of results, as the results page asks for it."""
-    return queryset[: settings.PARTICIPANTS_PER_PAGE].explain(analyze=True)
+def plans(results) -> str:
+    """EXPLAIN ANALYZE of what the results page asks of each part: its count, then a page of its ids."""
+    texts = []
+    for number, part in enumerate(results.parts, 1):
+        sql, params = part.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN ANALYZE SELECT COUNT(*) FROM ({sql}) AS matches", params)
+            count_plan = "\n".join(row[0] for row in cursor.fetchall())
+        page_plan = part.values_list("pk", flat=True)[: settings.PARTICIPANTS_PER_PAGE].explain(analyze=True)
+        texts.append(f"-- part {number}: count\n{count_plan}\n-- part {number}: first page of ids\n{page_plan}")
+    return "\n".join(texts)
 
 
 def measure() -> Section:
-    ensure_plain_ssn_table()
+    ensure_plain_ssn_column()
     section = Section(
         "Quick Search in-process: ours against the usual way (count + first page, best of runs)",
-        ["user", "scope", "search", "matches", "ours (ms)", "baseline", "baseline (ms)", "times faster", "our plan (first page)"],
+        ["user", "scope", "search", "matches", "ours (ms)", "baseline", "baseline (ms)", "times faster", "our plans (count, first page)"],
     )
-    worst = {"name": float("inf"), "ssn": float("inf")}
+    worst = {}  # (kind, scope) -> the smallest ratio of our time to the baseline's
     for username in ("bench.partner", "bench.esd"):
         user = Staff.objects.get(username=username)
         for scope in (Scope.OFFICE, Scope.WORKSOURCE):
-            for search in searches():
+            for search in searches(user.current_office_id):
                 ours_ms, matches = fastest_ms(lambda: results_page(quick_search(user=user, query=search.query, scope=scope)), REPEATS)
-                if search.kind == "ssn":
-                    baselines = [
-                        ("plain SSN column, scanned", lambda: results_page(plain_ssn_baseline(user, scope, search.query)), BASELINE_REPEATS),
-                        ("decrypting every SSN", lambda: decrypting_scan(user, scope, search.query), 1),
-                    ]
-                else:
-                    baselines = [("icontains on first or last name", lambda: results_page(icontains_baseline(user, scope, search.query)), BASELINE_REPEATS)]
-                plan = first_page_plan(quick_search(user=user, query=search.query, scope=scope))
+                plan = plans(quick_search(user=user, query=search.query, scope=scope))
                 section.appendix.append(f"### {username}, {scope.value}, {search.form}\n\n```\n{plan}\n```\n")
-                for label, run, repeats in baselines:
+                for label, run, repeats in baselines(search, user, scope):
                     baseline_ms, _ = fastest_ms(run, repeats) if repeats > 1 else (timed_once(run), None)
                     ratio = baseline_ms / ours_ms
-                    if search.kind in worst:
-                        worst[search.kind] = min(worst[search.kind], ratio)
+                    worst[search.kind, scope] = min(worst.get((search.kind, scope), float("inf")), ratio)
                     section.rows.append([
                         username, scope.value, search.form, f"{matches:,}", f"{ours_ms:.1f}", label,
                         f"{baseline_ms:.0f}", f"{ratio:,.0f}×", plan_summary(plan),
                     ])
-    section.targets += [
-        Target("Name search vs icontains (1M seekers)", f"≥ {NAME_TARGET}× faster", f"{worst['name']:.0f}× (slowest ratio)", worst["name"] >= NAME_TARGET),
-        Target("SSN via blind index vs a scan", f"≥ {SSN_TARGET}× faster", f"{worst['ssn']:,.0f}× (slowest ratio)", worst["ssn"] >= SSN_TARGET),
-    ]
+                if search.kind == "customer_id":  # a unique column, indexed the usual way too
+                    section.rows.append([username, scope.value, search.form, f"{matches:,}", f"{ours_ms:.1f}",
+                                         "the same (a unique, indexed column)", "—", "—", plan_summary(plan)])
+    for kind, name, goal in (("name", "Name search vs icontains", NAME_TARGET), ("ssn", "SSN through the blind index vs a scan", SSN_TARGET)):
+        for scope, where in ((Scope.WORKSOURCE, "in: WorkSource, 1M seekers"), (Scope.OFFICE, "in: one office, ~5,000 enrolled")):
+            ratio = worst[kind, scope]
+            section.targets.append(Target(
+                f"{name} ({where})", f"≥ {goal}× faster", f"{ratio:,.0f}× (the slowest ratio)", ratio >= goal,
+                "" if ratio >= goal else OFFICE_MISS[kind] if scope == Scope.OFFICE else "",
+            ))
     return section
+
+
+def baselines(search: Search, user, scope: Scope) -> list:
+    """(label, the run, repeats) of what a typical application does for this search."""
+    if search.kind == "ssn":
+        return [
+            ("plain SSN column, scanned", lambda: results_page(plain_ssn_baseline(user, scope, search.query)), BASELINE_REPEATS),
+            ("decrypting every SSN", lambda: decrypting_scan(user, scope, search.query), 1),
+        ]
+    if search.kind == "name":
+        return [("icontains on first or last name", lambda: results_page(icontains_baseline(user, scope, search.query)), BASELINE_REPEATS)]
+    return []
 
 
 def timed_once(run) -> float:
