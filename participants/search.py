@@ -69,6 +69,7 @@ class SearchResults:
             start, stop = start - size, stop - size
         if not ids:
             return []
+        # The ids come from the parts, which start from the visibility gate: these are rows it let through.
         first = self.parts[0]
         rows = first.model.objects.db_manager(first.db).in_bulk(ids)
         return [rows[pk] for pk in ids]
@@ -80,6 +81,7 @@ def prefix(field: str, text: str) -> Q:
 
 
 def name_search(seekers, text: str) -> SearchResults:
+    """`seekers` whose names match `text`, in the parts the module's docstring describes."""
     if "," in text:
         last, _, first = text.partition(",")
         words = [first.strip(), last.strip()] if first.strip() else [last.strip()]
