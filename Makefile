@@ -61,7 +61,7 @@ bench-data: install var/demo.env
 	@DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py
 
 # The benchmark on that population: prints the figures and writes bench/results/latest.md.
-# BENCH_ARGS="--only queries" (or http, sweep) runs a part of it.
+# BENCH_ARGS="--only queries" (or http, sweep) runs a part of it and only prints its figures.
 bench: bench-data services-check
 	@DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.setup import django_on_bench_database  # noqa: E402
+from bench.setup import django_on_bench_database, vacuum_analyze  # noqa: E402
 
 django_on_bench_database()
 
@@ -81,6 +81,11 @@ def ssn_of(n: int) -> str:
 
 def customer_id_of(n: int) -> str:
     return f"{10_000_000 + n}"
+
+
+def ssn_of_customer_id(customer_id: str) -> str:
+    """The SSN of the seeker `customer_id_of(n)` names."""
+    return ssn_of(int(customer_id) - 10_000_000)
 
 
 def copy_rows(model, columns: list[str], rows) -> int:
@@ -192,10 +197,7 @@ def build(seekers: int, seed: int = 2026) -> dict:
     figures["services"] = copy_rows(Service, ["participant_id", "service_type_id", "program", "start_date", "end_date",
                                               "office_id", "entered_by_id", "entered_at", "is_late"], service_rows())
     figures["seconds_loading_seekers_and_children"] = round(time.monotonic() - started, 1)
-    # What autovacuum leaves a live database in: statistics, and a visibility map that lets
-    # searches answer from an index alone.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    vacuum_analyze()
     return figures
 
 

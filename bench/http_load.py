@@ -39,7 +39,7 @@ from django.utils import timezone  # noqa: E402
 from access.models import Staff, StaffSession  # noqa: E402
 from axes.models import AccessLog  # noqa: E402
 from bench import fixtures  # noqa: E402
-from bench.generate import FIRST_NAMES, LAST_NAMES, ssn_of  # noqa: E402
+from bench.generate import FIRST_NAMES, LAST_NAMES, ssn_of_customer_id  # noqa: E402
 from bench.report import Section, Target, latency_cells, percentile  # noqa: E402
 from dataedits.models import Service  # noqa: E402
 from optout.models import OptOutLookup  # noqa: E402
@@ -84,7 +84,7 @@ class Pools:
 
 
 def ssn_for(customer_id: str, dashed: bool) -> str:
-    ssn = ssn_of(int(customer_id) - 10_000_000)
+    ssn = ssn_of_customer_id(customer_id)
     return f"{ssn[:3]}-{ssn[3:5]}-{ssn[5:]}" if dashed else ssn
 
 

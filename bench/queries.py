@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.setup import django_on_bench_database  # noqa: E402
+from bench.setup import django_on_bench_database, vacuum_analyze  # noqa: E402
 
 django_on_bench_database()
 
@@ -27,7 +27,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
 from access.models import Staff  # noqa: E402
-from bench.generate import ssn_of  # noqa: E402
+from bench.generate import ssn_of_customer_id  # noqa: E402
 from bench.report import Section, Target  # noqa: E402
 from participants.crypto import keyring  # noqa: E402
 from participants.models import Participant  # noqa: E402
@@ -63,13 +63,12 @@ def searches(office_id: int) -> list[Search]:
     rare = Participant.objects.filter(customer_id="10500000").values("first_name", "last_name").get()
     enrolled = (Participant.objects.filter(opted_out=False, enrollments__office=office_id, customer_id__startswith="1")
                 .order_by("pk").values_list("customer_id", flat=True).first())
-    serial = int(enrolled) - 10_000_000
     return [
         Search("last-name prefix, common (\"smith\")", "smith", "name"),
         Search(f"last-name prefix, typical (\"{rare['last_name'][:4].lower()}\")", rare["last_name"][:4].lower(), "name"),
         Search("full name, common (\"james smith\")", "james smith", "name"),
         Search("full name, typical", f"{rare['first_name']} {rare['last_name']}".lower(), "name"),
-        Search("SSN", ssn_of(serial), "ssn"),
+        Search("SSN", ssn_of_customer_id(enrolled), "ssn"),
         Search("customer ID", enrolled, "customer_id"),
     ]
 
@@ -127,7 +126,7 @@ def ensure_plain_ssn_column() -> None:
     """The clear SSN column the plain-column baseline scans, on the seekers' table, without an index.
 
     That is how a typical application keeps it; the SSNs are worked out in SQL the way
-    `bench.generate.ssn_of` makes them from the customer ID. The table is rewritten once
+    `bench.generate.ssn_of_customer_id` does. The table is rewritten once
     (VACUUM FULL) so that the column costs the other measurements nothing but its bytes.
     """
     with connection.cursor() as cursor:
@@ -147,8 +146,8 @@ def ensure_plain_ssn_column() -> None:
             WHERE id = serial_id
         """)
         cursor.execute("VACUUM FULL participants_participant")
-        # VACUUM FULL leaves the visibility map empty: searches would read the table again, not the index.
-        cursor.execute("VACUUM ANALYZE participants_participant")
+    # VACUUM FULL leaves the visibility map empty: searches would read the table again, not the index.
+    vacuum_analyze("participants_participant")
 
 
 # --- Plans ---------------------------------------------------------------------------------------

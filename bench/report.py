@@ -4,7 +4,6 @@ Each measuring script returns a `Section`; `bench/run.py` prints them all as one
 writes it to `bench/results/latest.md`.
 """
 
-import statistics
 from dataclasses import dataclass, field
 
 
@@ -48,7 +47,3 @@ def percentile(samples: list[float], pct: float) -> float:
 def latency_cells(milliseconds: list[float]) -> list[str]:
     """p50, p95 and p99 of a list of latencies in ms, formatted for a table."""
     return [f"{percentile(milliseconds, p):.1f}" for p in (50, 95, 99)]
-
-
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.setup import ROOT, django_on_bench_database  # noqa: E402
+from bench.setup import ROOT, django_on_bench_database, vacuum_analyze  # noqa: E402
 
 django_on_bench_database()
 
@@ -45,17 +45,6 @@ def population() -> str:
                 return (f"{built[0]:,} seekers, {enrollments:,} enrollments, {services:,} services, {staff:,} staff, "
                         f"{organizations:,} organizations (built {built[1]:%Y-%m-%d})")
     sys.exit("The bench database holds no population yet: run `make bench-data` first.")
-
-
-def settle() -> None:
-    """VACUUM ANALYZE first: the state autovacuum keeps a live database in (statistics, visibility map).
-
-    A database server may run without autovacuum (this benchmark's own runs write and delete rows);
-    measured on a database that was never vacuumed, searches would read the table where a live
-    system answers from its indexes.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
 
 
 def machine() -> list[str]:
@@ -113,7 +102,7 @@ def main():
     if unknown := set(chosen) - set(PARTS):
         sys.exit(f"Unknown part(s): {', '.join(sorted(unknown))}. Choose from {', '.join(PARTS)}.")
     population_line = population()
-    settle()
+    vacuum_analyze()
 
     sections = []
     if "queries" in chosen:
@@ -131,6 +120,9 @@ def main():
 
     figures, plans = report(sections, population_line)
     print(figures)
+    if set(chosen) != set(PARTS):  # the results file always holds a whole run
+        print(f"\nA partial run: {RESULTS.relative_to(ROOT)} is left as it was.")
+        return
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(figures + "\n" + plans + "\n")
     print(f"\nWritten to {RESULTS.relative_to(ROOT)}, with the query plans.")

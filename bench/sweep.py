@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.setup import django_on_bench_database  # noqa: E402
+from bench.setup import django_on_bench_database, vacuum_analyze  # noqa: E402
 
 django_on_bench_database()
 
@@ -150,9 +150,7 @@ def vacuum() -> None:
     The bench server may run without autovacuum: left there, they would slow every later query
     on staff and sessions, this measurement's next run among them.
     """
-    tables = [model._meta.db_table for model in (Staff, Contract, Session, StaffSession)]
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+    vacuum_analyze(*(model._meta.db_table for model in (Staff, Contract, Session, StaffSession)))
 
 
 def audit_events_per_person(staff_ids: list[int], since) -> dict[int, int]:
