@@ -34,9 +34,10 @@ install: $(STAMP) $(USWDS)/.copied
 
 assets: $(USWDS)/.copied
 
+# The demo's settings and keys; settings added since the file was written are filled in, keys kept.
+.PHONY: var/demo.env
 var/demo.env: | $(PY)
-	@mkdir -p var
-	$(PY) scripts/make_demo_env.py > $@
+	@$(PY) scripts/make_demo_env.py $@
 
 # Demo: SQLite and Celery's filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
 run: install var/demo.env

@@ -7,6 +7,8 @@ class AccessConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from axes.signals import user_locked_out
+        from django.contrib.auth.models import update_last_login
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
         from . import models, signals
@@ -18,10 +20,14 @@ class AccessConfig(AppConfig):
         auditlog.register(models.Staff, exclude_fields=["password", "last_login"], m2m_fields={"offices", "groups"})
         auditlog.register(models.Contract)
         auditlog.register(models.AccessRequest, m2m_fields={"offices"})
-        # The secret never enters the trail; the step counter changes at every sign-in.
-        auditlog.register(models.AuthenticatorApp, exclude_fields=["secret", "last_used_step"])
+        # The secret never enters the trail; the step counter, drift and throttle change at every sign-in.
+        auditlog.register(models.AuthenticatorApp, include_fields=["name", "confirmed"])
         auditlog.register(models.ConfidentialityAgreement)
         auditlog.register(models.Report)
 
         user_logged_in.connect(signals.remember_session, dispatch_uid="access.remember_session")
         user_logged_out.connect(signals.forget_session, dispatch_uid="access.forget_session")
+        # The password step alone is no use of the account: last_login is written when the code
+        # is given too (access.services.sign_in_complete), and the inactivity rule counts from it.
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_locked_out.connect(signals.audit_lockout, dispatch_uid="access.audit_lockout")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.audit import audit_reason
 
+from . import mfa
 from .models import AccessRequest, AuthenticatorApp, ConfidentialityAgreement, Contract, Office, Organization, Report, Staff, WorkforceDevelopmentArea
 from .roles import Role
 
@@ -89,10 +90,10 @@ def seed_access_demo(people: dict | None = None) -> None:
             )
             person.nda_signed_at = now
             person.save(update_fields=["nda_signed_at"])
-            if person.has_usable_password():
-                AuthenticatorApp.objects.get_or_create(
-                    staff=person, defaults={"secret": DEMO_AUTHENTICATOR_KEY, "confirmed_at": now}
-                )
+            if person.has_usable_password() and not AuthenticatorApp.objects.filter(user=person).exists():
+                app = AuthenticatorApp(user=person, name="Authenticator app", confirmed=True)
+                app.set_secret(mfa.secret_from_base32(DEMO_AUTHENTICATOR_KEY))
+                app.save()
 
     administrator = Staff.objects.get(username="mis.admin")
     requester = Staff.objects.get(username="access.requester")

@@ -1,71 +1,86 @@
-"""The second factor: time-based one-time passwords (TOTP, RFC 6238) and one-time recovery codes.
+"""The second factor: django-otp's TOTP device (RFC 6238) and static device (recovery codes).
 
-Small and offline on purpose: any authenticator app (RFC 6238, SHA-1, 6 digits, 30 seconds)
-works with it, and nothing here reaches the network.
+django-otp verifies the codes, refuses a code seen once, and throttles each device (a growing
+wait after every wrong code); the portal adds what the library leaves to it:
+
+- the authenticator secret is encrypted at rest with its own keyring (`MFA_KEYS`, not the SSN
+  keys), bound to its owner so that a ciphertext copied to another person's row fails;
+- recovery codes are stored as a truncated SHA-256 of the code, never the code itself.
+
+Wrong codes also count against the account like wrong passwords (access.services.mfa_verify).
 """
 
 import base64
 import hashlib
-import hmac
 import secrets
-import struct
-from urllib.parse import quote, urlencode
+from functools import lru_cache
 
-STEP_SECONDS = 30
-DIGITS = 6
-# Codes from the previous and the next 30-second step are accepted too: phones' clocks drift.
-DRIFT_STEPS = 1
+from django.conf import settings
+from django_otp.oath import hotp
+
+from portal.crypto import AESKeyring
+
 RECOVERY_CODES = 10
-ISSUER = "WorkSource portal"
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+SECRET_BYTES = 20
+# django-otp's TOTPDevice keeps its key in 80 characters: a 20-byte secret sealed under a key id
+# of up to 10 characters, in unpadded URL-safe base64, fills at most all 80.
+MAX_KEY_ID_LENGTH = 10
 
 
-def new_secret() -> str:
-    """A random 160-bit secret in base32, the form authenticator apps take."""
-    return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+@lru_cache(maxsize=4)
+def _keyring(ring: str) -> AESKeyring:
+    return AESKeyring.parse(ring, "MFA_KEYS", max_id_length=MAX_KEY_ID_LENGTH)
 
 
-def _key(secret: str) -> bytes:
-    cleaned = secret.replace(" ", "").upper()
-    return base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+def keyring() -> AESKeyring:
+    return _keyring(settings.MFA_KEYS)
 
 
-def hotp(secret: str, counter: int, digits: int = DIGITS) -> str:
-    """RFC 4226: the code for one counter value."""
-    digest = hmac.new(_key(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return str(number % 10**digits).zfill(digits)
+def _context(user_id: int) -> bytes:
+    return f"totp-secret:{user_id}".encode()
+
+
+def seal_secret(secret: bytes, user_id: int) -> str:
+    """The stored form of an authenticator secret: encrypted, bound to its owner."""
+    return base64.urlsafe_b64encode(keyring().seal(secret, _context(user_id))).rstrip(b"=").decode("ascii")
+
+
+def _blob(stored: str) -> bytes:
+    return base64.urlsafe_b64decode(stored + "=" * (-len(stored) % 4))
+
+
+def open_secret(stored: str, user_id: int) -> bytes:
+    """The authenticator secret of `stored`; portal.crypto.DecryptionError if it was tampered with."""
+    return keyring().open(_blob(stored), _context(user_id), name="MFA_KEYS")
+
+
+def secret_key_id(stored: str) -> str:
+    return keyring().key_id_of(_blob(stored))
+
+
+def new_secret() -> bytes:
+    """A random 160-bit secret, the size RFC 4226 recommends and every authenticator app takes."""
+    return secrets.token_bytes(SECRET_BYTES)
+
+
+def base32(secret: bytes) -> str:
+    """The secret as authenticator apps take it when typed in."""
+    return base64.b32encode(secret).decode("ascii").rstrip("=")
+
+
+def code_at(secret: bytes, timestamp: float, step: int | None = None) -> str:
+    """The 6-digit code an authenticator app shows at `timestamp` (or for the 30-second `step`)."""
+    return f"{hotp(secret, int(timestamp // 30) if step is None else step):06d}"
 
 
 def step_at(timestamp: float) -> int:
-    return int(timestamp // STEP_SECONDS)
+    return int(timestamp // 30)
 
 
-def totp(secret: str, timestamp: float) -> str:
-    """RFC 6238: the code an authenticator app shows at `timestamp` (seconds since the epoch)."""
-    return hotp(secret, step_at(timestamp))
-
-
-def matching_step(secret: str, code: str, timestamp: float, after_step: int = 0) -> int | None:
-    """The time step whose code is `code`, within the drift allowed and later than `after_step`.
-
-    `after_step` is the last step already used: a code seen once is never accepted again.
-    """
-    code = "".join((code or "").split())
-    if not (code.isdigit() and len(code) == DIGITS):
-        return None
-    now = step_at(timestamp)
-    for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
-        if step > after_step and hmac.compare_digest(hotp(secret, step), code):
-            return step
-    return None
-
-
-def provisioning_uri(secret: str, account: str) -> str:
-    """The otpauth:// address an authenticator app reads from the QR code."""
-    label = quote(f"{ISSUER}:{account}")
-    query = urlencode({"secret": secret, "issuer": ISSUER, "algorithm": "SHA1", "digits": DIGITS, "period": STEP_SECONDS})
-    return f"otpauth://totp/{label}?{query}"
+def secret_from_base32(typed: str) -> bytes:
+    cleaned = typed.replace(" ", "").upper()
+    return base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
 
 
 def qr_svg(data: str) -> str:
@@ -78,12 +93,21 @@ def qr_svg(data: str) -> str:
 
 
 def new_recovery_codes(count: int = RECOVERY_CODES) -> list[str]:
-    """Random one-time codes like `k7pq-2xmd-9tfw`, easy to read aloud and to type."""
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    return ["-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3)) for _ in range(count)]
+    """Random one-time codes like `k7pq-2xmd-9tfw` (60 bits each), easy to read aloud and to type."""
+    return ["-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(4)) for _ in range(3)) for _ in range(count)]
 
 
-def hash_recovery_code(code: str) -> str:
-    # The codes are random, 60 bits each: a plain hash is enough, no slow hashing needed.
+def recovery_token(code: str) -> str:
+    """What is stored of a recovery code: 64 bits of the SHA-256 of the code, case and dashes ignored.
+
+    The codes are random (60 bits), so a plain hash needs no salt or slow hashing, and 64 bits of
+    it fit django-otp's 16-character token column while keeping a guess as hard as the code.
+    """
     normalized = "".join(code.lower().split()).replace("-", "")
-    return hashlib.sha256(normalized.encode()).hexdigest()
+    return hashlib.sha256(normalized.encode()).hexdigest()[:16]
+
+
+def looks_like_app_code(code: str) -> bool:
+    """Six digits are the authenticator app's code; anything else is tried as a recovery code."""
+    code = "".join(code.split())
+    return len(code) == 6 and code.isascii() and code.isdigit()

@@ -3,10 +3,13 @@ from datetime import date
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.models import GroupObjectPermissionBase
 
 from portal.audit import AuditedModel
 
+from . import mfa
 from .roles import AUDIT_READERS, SEEKER_EDITORS, SEEKER_READERS, Role
 
 
@@ -105,7 +108,7 @@ class Staff(AuditedModel, AbstractUser):
 
     @property
     def authenticator_confirmed(self) -> bool:
-        return AuthenticatorApp.objects.filter(staff=self, confirmed_at__isnull=False).exists()
+        return AuthenticatorApp.objects.filter(user=self, confirmed=True).exists()
 
     @property
     def can_request_access(self) -> bool:
@@ -232,25 +235,56 @@ class StaffSession(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
 
-class AuthenticatorApp(AuditedModel, models.Model):
-    """A staff member's authenticator app (TOTP, RFC 6238): the second factor of every sign-in."""
+class AuthenticatorApp(TOTPDevice):
+    """A staff member's authenticator app: django-otp's TOTP device (RFC 6238), the second factor.
 
-    staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="authenticator")
-    secret = models.CharField(max_length=64)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    # The last 30-second step accepted: a code is never accepted twice.
-    last_used_step = models.BigIntegerField(default=0)
+    The device's `key` column holds the secret sealed with `MFA_KEYS` and bound to its owner
+    (access.mfa), never the secret itself; django-otp reads it through `bin_key`.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "authenticator app"
 
     def __str__(self):
-        return f"Authenticator app of {self.staff}"
+        return f"Authenticator app of {self.user}"
+
+    @property
+    def bin_key(self) -> bytes:
+        return mfa.open_secret(self.key, self.user_id)
+
+    def set_secret(self, secret: bytes) -> None:
+        self.key = mfa.seal_secret(secret, self.user_id)
+
+    @property
+    def secret_base32(self) -> str:
+        return mfa.base32(self.bin_key)
 
 
-class RecoveryCode(models.Model):
-    """A one-time recovery code (stored as its SHA-256 hash) for when the authenticator app is lost."""
+class RecoveryCodes(StaticDevice):
+    """A staff member's one-time recovery codes: django-otp's static device.
 
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="recovery_codes")
-    code_hash = models.CharField(max_length=64)
-    used_at = models.DateTimeField(null=True, blank=True)
+    Each token is `mfa.recovery_token(code)`, a hash, so a code typed at sign-in is hashed before
+    django-otp looks it up (and deletes it: a code works once).
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "recovery codes"
+
+    def __str__(self):
+        return f"Recovery codes of {self.user}"
+
+    def verify_token(self, token) -> bool:
+        return super().verify_token(mfa.recovery_token(str(token)))
+
+    def replace_codes(self, codes: list[str]) -> None:
+        self.token_set.all().delete()
+        StaticToken.objects.bulk_create(StaticToken(device=self, token=mfa.recovery_token(c)) for c in codes)
+
+    @property
+    def left(self) -> int:
+        return self.token_set.count()
 
 
 class ConfidentialityAgreement(AuditedModel, models.Model):

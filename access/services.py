@@ -35,7 +35,7 @@ from .models import (
     ContractWarning,
     Office,
     Organization,
-    RecoveryCode,
+    RecoveryCodes,
     Report,
     ReportEvent,
     Staff,
@@ -539,8 +539,8 @@ def _approve_add(actor: Staff, request: AccessRequest, now: datetime) -> None:
             staff.nda_signed_at = None
             staff.last_login = None
             staff.date_joined = now
-            AuthenticatorApp.objects.filter(staff=staff).delete()
-            RecoveryCode.objects.filter(staff=staff).delete()
+            AuthenticatorApp.objects.filter(user=staff).delete()
+            RecoveryCodes.objects.filter(user=staff).delete()
         staff.first_name, staff.last_name, staff.email = request.first_name, request.last_name, request.email
         staff.organization, staff.role, staff.is_active = request.organization, request.role, True
         staff.current_office = offices[0]
@@ -615,55 +615,92 @@ def access_request_reject(*, actor: Staff, request_id: int, reason: str, now: da
 def mfa_enrolment_start(*, actor: Staff) -> AuthenticatorApp:
     """A new secret for the person's authenticator app, waiting for its first code."""
     with transaction.atomic():
-        app, _ = AuthenticatorApp.objects.select_for_update().get_or_create(staff=actor, defaults={"secret": mfa.new_secret()})
-        if app.confirmed_at is not None:
+        app = AuthenticatorApp.objects.select_for_update().filter(user=actor).first()
+        if app is not None and app.confirmed:
             raise PortalError("Your authenticator app is already set up.", code="enrolled")
+        if app is None:
+            app = AuthenticatorApp(user=actor, name="Authenticator app", confirmed=False)
+            app.set_secret(mfa.new_secret())
+            app.save()
     return app
 
 
-def mfa_enrolment_confirm(*, actor: Staff, code: str, now: datetime | None = None) -> list[str]:
+def mfa_enrolment_confirm(*, actor: Staff, code: str) -> list[str]:
     """Confirms the app with its first code; returns the recovery codes, shown this once."""
-    now = now or timezone.now()
     with transaction.atomic():
-        app = AuthenticatorApp.objects.select_for_update().filter(staff=actor).first()
-        if app is None or app.confirmed_at is not None:
+        app = AuthenticatorApp.objects.select_for_update().filter(user=actor, confirmed=False).first()
+        if app is None:
             raise PortalError("Start setting up your authenticator app again.", code="no_enrolment")
-        step = mfa.matching_step(app.secret, code, now.timestamp(), after_step=app.last_used_step)
-        if step is None:
-            raise PortalError("That code does not match: type the 6-digit code your app shows now.", code="bad_code")
-        codes = mfa.new_recovery_codes()
-        with audit_reason("authenticator app set up", actor=actor):
-            app.confirmed_at, app.last_used_step = now, step
-            app.save(update_fields=["confirmed_at", "last_used_step"])
-        RecoveryCode.objects.filter(staff=actor).delete()
-        RecoveryCode.objects.bulk_create(RecoveryCode(staff=actor, code_hash=mfa.hash_recovery_code(c)) for c in codes)
+        # A wrong code is counted on the device (its throttle), so it is not raised in here,
+        # where the refusal would roll the count back.
+        refusal = _code_refusal(app, code)
+        if refusal is None:
+            codes = mfa.new_recovery_codes()
+            with audit_reason("authenticator app set up", actor=actor):
+                app.confirmed = True
+                app.save(update_fields=["confirmed"])
+            recovery, _ = RecoveryCodes.objects.get_or_create(user=actor, defaults={"name": "Recovery codes"})
+            recovery.replace_codes(codes)
+    if refusal is not None:
+        raise refusal
     return codes
 
 
-def mfa_verify(*, actor: Staff, code: str, now: datetime | None = None) -> str:
-    """The second factor at sign-in: the app's current code, or one unused recovery code."""
-    now = now or timezone.now()
+WRONG_CODE = "That code does not match. Type the code your app shows now, or a recovery code."
+
+
+def _code_refusal(device, code: str) -> PortalError | None:
+    """None if `device` accepts `code`; otherwise why not (django-otp counts the wrong code)."""
+    if device is None:
+        return PortalError(WRONG_CODE, code="bad_code")
+    if not device.verify_is_allowed()[0]:
+        return PortalError("Wait a few seconds after a wrong code, then try again.", code="throttled")
+    if isinstance(device, AuthenticatorApp) and not mfa.looks_like_app_code(code):
+        return PortalError("That code does not match: type the 6-digit code your app shows now.", code="bad_code")
+    if not device.verify_token(code):
+        return PortalError(WRONG_CODE, code="bad_code")
+    return None
+
+
+def mfa_verify(*, actor: Staff, code: str) -> str:
+    """The second factor at sign-in: the app's current code, or one unused recovery code.
+
+    Returns "app" or "recovery". The device rows are locked, so that codes posted at the same
+    time from several sessions are checked one after another and each wrong one counts; django-otp
+    keeps each device's throttle (a growing wait after every wrong code), and the caller counts
+    the refusal against the account (sign-in lockout).
+    """
+    code = "".join((code or "").split())
     with transaction.atomic():
-        app = AuthenticatorApp.objects.select_for_update().filter(staff=actor, confirmed_at__isnull=False).first()
+        app = AuthenticatorApp.objects.select_for_update().filter(user=actor, confirmed=True).first()
         if app is None:
             raise PortalError("You have no authenticator app set up.", code="no_app")
-        step = mfa.matching_step(app.secret, code, now.timestamp(), after_step=app.last_used_step)
-        if step is not None:
-            app.last_used_step = step
-            app.save(update_fields=["last_used_step"])
-            return "app"
-        recovery = RecoveryCode.objects.select_for_update().filter(
-            staff=actor, used_at__isnull=True, code_hash=mfa.hash_recovery_code(code or "")
-        ).first()
-        if recovery is None:
-            raise PortalError("That code does not match. Type the code your app shows now, or a recovery code.", code="bad_code")
-        recovery.used_at = now
-        recovery.save(update_fields=["used_at"])
-        LogEntry.objects.log_create(
-            actor, force_log=True, action=LogEntry.Action.UPDATE, actor=actor,
-            changes={"recovery_code": ["unused", "used"]}, additional_data={"reason": "signed in with a recovery code"},
-        )
-    return "recovery"
+        if mfa.looks_like_app_code(code):
+            used, refusal = "app", _code_refusal(app, code)
+        else:
+            recovery = RecoveryCodes.objects.select_for_update().filter(user=actor).first()
+            used, refusal = "recovery", _code_refusal(recovery, code)
+        if refusal is None and used == "recovery":
+            LogEntry.objects.log_create(
+                actor, force_log=True, action=LogEntry.Action.UPDATE, actor=actor,
+                changes={"recovery_code": ["unused", "used"]}, additional_data={"reason": "signed in with a recovery code"},
+            )
+    if refusal is not None:
+        raise refusal
+    return used
+
+
+def sign_in_complete(*, staff: Staff, now: datetime | None = None) -> None:
+    """Password and code both given: this, not the password step, is a use of the account.
+
+    The inactivity rule (ACCESS_INACTIVITY_DAYS) counts from here, and the failed attempts
+    counted against the username are cleared.
+    """
+    from axes.utils import reset
+
+    staff.last_login = now or timezone.now()
+    Staff.objects.filter(pk=staff.pk).update(last_login=staff.last_login)
+    reset(username=staff.get_username())
 
 
 def nda_sign(*, actor: Staff, typed_name: str, now: datetime | None = None) -> ConfidentialityAgreement:

@@ -1,6 +1,12 @@
-"""Bookkeeping of who holds which session, so that ending access can delete all of them."""
+"""Bookkeeping of who holds which session, so that ending access can delete all of them; lockouts audited."""
 
-from .models import StaffSession
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Staff, StaffSession
+
+LOCKOUT_CHANGE = "sign_in_lockout"
 
 
 def remember_session(sender, request, user, **kwargs):
@@ -18,3 +24,23 @@ def forget_session(sender, request, user, **kwargs):
 def session_key_changed(old_key, new_key):
     if old_key and new_key:
         StaffSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def audit_lockout(sender, request, username, ip_address=None, **kwargs):
+    """The audit entry of a lockout, whether wrong passwords or wrong codes made it.
+
+    django-axes signals again at each attempt while locked: one entry per lock is enough.
+    """
+    staff = Staff.objects.filter(username=username).first()
+    if staff is None:
+        return
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    earlier = LogEntry.objects.get_for_object(staff).filter(timestamp__gte=since, changes__has_key=LOCKOUT_CHANGE)
+    latest = earlier.order_by("-timestamp", "-pk").first()
+    if latest is not None and latest.changes_dict.get(LOCKOUT_CHANGE) == ["unlocked", "locked"]:
+        return
+    LogEntry.objects.log_create(
+        staff, force_log=True, action=LogEntry.Action.UPDATE,
+        changes={LOCKOUT_CHANGE: ["unlocked", "locked"]},
+        additional_data={"reason": f"sign-in locked after {settings.AXES_FAILURE_LIMIT} failed attempts"},
+    )

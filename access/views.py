@@ -1,7 +1,11 @@
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import Group
 from django.db.models import Q, Sum
@@ -35,7 +39,7 @@ from .forms import (
 )
 from .middleware import MFA_PENDING, ONBOARDED
 from .signals import session_key_changed
-from .models import AccessRequest, AuthenticatorApp, Contract, Organization, Report, Staff
+from .models import AccessRequest, AuthenticatorApp, Contract, Organization, RecoveryCodes, Report, Staff
 from .services import NDA_VERSION, staff_switch_office
 
 PER_PAGE = 25
@@ -63,6 +67,15 @@ def switch_office(request):
 # --- Sign-in and onboarding ---------------------------------------------------------------------
 
 
+def complete_sign_in(request, user) -> None:
+    """Password and code given: a new session key, and the account counted as used from now."""
+    # A new session key for the fully signed-in session (no fixation across the code step).
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    session_key_changed(old_key, request.session.session_key)
+    services.sign_in_complete(staff=user)
+
+
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(auth_views.LoginView):
     """Username and password; then the authenticator code (access.middleware asks for it)."""
@@ -77,6 +90,8 @@ class SignInView(auth_views.LoginView):
         if settings.ACCESS_MFA_AT_SIGN_IN and user.authenticator_confirmed:
             self.request.session[MFA_PENDING] = True
             self.request.session["access_next"] = self.get_success_url()
+        elif user.authenticator_confirmed:
+            complete_sign_in(self.request, user)
         return response
 
 
@@ -95,7 +110,32 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
         return super().form_valid(form)
 
 
-class MFAEnrolView(View):
+class CodeStepMixin:
+    """Wrong authenticator and recovery codes count against the account as wrong passwords do.
+
+    django-axes counts them with the failed passwords, per username across sessions: the fifth
+    locks the account (the same lock, unlocked on the same page), and the session that made
+    them is signed out. A right code on a locked account does not sign in.
+    """
+
+    def credentials(self, request) -> dict:
+        return {"username": request.user.get_username()}
+
+    def locked(self, request) -> bool:
+        return AxesProxyHandler.is_locked(request, self.credentials(request))
+
+    def lockout(self, request):
+        credentials = self.credentials(request)
+        logout(request)
+        return get_lockout_response(request, credentials=credentials)
+
+    def count_failure(self, request) -> bool:
+        """Counts a refused code; True if it locked the account."""
+        user_login_failed.send(sender=type(self), credentials=self.credentials(request), request=request)
+        return bool(getattr(request, "axes_locked_out", False))
+
+
+class MFAEnrolView(CodeStepMixin, View):
     """Sets up the authenticator app: scan the code (or type the key), confirm with a first code."""
 
     def get(self, request):
@@ -107,26 +147,32 @@ class MFAEnrolView(View):
         return self.page(request, app, CodeForm())
 
     def post(self, request):
+        if self.locked(request):
+            return self.lockout(request)
         form = CodeForm(request.POST)
-        app = AuthenticatorApp.objects.filter(staff=request.user).first()
-        if app is None or app.confirmed_at is not None:
+        app = AuthenticatorApp.objects.filter(user=request.user).first()
+        if app is None or app.confirmed:
             return redirect("access:mfa_enrol")
         if form.is_valid():
             try:
                 codes = services.mfa_enrolment_confirm(actor=request.user, code=form.cleaned_data["code"])
             except PortalError as exc:
+                if exc.code != "no_enrolment" and self.count_failure(request):
+                    return self.lockout(request)
                 _refused(form, exc)
             else:
+                complete_sign_in(request, request.user)
                 return render(request, "access/recovery_codes.html", {"codes": codes})
         return self.page(request, app, form)
 
     def page(self, request, app, form):
-        uri = mfa.provisioning_uri(app.secret, request.user.username)
-        spaced = " ".join(app.secret[i : i + 4] for i in range(0, len(app.secret), 4))
+        uri = app.config_url
+        secret = app.secret_base32
+        spaced = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
         return render(request, "access/mfa_enrol.html", {"form": form, "qr": mfa.qr_svg(uri), "secret": spaced})
 
 
-class MFAVerifyView(View):
+class MFAVerifyView(CodeStepMixin, View):
     """The second step of every sign-in: the code from the authenticator app, or a recovery code."""
 
     def get(self, request):
@@ -137,20 +183,21 @@ class MFAVerifyView(View):
     def post(self, request):
         if not request.session.get(MFA_PENDING):
             return redirect("portal:dashboard")
+        if self.locked(request):
+            return self.lockout(request)
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
                 used = services.mfa_verify(actor=request.user, code=form.cleaned_data["code"])
             except PortalError as exc:
+                if exc.code != "no_app" and self.count_failure(request):
+                    return self.lockout(request)
                 _refused(form, exc)
             else:
                 del request.session[MFA_PENDING]
-                # A new session key for the fully signed-in session (no fixation across the step).
-                old_key = request.session.session_key
-                request.session.cycle_key()
-                session_key_changed(old_key, request.session.session_key)
+                complete_sign_in(request, request.user)
                 if used == "recovery":
-                    left = request.user.recovery_codes.filter(used_at__isnull=True).count()
+                    left = RecoveryCodes.objects.get(user=request.user).left
                     messages.warning(request, f"You signed in with a recovery code. {left} recovery codes are left.")
                 next_url = request.session.pop("access_next", "")
                 if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

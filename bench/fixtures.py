@@ -33,6 +33,7 @@ django_on_bench_database()
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from access import mfa  # noqa: E402
 from access.models import AuthenticatorApp, Office, Organization, Staff  # noqa: E402
 from access.roles import Role  # noqa: E402
 from dataedits.models import (  # noqa: E402
@@ -138,15 +139,13 @@ def ensure_people(where: Place) -> dict[str, int]:
 
 
 def ensure_authenticator_apps(staff_ids: list[int]) -> None:
-    now = timezone.now()
-    apps = {app.staff_id: app for app in AuthenticatorApp.objects.filter(staff_id__in=staff_ids)}
-    AuthenticatorApp.objects.bulk_create(
-        [AuthenticatorApp(staff_id=pk, secret=TOTP_SECRET, confirmed_at=now) for pk in staff_ids if pk not in apps]
-    )
-    # An app set up another way gets the known secret; its used steps start over with the new secret.
-    for app in apps.values():
-        if app.secret != TOTP_SECRET or app.confirmed_at is None:
-            AuthenticatorApp.objects.filter(pk=app.pk).update(secret=TOTP_SECRET, confirmed_at=now, last_used_step=0)
+    """Each bench user's authenticator app holds the known secret; its used steps start over."""
+    secret = mfa.secret_from_base32(TOTP_SECRET)
+    AuthenticatorApp.objects.filter(user_id__in=staff_ids).delete()
+    apps = [AuthenticatorApp(user_id=pk, name="Authenticator app", confirmed=True) for pk in staff_ids]
+    for app in apps:
+        app.set_secret(secret)
+    AuthenticatorApp.objects.bulk_create(apps)
 
 
 # --- the supervisors' opt-in request queue ----------------------------------------------------

@@ -8,38 +8,31 @@ key encrypts, every listed key decrypts, so a new key is put first and the old o
 Failure is loud: an unknown key id or a tampered ciphertext raises `SSNDecryptionError`; nothing
 here ever hands back ciphertext or an empty value in place of the SSN.
 
-Ciphertext layout: version byte, key-id length byte, key id (ASCII), 12-byte nonce, AES-GCM
-output (ciphertext + 16-byte tag). Version byte and key id are authenticated as associated data.
+The ciphertext's layout is portal.crypto's: version byte, key id, nonce, AES-GCM output.
 """
 
-import base64
-import binascii
 import hashlib
 import hmac
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from portal.crypto import AESKeyring, DecryptionError, decode_key
 
 # ASCII digits only: `\d` would also take other scripts' digits, which would encrypt and index
-# as a different value than the same SSN typed with 0-9.
-SSN_INPUT = re.compile(r"^\s*([0-9]{3})-?([0-9]{2})-?([0-9]{4})\s*$")
-KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-FORMAT_VERSION = b"\x01"
-NONCE_BYTES = 12
-TAG_BYTES = 16
+# as a different value than the same SSN typed with 0-9. Dashes, spaces or dots may separate
+# the groups, as people type them ("917-43-8265", "917 43 8265", "917.43.8265").
+SSN_INPUT = re.compile(r"^\s*([0-9]{3})[-. ]?([0-9]{2})[-. ]?([0-9]{4})\s*$")
 
 
-class SSNDecryptionError(Exception):
+class SSNDecryptionError(DecryptionError):
     """A stored SSN could not be decrypted with any key of the keyring."""
 
 
 def normalize_ssn(value: str) -> str | None:
-    """The nine digits of an SSN typed with or without dashes, or None if it is not one."""
+    """The nine digits of an SSN typed with or without separators, or None if it is not one."""
     match = SSN_INPUT.match(value or "")
     return "".join(match.groups()) if match else None
 
@@ -56,83 +49,36 @@ def _digits(ssn: str) -> str:
     return digits
 
 
-def _decode_key(raw: str, name: str) -> bytes:
-    # Strict decoding: the lenient default silently drops characters outside the alphabet, so a
-    # mangled key could decode to 32 bytes and encrypt under a key nobody holds. Both the
-    # standard and the URL-safe alphabets are accepted.
-    try:
-        key = base64.b64decode(raw.strip().translate(str.maketrans("-_", "+/")), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ImproperlyConfigured(f"{name} holds a key that is not base64.") from exc
-    if len(key) != 32:
-        raise ImproperlyConfigured(f"{name} keys must be 32 bytes (256 bits), base64-encoded.")
-    return key
-
-
 @dataclass(frozen=True)
 class Keyring:
-    # repr=False: a Keyring that ends up in a traceback or a debug page must not print its keys.
-    keys: dict[str, bytes] = field(repr=False)  # key id -> key, the current (encrypting) key first
+    """The SSN keyring (`SSN_KEYS`) and the blind-index key (`SSN_BLIND_INDEX_KEY`)."""
+
+    ring: AESKeyring = field(repr=False)
     index_key: bytes = field(repr=False)
 
     @property
     def current_id(self) -> str:
-        return next(iter(self.keys))
+        return self.ring.current_id
 
     @classmethod
     def parse(cls, ring: str, index_key: str) -> "Keyring":
-        keys = {}
-        for entry in filter(None, (part.strip() for part in ring.split(","))):
-            key_id, sep, raw = entry.partition(":")
-            key_id = key_id.strip()
-            if not sep or not key_id:
-                raise ImproperlyConfigured('SSN_KEYS entries look like "id:<base64 key>".')
-            if not KEY_ID.match(key_id):
-                # The id is stored in every ciphertext's header behind a one-byte length.
-                raise ImproperlyConfigured(
-                    "SSN_KEYS key ids are 1 to 64 characters: letters, digits, '.', '_' or '-'."
-                )
-            if key_id in keys:
-                raise ImproperlyConfigured(f"SSN_KEYS lists the key id {key_id!r} twice.")
-            keys[key_id] = _decode_key(raw, "SSN_KEYS")
-        if not keys:
-            raise ImproperlyConfigured("SSN_KEYS must list at least one key.")
-        return cls(keys=keys, index_key=_decode_key(index_key, "SSN_BLIND_INDEX_KEY"))
+        return cls(ring=AESKeyring.parse(ring, "SSN_KEYS"), index_key=decode_key(index_key, "SSN_BLIND_INDEX_KEY"))
 
     def encrypt(self, ssn: str) -> bytes:
-        key_id = self.current_id.encode()
-        nonce = os.urandom(NONCE_BYTES)
-        header = FORMAT_VERSION + bytes([len(key_id)]) + key_id
-        # The header is authenticated too: a ciphertext cannot be replayed under another key id.
-        sealed = AESGCM(self.keys[self.current_id]).encrypt(nonce, _digits(ssn).encode(), header)
-        return header + nonce + sealed
+        return self.ring.seal(_digits(ssn).encode())
 
     def key_id_of(self, blob: bytes) -> str:
         """The id of the key `blob` was encrypted with; SSNDecryptionError if it is malformed."""
-        blob = bytes(blob or b"")
-        if blob[:1] != FORMAT_VERSION or len(blob) < 2:
-            raise SSNDecryptionError("Unknown SSN ciphertext format.")
-        header_end = 2 + blob[1]
-        if len(blob) < header_end + NONCE_BYTES + TAG_BYTES:
-            raise SSNDecryptionError("SSN ciphertext is truncated.")
         try:
-            return blob[2:header_end].decode("ascii")
-        except UnicodeDecodeError as exc:
-            raise SSNDecryptionError("SSN ciphertext has a malformed key id.") from exc
+            return self.ring.key_id_of(blob)
+        except DecryptionError as exc:
+            raise SSNDecryptionError(f"SSN ciphertext: {exc}") from None
 
     def decrypt(self, blob: bytes) -> str:
-        blob = bytes(blob or b"")
-        key_id = self.key_id_of(blob)
-        key = self.keys.get(key_id)
-        if key is None:
-            raise SSNDecryptionError(f"SSN encrypted with key {key_id!r}, which is not in SSN_KEYS.")
-        header_end = 2 + blob[1]
-        header, nonce = blob[:header_end], blob[header_end : header_end + NONCE_BYTES]
-        body = blob[header_end + NONCE_BYTES :]
         try:
-            return AESGCM(key).decrypt(nonce, body, header).decode()
-        except Exception as exc:  # InvalidTag: tampered or wrong key
-            raise SSNDecryptionError("SSN ciphertext failed authentication.") from exc
+            return self.ring.open(blob, name="SSN_KEYS").decode()
+        except DecryptionError as exc:
+            raise SSNDecryptionError(f"SSN ciphertext: {exc}") from exc
 
     def blind_index(self, ssn: str) -> str:
         # Normalized first, so "###-##-####" and "#########" always index alike.

@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "pgtrigger",
     "portal",
     "access",
     "participants",
@@ -117,7 +121,11 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared by a completed sign-in (password and code), not by the password alone:
+# wrong authenticator codes count here too (access.views.CodeStepMixin).
+AXES_RESET_ON_SUCCESS = False
+# What axes keeps of a failed attempt's form never includes the code typed.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
 AXES_VERBOSE = False
 # axes.W006 suggests counting per address too: a shared office address would lock out the office.
@@ -129,6 +137,10 @@ ACCESS_INACTIVITY_DAYS = env.int("ACCESS_INACTIVITY_DAYS", default=90)
 # The sweep ends access for this many people per transaction (a sweep cut off keeps finished batches).
 ACCESS_SWEEP_BATCH = env.int("ACCESS_SWEEP_BATCH", default=500)
 ACCESS_MFA_AT_SIGN_IN = True
+# Authenticator secrets (django-otp's TOTP devices) are sealed with their own AES-256 keyring,
+# `id2:<base64>,id1:<base64>` like SSN_KEYS (key ids of at most 10 characters); rotate_mfa_keys re-seals.
+MFA_KEYS = env("MFA_KEYS")
+OTP_TOTP_ISSUER = "WorkSource portal"
 # Links in emails (a new user's first sign-in) point here.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -83,7 +83,9 @@ class StaffFactory(factory.django.DjangoModelFactory):
     def authenticator(self, create, extracted, **kwargs):
         """`authenticator=False` leaves the authenticator app to be set up at first sign-in."""
         if create and extracted is not False:
-            AuthenticatorApp.objects.create(staff=self, secret=mfa.new_secret(), confirmed_at=timezone.now())
+            app = AuthenticatorApp(user=self, name="Authenticator app", confirmed=True)
+            app.set_secret(mfa.new_secret())
+            app.save()
 
 
 def ssn_for(n: int) -> str:

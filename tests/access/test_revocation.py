@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.models import AccessRequest, Contract, Staff
-from access.services import access_request_approve, access_request_disable, access_sweep
+from access.services import access_request_approve, access_request_disable, access_sweep, sign_in_complete
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,10 @@ STATE = ZoneInfo(settings.TIME_ZONE)
 
 
 def signed_in(person):
+    """A browser of `person` after a complete sign-in (password and code), which counts as use."""
     client = Client()
     client.force_login(person)
+    sign_in_complete(staff=person)
     return client
 
 

@@ -129,8 +129,8 @@ def authenticator_code(username: str) -> str:
     from access import mfa
     from access.models import AuthenticatorApp
 
-    app = AuthenticatorApp.objects.get(staff__username=username)
-    return mfa.hotp(app.secret, max(mfa.step_at(time.time()), app.last_used_step + 1))
+    app = AuthenticatorApp.objects.get(user__username=username)
+    return mfa.code_at(app.bin_key, time.time(), step=max(mfa.step_at(time.time()), app.last_t + 1))
 
 
 def describe(axe_response: dict) -> str:
