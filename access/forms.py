@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from portal.forms import USWDSFormMixin
+from portal.text import refuse_control_characters, refuse_ssn
 
 from .models import AccessRequest, Contract, Office, Organization, Report, Staff, WorkforceDevelopmentArea
 from .roles import Role
@@ -22,6 +23,13 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Your username and password didn't match. Please try again.",
         "access_ended": "Your access to the WorkSource portal has ended: %(reason)s. Ask your MIS access requester.",
     }
+
+    def clean_username(self):
+        # Refused before anything is looked up or counted: a failed attempt keeps the username typed.
+        username = self.cleaned_data["username"]
+        refuse_control_characters(username)
+        refuse_ssn(username)
+        return username
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
@@ -135,5 +143,5 @@ class ReportMoveForm(USWDSFormMixin, forms.Form):
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(USWDSFormMixin, forms.Form):
     username = forms.CharField(max_length=150)

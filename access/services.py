@@ -22,7 +22,7 @@ from guardian.shortcuts import assign_perm
 
 from portal.audit import audit_reason
 from portal.errors import PortalError
-from portal.logging import SSN_PATTERN
+from portal.text import checked_line, checked_text
 
 from . import mfa
 from .models import (
@@ -68,11 +68,6 @@ def notify(*, to: list[str], subject: str, body: str) -> None:
     recipients = sorted({address for address in to if address})
     if recipients:
         transaction.on_commit(partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
-
-
-def _no_ssn(text: str, field: str) -> None:
-    if SSN_PATTERN.search(text or ""):
-        raise PortalError(f"Leave SSNs out of the {field}: describe the record another way.", code="ssn_in_text")
 
 
 def _transition(current: str, action: str, table: dict, what: str) -> str:
@@ -244,16 +239,19 @@ def contract_record(
         raise PortalError("Only the MIS security and data sharing administrator approves contracts.", code="not_admin")
     if expiry_date <= effective_date:
         raise PortalError("The expiry date must come after the effective date.", code="dates")
-    if not business_case.strip():
+    number = checked_line(number, label="the contract number", limit=40)
+    business_case = checked_text(business_case, label="the business case")
+    data_owner_name = checked_line(data_owner_name, label="the data owner's name", limit=120)
+    if not business_case:
         raise PortalError("State the business case for MIS access.", code="business_case")
-    if not data_owner_name.strip() or data_owner_signed_on is None:
+    if not data_owner_name or data_owner_signed_on is None:
         raise PortalError("A contract is approved only with the data owner's signed approval: name and date.", code="data_owner")
     if data_owner_signed_on > timezone.localdate():
         raise PortalError("The data owner's signature date cannot be in the future.", code="data_owner")
     with transaction.atomic(), audit_reason("contract recorded and approved", actor=actor):
         return Contract.objects.create(
-            organization=organization, kind=kind, party=party, number=number.strip(), effective_date=effective_date,
-            expiry_date=expiry_date, business_case=business_case.strip(), data_owner_name=data_owner_name.strip(),
+            organization=organization, kind=kind, party=party, number=number, effective_date=effective_date,
+            expiry_date=expiry_date, business_case=business_case, data_owner_name=data_owner_name,
             data_owner_signed_on=data_owner_signed_on, approved_by=actor, approved_at=timezone.now(),
         )
 
@@ -262,7 +260,8 @@ def contract_end(*, actor: Staff, contract_id: int, reason: str) -> Contract:
     """Ends a contract today: it expires at 00:00 today, so its organization's access ends now."""
     if not actor.can_administer_contracts:
         raise PortalError("Only the MIS security and data sharing administrator ends contracts.", code="not_admin")
-    if not reason.strip():
+    reason = checked_text(reason, label="why the contract ends early")
+    if not reason:
         raise PortalError("Say why the contract ends early.", code="reason")
     today = timezone.localdate()
     with transaction.atomic():
@@ -271,7 +270,7 @@ def contract_end(*, actor: Staff, contract_id: int, reason: str) -> Contract:
             raise PortalError("This contract is not in effect.", code="not_in_effect")
         if contract.effective_date >= today:
             raise PortalError("A contract that took effect today cannot end today.", code="dates")
-        with audit_reason(f"contract ended early: {reason.strip()}", actor=actor):
+        with audit_reason(f"contract ended early: {reason}", actor=actor):
             contract.expiry_date = today
             contract.save(update_fields=["expiry_date"])
     return contract
@@ -365,7 +364,10 @@ def access_request_add(
 ) -> AccessRequest:
     """A designated requester asks for a new user (policy 1021 i)."""
     offices = list(offices)
-    if not first_name.strip() or not last_name.strip() or not email.strip():
+    first_name = checked_line(first_name, label="the first name", limit=150)
+    last_name = checked_line(last_name, label="the last name", limit=150)
+    email = checked_line(email, label="the work email", limit=254)
+    if not first_name or not last_name or not email:
         raise PortalError("Give the user's first name, last name and work email.", code="incomplete")
     if not offices:
         raise PortalError("Choose at least one office.", code="no_offices")
@@ -440,7 +442,8 @@ def access_request_disable(
     _check_user_in_scope(actor, staff)
     if reason not in AccessRequest.DisableReason.values:
         raise PortalError("Choose the reason the user no longer needs access.", code="reason")
-    if reason == AccessRequest.DisableReason.OTHER and not reason_other.strip():
+    reason_other = checked_line(reason_other, label="the other reason", limit=200)
+    if reason == AccessRequest.DisableReason.OTHER and not reason_other:
         raise PortalError("Describe the other reason.", code="reason")
     if effective_at is None:
         raise PortalError("Give the date and time access ends.", code="effective")
@@ -453,7 +456,7 @@ def access_request_disable(
         request = AccessRequest.objects.create(
             kind=AccessRequest.Kind.DISABLE, requested_by=actor, staff=staff, first_name=staff.first_name,
             last_name=staff.last_name, email=staff.email, organization=staff.organization,
-            disable_reason=reason, disable_reason_other=reason_other.strip(), effective_at=effective_at,
+            disable_reason=reason, disable_reason_other=reason_other, effective_at=effective_at,
         )
         _notify_filed(request)
     return request, warning
@@ -592,14 +595,15 @@ def _approve_disable(actor: Staff, request: AccessRequest, now: datetime) -> Non
 
 
 def access_request_reject(*, actor: Staff, request_id: int, reason: str, now: datetime | None = None) -> AccessRequest:
-    if not reason.strip():
+    reason = checked_text(reason, label="the reason for rejecting")
+    if not reason:
         raise PortalError("Give the reason for rejecting the request: the requester reads it.", code="reason")
     now = now or timezone.now()
     with transaction.atomic():
         request = _lock_for_decision(actor, request_id)
         with audit_reason(f"access request {request.pk} rejected", actor=actor):
             _decided(request, actor, "reject", now)
-            request.rejection_reason = reason.strip()
+            request.rejection_reason = reason
             request.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
         notify(
             to=[request.requested_by.email, request.email],
@@ -753,16 +757,16 @@ def report_file(*, actor: Staff, kind: str, occurred_on: date, summary: str, det
     """Anyone reports; the administrator is alerted at once (policy 1021 d and h.ix)."""
     if kind not in Report.Kind.values:
         raise PortalError("Choose what you are reporting.", code="kind")
-    if not summary.strip() or not details.strip():
+    summary = checked_line(summary, label="the summary", limit=200)
+    details = checked_text(details, label="the details")
+    if not summary or not details:
         raise PortalError("Give a summary and the details.", code="incomplete")
     if occurred_on > timezone.localdate():
         raise PortalError("The date cannot be in the future.", code="date")
-    _no_ssn(summary, "summary")
-    _no_ssn(details, "details")
     with transaction.atomic(), audit_reason("report filed", actor=actor):
         report = Report.objects.create(
             kind=kind, reported_by=actor, organization=actor.organization, occurred_on=occurred_on,
-            summary=summary.strip(), details=details.strip(),
+            summary=summary, details=details,
         )
         ReportEvent.objects.create(report=report, status=report.status, note="Reported.", by=actor)
         notify(
@@ -781,19 +785,19 @@ def report_move(*, actor: Staff, report_id: int, action: str, note: str) -> Repo
     """The administrator moves a report on (in review, closed), with a note kept in its history."""
     if not actor.can_administer_contracts:
         raise PortalError("Only the MIS security and data sharing administrator works reports.", code="not_admin")
-    if action == "close" and not note.strip():
+    note = checked_text(note, label="the note")
+    if action == "close" and not note:
         raise PortalError("Say how the report was resolved before closing it.", code="note")
-    _no_ssn(note, "note")
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         with audit_reason(f"report {action}", actor=actor):
             report.status = _transition(report.status, action, REPORT_TRANSITIONS, "report")
             report.save(update_fields=["status"])
-            ReportEvent.objects.create(report=report, status=report.status, note=note.strip(), by=actor)
+            ReportEvent.objects.create(report=report, status=report.status, note=note, by=actor)
         notify(
             to=[report.reported_by.email],
             subject=f"Your report is {report.get_status_display().lower()}: {report.summary}",
-            body=f"The MIS security administrator moved your report to \"{report.get_status_display()}\".\n\n{note.strip()}",
+            body=f"The MIS security administrator moved your report to \"{report.get_status_display()}\".\n\n{note}",
         )
     return report
 

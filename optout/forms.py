@@ -3,21 +3,22 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from participants.crypto import normalize_ssn
-from portal.forms import USWDSFormMixin
+from portal.forms import USWDSFormMixin, takes_identifier
+from portal.text import phone_number
 
 from .models import Action, OptInRequest
 from .querysets import changes_opt_out
 
 
 class LookupForm(USWDSFormMixin, forms.Form):
-    ssn = forms.CharField(
+    ssn = takes_identifier(forms.CharField(
         label="Seeker's SSN",
         max_length=20,
         help_text="The full SSN, nine digits, with or without dashes.",
         error_messages={"required": "Enter the seeker's full SSN."},
         # Kept out of the browser's form history and its spelling service.
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"}),
-    )
+    ))
 
     def clean_ssn(self):
         # Never echo the value: it may be an SSN typed slightly wrong.
@@ -37,6 +38,12 @@ class OptInRequestForm(USWDSFormMixin, forms.Form):
         help_text="A brief reason, for the ESD WIOA supervisor. Leave the SSN out.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean_client_phone(self):
+        phone = phone_number(self.cleaned_data["client_phone"])
+        if phone is None:
+            raise forms.ValidationError("Enter the client's phone number: 10 digits, such as (360) 555-0100.")
+        return phone
 
 
 class DecisionForm(USWDSFormMixin, forms.Form):

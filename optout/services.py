@@ -18,7 +18,7 @@ from participants.models import Participant
 from participants.services import ensure_can_edit
 from portal.audit import audit_reason
 from portal.errors import PortalError
-from portal.logging import SSN_PATTERN
+from portal.text import checked_line, checked_text, phone_number
 
 from . import emails
 from .models import Action, Notification, OptInRequest, OptOutChange, OptOutLookup, next_status
@@ -33,22 +33,15 @@ TEXT_LIMIT = 1000
 
 
 def _text(value: str, *, label: str, required: bool, limit: int = TEXT_LIMIT) -> str:
-    """Trimmed free text; refuses an SSN in it, since these texts go into emails and the audit trail."""
-    value = (value or "").strip()
-    if required and not value:
-        raise PortalError(f"Enter {label}.", code="required")
-    if len(value) > limit:
-        raise PortalError(f"Keep {label} to {limit} characters.", code="too_long")
-    if SSN_PATTERN.search(value):
-        raise PortalError(f"Leave the SSN out of {label}: it would reach emails and the audit trail.", code="ssn_in_text")
-    return value
+    """Trimmed free text without an SSN: these texts go into emails and the audit trail."""
+    return checked_text(value, label=label, required=required, limit=limit)
 
 
 def _phone(value: str) -> str:
-    value = (value or "").strip()
-    if len("".join(ch for ch in value if ch.isdigit())) != 10:
+    phone = phone_number(value)
+    if phone is None:
         raise PortalError("Enter the client's phone number: 10 digits, such as (360) 555-0100.", code="invalid_phone")
-    return value
+    return phone
 
 
 def ensure_can_change_opt_out(*, actor, participant: Participant) -> None:
@@ -155,7 +148,7 @@ def opt_in_request_file(*, actor, lookup: OptOutLookup, client_name: str, client
     office = actor.current_office
     if office is None:
         raise PortalError("Choose the office you are working in before filing an opt-in request.", code="no_office")
-    client_name = _text(client_name, label="the client's name", required=True, limit=200)
+    client_name = checked_line(client_name, label="the client's name", required=True, limit=200)
     client_phone = _phone(client_phone)
     client_reason = _text(client_reason, label="why the client wants to opt in", required=True)
     supervisors = list(area_supervisors(office.area))

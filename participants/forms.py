@@ -3,7 +3,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from portal.forms import USWDSFormMixin
+from portal.forms import USWDSFormMixin, takes_identifier
+from portal.text import phone_number
 
 from .models import Participant
 from .selectors import Scope
@@ -11,11 +12,11 @@ from .services import EDITABLE_FIELDS
 
 
 class QuickSearchForm(USWDSFormMixin, forms.Form):
-    q = forms.CharField(
+    q = takes_identifier(forms.CharField(
         label="Name, SSN or customer ID",
         max_length=100,
         error_messages={"required": "Type a name, a full SSN or a customer ID to search."},
-    )
+    ))
     scope = forms.ChoiceField(label="In", choices=(), initial=Scope.OFFICE)
 
     def __init__(self, *args, office=None, **kwargs):
@@ -67,11 +68,11 @@ class ParticipantForm(USWDSFormMixin, forms.ModelForm):
         return zip_code
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        if phone and len(digits) != 10:
+        typed = self.cleaned_data["phone"].strip()
+        phone = phone_number(typed)
+        if typed and phone is None:
             raise forms.ValidationError("A phone number has 10 digits, such as (360) 555-0100.")
-        return phone
+        return phone or ""
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from portal.audit import audit_reason
 from portal.errors import PortalError
+from portal.text import checked_line
 
 from .models import Enrollment, Participant
 
@@ -59,6 +60,10 @@ def participant_update(*, actor, participant: Participant, changes: dict) -> Par
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise PortalError(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.", code="not_editable")
+    changes = {
+        name: checked_line(value, label=Participant._meta.get_field(name).verbose_name) if isinstance(value, str) else value
+        for name, value in changes.items()
+    }
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
         ensure_can_edit(actor=actor, participant=locked)

@@ -130,7 +130,8 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
         return None
 
     def render_page(self, participant, form, refusal, status=200, opt_out_form=None):
-        participant_record_access(actor=self.request.user, participant=participant)
+        if self.request.method == "GET":  # a refused save shows the record again: opened once, logged once
+            participant_record_access(actor=self.request.user, participant=participant)
         return render(
             self.request,
             self.template_name,

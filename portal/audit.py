@@ -1,15 +1,23 @@
-"""The audit trail's "why": services name the reason for the changes they make.
+"""The audit trail's "why", and who acted when no person did.
 
-django-auditlog records who and when (the request's user, or the actor a task sets) and what
+django-auditlog records who and when (the request's user, or the actor a service sets) and what
 changed; `audit_reason` adds why, and every audited model of the portal stores it beside the change.
+An entry written by a Celery task (the access sweep, a reminder) names the task as its actor
+(`actor_task`), and carries a correlation id: the request's, bounded and sanitised, or the task's id.
 """
 
 import contextlib
+import re
+import uuid
 from contextvars import ContextVar
 
-from auditlog.context import set_actor
+from auditlog.context import auditlog_value, set_actor
 
 _reason: ContextVar[str | None] = ContextVar("audit_reason", default=None)
+_task: ContextVar[str | None] = ContextVar("audit_task", default=None)
+_correlation: ContextVar[str | None] = ContextVar("audit_correlation_id", default=None)
+# What a client may send as its correlation id; anything else is replaced by one of ours.
+CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 @contextlib.contextmanager
@@ -18,12 +26,28 @@ def audit_reason(reason: str, *, actor=None):
     token = _reason.set(reason)
     try:
         if actor is not None:
-            with set_actor(actor):
+            with _acting(actor):
                 yield
         else:
             yield
     finally:
         _reason.reset(token)
+
+
+@contextlib.contextmanager
+def _acting(actor):
+    """django-auditlog's set_actor, keeping the request's client address and port.
+
+    A nested set_actor starts from nothing (the entries inside would lose the address) and, when
+    it ends, leaves the request's own context switched off: the outer one is put back here.
+    """
+    outer = auditlog_value.get(None)
+    try:
+        with set_actor(actor, remote_addr=(outer or {}).get("remote_addr"), remote_port=(outer or {}).get("remote_port")):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
 
 
 def current_reason() -> str | None:
@@ -36,3 +60,40 @@ class AuditedModel:
     def get_additional_data(self) -> dict:
         reason = current_reason()
         return {"reason": reason} if reason else {}
+
+
+def correlation_id_from(header: str | None) -> str:
+    """The client's correlation id if it is a sane one, else a new random one (never an error)."""
+    return header if header and CORRELATION_ID.match(header) else uuid.uuid4().hex
+
+
+@contextlib.contextmanager
+def correlation(cid: str | None):
+    token = _correlation.set(cid)
+    try:
+        yield
+    finally:
+        _correlation.reset(token)
+
+
+def current_correlation_id() -> str | None:
+    """django-auditlog's correlation id getter (AUDITLOG_CID_GETTER)."""
+    return _correlation.get()
+
+
+@contextlib.contextmanager
+def audit_task(name: str, task_id: str | None = None):
+    """Within this block, audit entries without a person as actor name the task `name`."""
+    token = _task.set(name)
+    try:
+        with correlation(task_id):
+            yield
+    finally:
+        _task.reset(token)
+
+
+def name_the_task(sender, instance, **kwargs):
+    """pre_save of every audit entry: one a task writes, with no person as actor, names the task."""
+    task = _task.get()
+    if task and instance.actor_id is None:
+        instance.additional_data = (instance.additional_data or {}) | {"actor_task": task}

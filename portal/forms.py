@@ -1,10 +1,22 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from .text import refuse_control_characters, refuse_control_characters_in_text, refuse_ssn
+
+
+def takes_identifier(field: forms.Field) -> forms.Field:
+    """Marks a field whose job is to take an SSN or a number like it (the Opt-Out Lookup, Quick Search)."""
+    field.takes_identifier = True
+    return field
 
 
 class USWDSFormMixin:
-    """Gives each widget its U.S. Web Design System class, and marks fields with errors."""
+    """Gives each widget its U.S. Web Design System class, marks fields with errors, and guards text.
+
+    Every text field refuses an SSN-shaped number (unless it is there to take one, see
+    `takes_identifier`) and control characters: line breaks only where the widget is a text area.
+    A form added later is guarded without anyone remembering to.
+    """
 
     WIDGET_CLASSES = {
         forms.Select: "usa-select",
@@ -18,6 +30,11 @@ class USWDSFormMixin:
         for field in self.fields.values():
             css = next((c for w, c in self.WIDGET_CLASSES.items() if isinstance(field.widget, w)), "usa-input")
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(field, forms.CharField):
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators.append(refuse_control_characters_in_text if multiline else refuse_control_characters)
+                if not getattr(field, "takes_identifier", False):
+                    field.validators.append(refuse_ssn)
 
     def full_clean(self):
         super().full_clean()
@@ -29,6 +46,9 @@ class USWDSFormMixin:
 
 
 class AuditFilterForm(USWDSFormMixin, forms.Form):
+    """The audit trail's filters as typed. A customer ID and a username are identifiers: the form
+    is POSTed, and the page it leads to carries only database ids (see `AuditQuery`)."""
+
     customer_id = forms.CharField(label="Seeker's customer ID", required=False, max_length=12)
     username = forms.CharField(label="Staff username", required=False, max_length=150)
     organization = forms.ModelChoiceField(
@@ -60,3 +80,43 @@ class AuditFilterForm(USWDSFormMixin, forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date is before the start date.")
         return data
+
+    def query(self) -> dict:
+        """The filters as the result page's query string: ids and dates, never an identifier."""
+        data = self.cleaned_data
+        values = {
+            "participant": data["participant"] and data["participant"].pk,
+            "user": data["user"] and data["user"].pk,
+            "organization": data["organization"] and data["organization"].pk,
+            "date_from": data["date_from"] and data["date_from"].isoformat(),
+            "date_to": data["date_to"] and data["date_to"].isoformat(),
+        }
+        return {name: value for name, value in values.items() if value}
+
+
+class AuditQuery(forms.Form):
+    """The filters of an audit trail page, read from its query string (what `AuditFilterForm.query` wrote)."""
+
+    participant = forms.ModelChoiceField(queryset=None, required=False)
+    user = forms.ModelChoiceField(queryset=None, required=False)
+    organization = forms.ModelChoiceField(queryset=None, required=False)
+    date_from = forms.DateField(required=False)
+    date_to = forms.DateField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from access.models import Organization
+        from participants.models import Participant
+
+        self.fields["participant"].queryset = Participant.objects.all()
+        self.fields["user"].queryset = get_user_model().objects.all()
+        self.fields["organization"].queryset = Organization.objects.all()
+
+    def form_initial(self) -> dict:
+        """The filter form refilled from the page's filters."""
+        data = self.cleaned_data
+        return {
+            "customer_id": data["participant"].customer_id if data["participant"] else "",
+            "username": data["user"].username if data["user"] else "",
+            "organization": data["organization"], "date_from": data["date_from"], "date_to": data["date_to"],
+        }

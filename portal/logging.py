@@ -3,7 +3,9 @@
 import logging
 import re
 
-SSN_PATTERN = re.compile(r"(?<!\d)\d{3}-?\d{2}-?\d{4}(?!\d)")
+# Broader than the free-text check (portal.text): any separators, since redacting a ZIP+4 code
+# from a log line costs nothing and an SSN typed with mixed separators must not get through.
+SSN_PATTERN = re.compile(r"(?<!\d)\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\d)")
 
 
 def redact_ssns(text: str) -> str:

@@ -18,9 +18,16 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-# Behind a load balancer that ends TLS and says so in X-Forwarded-Proto (and strips it from clients).
-if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+# Behind a load balancer that ends TLS and says so in X-Forwarded-Proto (and strips it from clients):
+# plain HTTP is redirected and browsers are told to use HTTPS only (HSTS). The client's address is
+# then read from X-Forwarded-For as written by the last DJANGO_TRUSTED_PROXIES proxies (portal.middleware).
+BEHIND_TLS_PROXY = env.bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+TRUSTED_PROXY_COUNT = max(1, env.int("DJANGO_TRUSTED_PROXIES", default=1))
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -60,7 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "portal.middleware.NoStoreMiddleware",
+    "portal.middleware.AuditMiddleware",  # django-auditlog's, with the trusted client address
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -128,6 +136,8 @@ AXES_RESET_ON_SUCCESS = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
 AXES_VERBOSE = False
+# The same trusted client address as the audit trail's (portal.middleware).
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_address"
 # axes.W006 suggests counting per address too: a shared office address would lock out the office.
 # models.W040: SQLite (the demo) leaves out the search indexes' included column; PostgreSQL uses it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
@@ -178,12 +188,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Email: printed to the console in the demo; SMTP when EMAIL_BACKEND names it.
-_mail_backend = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Email goes to a mail server (SMTP). Only the demo (`make run`, PORTAL_DEMO) or debug prints it to
+# the console: anywhere else a system check (portal.checks) refuses to start, since first-sign-in
+# links and notifications would land in the server's log.
+PORTAL_DEMO = env.bool("PORTAL_DEMO", default=False)
+_mail_backend = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG or PORTAL_DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 MAILERS = {"default": {"BACKEND": _mail_backend}}
 if _mail_backend.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
-        "host": env("EMAIL_HOST", default="localhost"),
+        "host": env("EMAIL_HOST", default=""),
         "port": env.int("EMAIL_PORT", default=587),
         "username": env("EMAIL_HOST_USER", default=""),
         "password": env("EMAIL_HOST_PASSWORD", default=""),
@@ -212,6 +229,9 @@ OPTOUT_REMINDER_EVERY_DAYS = env.int("OPTOUT_REMINDER_EVERY_DAYS", default=7)
 # The audit trail: SSN columns never enter it; a Participant change says "ssn_changed" instead.
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# A client's X-Correlation-ID is kept only if it is short and plain (portal.audit); tasks use their id.
+AUDITLOG_CID_HEADER = "x-correlation-id"
+AUDITLOG_CID_GETTER = "portal.audit.current_correlation_id"
 
 # Celery. Demo: the filesystem broker in var/, so `make run` needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

@@ -17,7 +17,9 @@ from .settings import CACHES  # noqa: E402
 
 DEBUG = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+# Mail stays in Django's test outbox (the mail check knows the suite: TESTING).
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+TESTING = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test client builds a new handler per client: WhiteNoise would rescan static files each time.
 # The live server of the browser tests serves static files itself.

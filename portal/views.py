@@ -6,12 +6,14 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from .forms import AuditFilterForm
+from .forms import AuditFilterForm, AuditQuery
 
 
 class CapabilityRequiredMixin(AccessMixin):
@@ -49,31 +51,43 @@ class DashboardView(TemplateView):
 
 
 class AuditTrailView(CapabilityRequiredMixin, View):
-    """The audit trail for auditors: every change and every opened record, by seeker, user and date."""
+    """The audit trail for auditors: every change and every opened record, by seeker, user and date.
+
+    The filters are POSTed (a customer ID or username never reaches a URL or the access log) and
+    answered with a redirect to the page of the filtered trail, whose address holds ids only.
+    """
 
     capability = "can_read_audit_trail"
 
     def get(self, request):
-        form = AuditFilterForm(request.GET or None)
+        query = AuditQuery(request.GET)
+        if not query.is_valid():
+            return self.page(request, AuditFilterForm(), {}, status=400)
+        return self.page(request, AuditFilterForm(initial=query.form_initial()), query.cleaned_data)
+
+    def post(self, request):
+        form = AuditFilterForm(request.POST)
+        if not form.is_valid():
+            return self.page(request, form, {}, status=400)
+        return redirect(f"{reverse('portal:audit_trail')}?{urlencode(form.query())}")
+
+    def page(self, request, form, data, status=200):
         entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
-        if form.is_valid():
-            data = form.cleaned_data
-            if data["participant"]:
-                entries = entries.filter(
-                    content_type__app_label="participants",
-                    content_type__model="participant",
-                    object_pk=str(data["participant"].pk),
-                )
-            if data["user"]:
-                # What the person did, and what was done to their account (such as access ending).
-                entries = entries.filter(Q(actor=data["user"]) | staff_entries(data["user"].pk))
-            if data.get("organization"):
-                staff_ids = data["organization"].staff.values_list("pk", flat=True)
-                entries = entries.filter(Q(actor__organization=data["organization"]) | staff_entries(*staff_ids))
-            tz = timezone.get_current_timezone()
-            if data["date_from"]:
-                entries = entries.filter(timestamp__gte=datetime.combine(data["date_from"], time.min, tz))
-            if data["date_to"]:
-                entries = entries.filter(timestamp__lte=datetime.combine(data["date_to"], time.max, tz))
+        if data.get("participant"):
+            entries = entries.filter(
+                content_type__app_label="participants", content_type__model="participant",
+                object_pk=str(data["participant"].pk),
+            )
+        if data.get("user"):
+            # What the person did, and what was done to their account (such as access ending).
+            entries = entries.filter(Q(actor=data["user"]) | staff_entries(data["user"].pk))
+        if data.get("organization"):
+            staff_ids = data["organization"].staff.values_list("pk", flat=True)
+            entries = entries.filter(Q(actor__organization=data["organization"]) | staff_entries(*staff_ids))
+        tz = timezone.get_current_timezone()
+        if data.get("date_from"):
+            entries = entries.filter(timestamp__gte=datetime.combine(data["date_from"], time.min, tz))
+        if data.get("date_to"):
+            entries = entries.filter(timestamp__lte=datetime.combine(data["date_to"], time.max, tz))
         page = paginate(request, entries, settings.PARTICIPANTS_PER_PAGE * 2)
-        return render(request, "portal/audit_trail.html", {"form": form, "page": page})
+        return render(request, "portal/audit_trail.html", {"form": form, "page": page}, status=status)

@@ -10,6 +10,7 @@ from participants.models import Participant
 from participants.services import ensure_can_edit
 from portal.audit import audit_reason
 from portal.errors import PortalError
+from portal.text import checked_line, checked_text
 
 from ..models import (
     PROGRAM_TITLE,
@@ -55,6 +56,10 @@ def _check_change(*, ticket: DataEditTicket) -> None:
             raise PortalError("The end date is before the start date.", code="end_before_start")
         if start and start > today:
             raise PortalError("A service cannot start in the future.", code="future_service")
+    for name in ("what_is_wrong", "what_is_right", "justification"):
+        label = DataEditTicket._meta.get_field(name).verbose_name
+        setattr(ticket, name, checked_text(getattr(ticket, name), label=label))
+    ticket.seeker_value = checked_line(ticket.seeker_value, label="the correct value")
     if ticket.kind == ChangeKind.CORRECT_SEEKER_DATA:
         if ticket.seeker_field and ticket.seeker_field not in SeekerField.values:
             raise PortalError("Choose one of the seeker's demographic fields.", code="unknown_field")

@@ -9,6 +9,7 @@ from participants.models import Participant
 from participants.services import ensure_can_edit
 from portal.audit import audit_reason
 from portal.errors import PortalError
+from portal.text import checked_text
 
 from ..models import CaseNote, Program, Service, ServiceType
 from ..rules import is_late_entry
@@ -44,7 +45,7 @@ def service_create(*, actor, participant: Participant, service_type: ServiceType
 def case_note_create(*, actor, participant: Participant, contact_date: date, text: str) -> CaseNote:
     """Records a case note; one entered more than seven days after the contact is flagged late."""
     today = timezone.localdate()
-    text = text.strip()
+    text = checked_text(text, label="the case note", limit=10_000)
     if not text:
         raise PortalError("Write the case note.", code="empty_note")
     if contact_date > today:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.audit import audit_reason
 from portal.errors import PortalError
+from portal.text import checked_text
 
 from ..models import (
     DENIAL_REASON_TEXT,
@@ -132,7 +133,7 @@ def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justifi
         now = timezone.now()
         locked.local_reviewer, locked.local_reviewed_at = actor, now
         locked.local_justified, locked.local_documented, locked.local_aligned = justified, documented, aligned
-        locked.local_note = note.strip()
+        locked.local_note = note = checked_text(note, label="the note")
         if approve:
             next_state = _next_state(locked, TicketAction.LOCAL_APPROVE)
             if not (justified and documented and aligned):
@@ -149,7 +150,7 @@ def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justifi
         else:
             next_state = _next_state(locked, TicketAction.LOCAL_DENY)
             locked.denial_reasons = _denial_reasons(reasons)
-            locked.decision_note = note.strip()
+            locked.decision_note = note
             locked.decided_at = now
             message = (f"Data-edit ticket #{locked.pk} was denied by the local board: "
                        + " ".join(DENIAL_REASON_TEXT[r] for r in locked.denial_reasons))
@@ -177,7 +178,8 @@ def ticket_decide(*, actor, ticket: DataEditTicket, approve: bool, reasons: list
         if actor.pk in (locked.filed_by_id, locked.local_reviewer_id):
             raise PortalError("Nobody decides a ticket they filed or reviewed.", code="four_eyes")
         now = timezone.now()
-        locked.decided_by, locked.decided_at, locked.decision_note = actor, now, note.strip()
+        locked.decided_by, locked.decided_at = actor, now
+        locked.decision_note = checked_text(note, label="the note")
         if approve:
             locked.state = _next_state(locked, TicketAction.APPROVE)
             # The seeker's row is locked first, so that no service is recorded between the

@@ -50,21 +50,30 @@ def seeker_timeline(participant):
 
 
 class IndexView(CapabilityRequiredMixin, View):
-    """Services and data edits: open a seeker by customer ID; the person's tickets and queues."""
+    """Services and data edits: open a seeker by customer ID; the person's tickets and queues.
+
+    The customer ID is POSTed: an SSN typed into the box by mistake never reaches a URL or the log.
+    """
 
     capability = "can_read_seekers"
 
     def get(self, request):
-        form = SeekerLookupForm(request.GET or None)
+        return self.page(request, SeekerLookupForm())
+
+    def post(self, request):
+        form = SeekerLookupForm(request.POST)
         if form.is_valid():
             seeker = Participant.objects.visible_to(request.user).filter(customer_id=form.cleaned_data["customer_id"]).first()
             if seeker is not None:
                 return redirect("dataedits:seeker", pk=seeker.pk)
             form.add_error("customer_id", "No seeker you may see has this customer ID.")
+        return self.page(request, form, status=400)
+
+    def page(self, request, form, status=200):
         mine = visible_tickets(request.user).filter(filed_by=request.user).order_by("-created_at", "-pk")
         return render(request, "dataedits/index.html", {
             "form": form, "page": paginate(request, mine, settings.PARTICIPANTS_PER_PAGE),
-        }, status=400 if form.is_bound and not form.is_valid() else 200)
+        }, status=status)
 
 
 class SeekerView(CapabilityRequiredMixin, View):

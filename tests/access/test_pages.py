@@ -91,7 +91,7 @@ def test_the_auditor_filters_the_trail_by_user_and_organization(world):
     by_organization = client.get(reverse("portal:audit_trail"), {"organization": world.partner.pk}).content.decode()
     assert "access ended" in by_organization and world.partner_case_manager.last_name in by_organization
     assert world.esd_case_manager.last_name not in by_organization
-    by_user = client.get(reverse("portal:audit_trail"), {"username": world.partner_case_manager.username}).content.decode()
+    by_user = client.post(reverse("portal:audit_trail"), {"username": world.partner_case_manager.username}, follow=True).content.decode()
     assert "access ended" in by_user and world.access_requester.last_name not in by_user
-    bad = client.get(reverse("portal:audit_trail"), {"organization": 99999}).content.decode()
+    bad = client.post(reverse("portal:audit_trail"), {"organization": 99999}).content.decode()
     assert "Select a valid choice" in bad

@@ -39,7 +39,7 @@ def test_a_report_alerts_the_administrator_and_is_tracked_to_closure(world, mail
 
 
 def test_ssns_stay_out_of_reports(world):
-    with pytest.raises(PortalError, match="Leave SSNs out"):
+    with pytest.raises(PortalError, match="Remove the Social Security number"):
         report_file(actor=world.partner_case_manager, kind="records_request", occurred_on=timezone.localdate(),
                     summary="Subpoena", details="It names the seeker 912-34-5678.")
     assert not Report.objects.exists()

@@ -173,3 +173,13 @@ def test_contract_expiry_warnings_go_out_30_and_7_days_ahead_once_each(world, ma
     assert "30 days" in first.subject and "7 days" in second.subject
     assert set(first.to) == {world.mis_admin.email, world.access_requester.email}
     assert world.partner_case_manager.username in first.body and "07/01/2027" in first.body
+
+
+def test_the_sweep_run_as_a_task_names_the_task_as_the_actor(world):
+    from access.tasks import sweep_access
+
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(expiry_date=timezone.localdate())
+    result = sweep_access.apply()
+    [entry] = access_events(world.partner_case_manager)
+    assert entry.actor is None and entry.additional_data["actor_task"] == "access.tasks.sweep_access"
+    assert entry.cid == result.id  # the task's id correlates what one run wrote

@@ -25,6 +25,10 @@ FILER_ONLY = {**dict.fromkeys(STATE_EDITORS, 403), "esd_case_manager": (403, 403
 
 MATRIX = {
     ("dataedits:index", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
+    # Opening a seeker by customer ID: an opted-out seeker is "no seeker you may see" for partners.
+    ("dataedits:index", "POST"): by_role(
+        403, anonymous=LOGIN, **dict.fromkeys(STATE_READERS, 302), **dict.fromkeys(PARTNER_READERS, (302, 302, 400))
+    ),
     ("dataedits:seeker", "GET"): by_role(403, anonymous=LOGIN, **SEEKER_PAGE),
     ("dataedits:service_create", "GET"): by_role(403, anonymous=LOGIN, **RECORD),
     ("dataedits:service_create", "POST"): by_role(403, anonymous=LOGIN, **RECORDED),
@@ -76,7 +80,9 @@ def request_for(name, world, seeker):
     today = timezone.localdate().isoformat()
     if not name.startswith("dataedits:"):
         return None
-    if name in ("dataedits:index", "dataedits:local_queue", "dataedits:notifications", "dataedits:data_integrity",
+    if name == "dataedits:index":
+        return reverse(name), {"customer_id": seeker.customer_id}
+    if name in ("dataedits:local_queue", "dataedits:notifications", "dataedits:data_integrity",
                 "dataedits:quarterly_counts", "dataedits:quarterly_counts_csv"):
         return reverse(name), {}
     if name == "dataedits:state_queue":

@@ -251,10 +251,14 @@ def test_the_dashboard_widget(world):
 def test_the_index_opens_a_seeker_by_customer_id_through_the_gate(world):
     client = client_for(world.partner_case_manager)
     own, hidden = world.seekers["own"], world.seekers["opted_out"]
-    response = client.get(reverse("dataedits:index"), {"customer_id": own.customer_id})
+    response = client.post(reverse("dataedits:index"), {"customer_id": own.customer_id})
     assert response["Location"] == reverse("dataedits:seeker", args=[own.pk])
-    response = client.get(reverse("dataedits:index"), {"customer_id": hidden.customer_id})
+    response = client.post(reverse("dataedits:index"), {"customer_id": hidden.customer_id})
     assert response.status_code == 400 and "No seeker you may see has this customer ID." in response.content.decode()
+    # An SSN typed into the box by mistake is refused, and the box is a POST: it never reaches a URL.
+    mistaken = client.post(reverse("dataedits:index"), {"customer_id": "917438265"})
+    assert mistaken.status_code == 400 and "Remove the Social Security number" in mistaken.content.decode()
+    assert 'method="post"' in client.get(reverse("dataedits:index")).content.decode()
 
 
 def test_a_decided_ticket_shows_the_precheck_it_was_decided_on(world):

@@ -107,7 +107,7 @@ class TestService:
         assert not OptOutChange.objects.exists()
 
     def test_the_reason_holds_no_ssn(self, world):
-        with pytest.raises(PortalError, match="Leave the SSN out"):
+        with pytest.raises(PortalError, match="Remove the Social Security number"):
             participant_set_opt_out(actor=world.esd_case_manager, participant=world.seekers["opted_out"],
                                     opted_out=False, reason="verified 987-65-4321")
         assert Participant.objects.get(pk=world.seekers["opted_out"].pk).opted_out

@@ -110,8 +110,8 @@ class TestFile:
             ({"client_phone": "555-0100"}, "phone number: 10 digits"),
             ({"client_reason": ""}, "Enter why the client wants to opt in."),
             ({"client_reason": "x" * 1001}, "Keep why the client wants to opt in to 1000 characters."),
-            ({"client_reason": "Her SSN is 987-65-4321."}, "Leave the SSN out of why the client wants to opt in"),
-            ({"client_name": "Ophelia 987654321"}, "Leave the SSN out of the client's name"),
+            ({"client_reason": "Her SSN is 987-65-4321."}, "Remove the Social Security number"),
+            ({"client_name": "Ophelia 987654321"}, "Remove the Social Security number"),
         ]
         with django_capture_on_commit_callbacks(execute=True):
             for fields, message in cases:
@@ -377,7 +377,11 @@ class TestReminders:
             waiting.refresh_from_db()
             assert waiting.reminded_at == timezone.now()
             entry = entries_for(waiting).filter(action=LogEntry.Action.UPDATE).get()
-            assert entry.actor is None and entry.additional_data == {"reason": "overdue opt-in request: reminder emailed"}
+            # No person acted: the entry names the task that did.
+            assert entry.actor is None and entry.additional_data == {
+                "reason": "overdue opt-in request: reminder emailed",
+                "actor_task": "optout.tasks.remind_overdue_opt_in_requests",
+            }
 
             clock.shift(timedelta(days=5))  # `fresh` is overdue now; `waiting` was reminded 5 days ago
             with django_capture_on_commit_callbacks(execute=True):

@@ -7,6 +7,7 @@ MATRIX = {
     ("logout", "POST"): by_role(302),
     ("portal:dashboard", "GET"): by_role(200, anonymous=LOGIN),
     ("portal:audit_trail", "GET"): by_role(403, anonymous=LOGIN, mis_admin=200, auditor=200),
+    ("portal:audit_trail", "POST"): by_role(403, anonymous=LOGIN, mis_admin=302, auditor=302),
     ("access:switch_office", "GET"): by_role(405, anonymous=LOGIN),
     ("access:switch_office", "POST"): by_role(302, anonymous=LOGIN),
 }

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "WorkSource portal"
+
+    def ready(self):
+        from auditlog.models import LogEntry
+        from django.db.models.signals import pre_save
+
+        from . import audit, checks  # noqa: F401  (checks registers the portal's system checks)
+
+        pre_save.connect(audit.name_the_task, sender=LogEntry, dispatch_uid="portal.name_the_task")

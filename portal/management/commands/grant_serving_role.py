@@ -1,0 +1,53 @@
+"""Gives the role the portal serves as what it needs, and no way to rewrite the audit trail.
+
+Run as the role that owns the tables (the one that runs `migrate`), after every `migrate`:
+
+    python manage.py grant_serving_role portal_app
+
+The serving role may read and write the portal's tables, but on the audit trail only read and
+add: UPDATE, DELETE and TRUNCATE are revoked. Owning no table, it cannot disable the trail's
+triggers or take its privileges back. Running it again is harmless; tables a later migration
+creates are covered by the default privileges it sets, and by running it again.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from psycopg import sql
+
+AUDIT_TABLE = "auditlog_logentry"
+
+
+class Command(BaseCommand):
+    help = "Grants the serving database role its privileges, without UPDATE, DELETE or TRUNCATE on the audit trail."
+
+    def add_arguments(self, parser):
+        parser.add_argument("role", help="The role the web server and workers connect as (it must exist).")
+
+    def handle(self, *args, role: str, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("Database roles are PostgreSQL's: the demo's SQLite has none.")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
+            row = cursor.fetchone()
+            if row is None:
+                raise CommandError(f"There is no role {role!r}: create it first (README, Security).")
+            if row[0]:
+                raise CommandError(f"{role!r} is a superuser: serve as a role that is not one.")
+            cursor.execute("SELECT current_user, current_database(), current_schema()")
+            owner, database, schema = cursor.fetchone()
+            if owner == role:
+                raise CommandError("Run this as the role that owns the tables, not as the serving role.")
+            names = {"role": sql.Identifier(role), "db": sql.Identifier(database), "schema": sql.Identifier(schema),
+                     "owner": sql.Identifier(owner), "audit": sql.Identifier(schema, AUDIT_TABLE)}
+            for statement in (
+                "GRANT CONNECT ON DATABASE {db} TO {role}",
+                "GRANT USAGE ON SCHEMA {schema} TO {role}",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+                "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}"
+                " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+                "REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {role}",
+            ):
+                cursor.execute(sql.SQL(statement).format(**names).as_string(connection.connection))
+        self.stdout.write(f"{role} may use the portal's tables; on {AUDIT_TABLE} it may only read and add.")
