@@ -2,7 +2,6 @@
 
 import re
 from datetime import date, datetime, timedelta
-from functools import partial
 
 from auditlog.cid import get_cid
 from auditlog.models import LogEntry
@@ -11,7 +10,6 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.signals import pre_save
 from django.urls import reverse
@@ -20,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import assign_perm
 
+from notifications.services import email_queue
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_line, checked_text
@@ -64,10 +63,8 @@ NDA_VERSION = "2026-1"
 
 
 def notify(*, to: list[str], subject: str, body: str) -> None:
-    """Email after the transaction commits (never a word about a change that rolled back)."""
-    recipients = sorted({address for address in to if address})
-    if recipients:
-        transaction.on_commit(partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+    """Email, queued with the change: sent after it commits, never about a change that rolled back."""
+    email_queue(to=to, subject=subject, body=body)
 
 
 def _transition(current: str, action: str, table: dict, what: str) -> str:
@@ -179,8 +176,8 @@ def access_sweep(*, now: datetime | None = None) -> dict:
 def contract_warnings_send(*, now: datetime | None = None) -> int:
     """Emails the administrators and the area's requesters 30 and 7 days before a contract expires.
 
-    Each warning is sent once: the record of it is written in the same transaction as the email
-    is handed over, so a run that dies before committing sends it again on the next run.
+    Each warning is sent once: the record of it and the queued email commit together, so a run
+    that dies before committing queues it again on the next run, and never twice.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -196,11 +193,10 @@ def contract_warnings_send(*, now: datetime | None = None) -> int:
                 continue
             losing = list(staff_losing_access(contract, now))
             areas = WorkforceDevelopmentArea.objects.filter(offices__staff__organization=contract.organization_id).distinct()
-            send_mail(
-                f"Contract expires in {days_left} days: {contract.organization}",
-                _expiry_warning_body(contract, days_left, losing),
-                settings.DEFAULT_FROM_EMAIL,
-                sorted(_administrator_emails() | _requester_emails(areas)),
+            email_queue(
+                to=sorted(_administrator_emails() | _requester_emails(areas)),
+                subject=f"Contract expires in {days_left} days: {contract.organization}",
+                body=_expiry_warning_body(contract, days_left, losing),
             )
             sent += 1
     return sent

@@ -15,7 +15,7 @@ from access.models import Office
 from participants.models import Participant
 
 from .catalog import catalog_ensure
-from .models import CaseNote, ChangeKind, DataEditTicket, Notification, Program, Service, ServiceType
+from .models import CaseNote, ChangeKind, DataEditTicket, Program, Service, ServiceType
 from .rules import is_late_entry
 from .services import service_create, ticket_create, ticket_decide, ticket_local_review, ticket_submit
 
@@ -147,5 +147,3 @@ def _ticket_flows(people: dict, seekers: list, *, today, types) -> None:
     ticket_local_review(actor=reviewer, ticket=ticket, approve=False, justified=True, documented=True, aligned=False,
                         reasons=[str(r) for r in ticket.precheck.get("reasons", [])] or ["not_policy_compliant"],
                         note="Past the deadline for this quarter.")
-    # The demo's notifications are shown in the portal; they need not be emailed while loading.
-    Notification.objects.filter(emailed_at=None).update(emailed_at=timezone.now())

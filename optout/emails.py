@@ -1,18 +1,15 @@
 """The opt-in request's emails. None carries an SSN: only the client's name, the phone and the
 reason the case manager typed (services refuse SSN-shaped text), and links into the portal.
 
-They are sent after the transaction commits; a mail server that is down is logged and does not
-undo the change: the request is in the supervisors' queue and the case manager's list either way.
+They are queued with the change (notifications.email_queue) and sent once it commits; a mail
+server that is down delays them and does not undo the change.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-logger = logging.getLogger(__name__)
+from notifications.services import email_queue
 
 
 def _link(name: str, *args) -> str:
@@ -20,14 +17,7 @@ def _link(name: str, *args) -> str:
 
 
 def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
-    to = [address for address in to if address]
-    if not to:
-        return
-    body = render_to_string(f"optout/email/{template}.txt", context)
-    try:
-        EmailMessage(subject=subject, body=body, to=to).send()
-    except Exception:  # the outside world failed; the portal itself holds the request
-        logger.exception("could not send the opt-in request email %r", template)
+    email_queue(to=to, subject=subject, body=render_to_string(f"optout/email/{template}.txt", context))
 
 
 def request_filed(opt_in_request, supervisors) -> None:

@@ -173,7 +173,7 @@ def opt_in_request_file(*, actor, lookup: OptOutLookup, client_name: str, client
                 client_name=client_name, client_phone=client_phone, client_reason=client_reason,
             )
             _notify(supervisors, opt_in_request, f"New opt-in request from {actor} ({office}) for {client_name}.")
-        transaction.on_commit(lambda: emails.request_filed(opt_in_request, supervisors))
+        emails.request_filed(opt_in_request, supervisors)
     return opt_in_request
 
 
@@ -261,7 +261,7 @@ def opt_in_request_decide(*, actor, opt_in_request: OptInRequest, decision: str,
             else:
                 message = f"{locked.client_name} asked to remain opted out."
             _notify([locked.filed_by], locked, message)
-        transaction.on_commit(lambda: emails.request_decided(locked))
+        emails.request_decided(locked)
     return locked
 
 
@@ -299,7 +299,7 @@ def opt_in_requests_remind_overdue(*, now=None) -> int:
             with audit_reason("overdue opt-in request: reminder emailed"):
                 locked.save(update_fields=["reminded_at"])
             supervisors = list(area_supervisors(locked.area_id))
-            transaction.on_commit(lambda r=locked, s=supervisors: emails.request_overdue(r, s))
+            emails.request_overdue(locked, supervisors)
             sent += 1
     return sent
 

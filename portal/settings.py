@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "pgtrigger",
     "portal",
+    "notifications",
     "access",
     "participants",
     "optout",
@@ -207,6 +208,10 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "use_tls": env.bool("EMAIL_USE_TLS", default=True),
     }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="worksource-portal@localhost")
+# One Celery task per email (notifications/): a failure is retried after 1, 2, 4 ... times this many
+# seconds; an email still unsent this long after it was queued is handed to a worker again.
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
+EMAIL_RESEND_AFTER_SECONDS = env.int("EMAIL_RESEND_AFTER_SECONDS", default=600)
 
 # Seekers' SSNs: AES-GCM keyring (first key encrypts, every key decrypts) and the blind-index key.
 SSN_KEYS = env("SSN_KEYS")
@@ -256,8 +261,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": timedelta(minutes=15),
     },
-    "email-unsent-dataedit-notifications": {
-        "task": "dataedits.tasks.email_unsent_notifications",
+    "resend-unsent-emails": {
+        "task": "notifications.tasks.resend_unsent_emails",
         "schedule": timedelta(minutes=10),
     },
     "sweep-access": {

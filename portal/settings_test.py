@@ -20,6 +20,10 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # Mail stays in Django's test outbox (the mail check knows the suite: TESTING).
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TESTING = True
+# Tasks run where they are queued (an email goes out as its change commits); the tests that are
+# about workers turn this off and start real ones (tests/conftest.py, `real_workers`).
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_RETRY_BASE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test client builds a new handler per client: WhiteNoise would rescan static files each time.
 # The live server of the browser tests serves static files itself.

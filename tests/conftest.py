@@ -41,6 +41,16 @@ def flush_past_the_audit_trail_trigger():
     flush.Command.handle = original
 
 
+@pytest.fixture
+def real_workers():
+    """Tasks go to the broker for a real worker (started by the test) instead of running where queued."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True
+
+
 @pytest.fixture(autouse=True)
 def root_logger_kept():
     """A Celery worker started in a test sets the root logger to its own level and handlers: undo it."""

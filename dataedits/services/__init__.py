@@ -8,7 +8,6 @@ from .drafts import document_add, document_kind, service_snapshot, ticket_create
 from .gate import participant_through_gate, ticket_through_gate
 from .records import case_note_create, service_create
 from .workflow import (
-    notification_email_send,
     notifications_mark_read,
     reviewer_areas,
     ticket_decide,
@@ -17,7 +16,7 @@ from .workflow import (
 )
 
 __all__ = [
-    "case_note_create", "document_add", "document_kind", "notification_email_send", "notifications_mark_read",
+    "case_note_create", "document_add", "document_kind", "notifications_mark_read",
     "participant_through_gate", "reviewer_areas", "service_create", "service_snapshot", "ticket_create",
     "ticket_decide", "ticket_local_review", "ticket_submit", "ticket_through_gate",
 ]

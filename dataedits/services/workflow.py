@@ -2,15 +2,14 @@
 review -> state queue (Title I or Title III) -> approved (the change applied) or denied; the filer
 is notified at each step."""
 
-import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.services import email_queue
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_text
@@ -30,8 +29,6 @@ from ..precheck import Precheck, ticket_precheck
 from ..rules import Reason, counted_received_at, is_late_entry
 
 from .gate import participant_through_gate, ticket_through_gate
-
-logger = logging.getLogger(__name__)
 
 
 def _next_state(ticket: DataEditTicket, action: TicketAction) -> TicketState:
@@ -60,37 +57,15 @@ def _refuse_unless_approvable(check: Precheck) -> None:
 
 
 def _notify_filer(ticket: DataEditTicket, message: str) -> Notification:
-    """An in-portal notification for the filer, and an email once the change is committed."""
+    """An in-portal notification for the filer, and an email queued with the step."""
     notification = Notification.objects.create(recipient=ticket.filed_by, ticket=ticket, message=message)
-    transaction.on_commit(lambda: notification_email_send(notification_id=notification.pk))
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("dataedits:ticket_detail", args=[ticket.pk])
+    # Only the ticket's number and step: no seeker's name or number leaves the portal by email.
+    email_queue(
+        to=[ticket.filed_by.email], subject=f"WorkSource data-edit ticket #{ticket.pk}",
+        body=f"{message}\n\nOpen the ticket in the WorkSource portal: {link}\n",
+    )
     return notification
-
-
-def notification_email_send(*, notification_id: int) -> bool:
-    """Emails a notification to its recipient once; safe to run twice (a sent one is skipped).
-
-    The row stays locked while the mail goes out, so that two workers never send it both.
-    """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",)).select_related("recipient")
-            .filter(pk=notification_id, emailed_at=None).first()
-        )
-        if notification is None or not notification.recipient.email:
-            return False
-        link = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse(
-            "dataedits:ticket_detail", args=[notification.ticket_id])
-        # Only the ticket's number and step: no seeker's name or number leaves the portal by email.
-        body = f"{notification.message}\n\nOpen the ticket in the WorkSource portal: {link}\n"
-        try:
-            EmailMessage(subject=f"WorkSource data-edit ticket #{notification.ticket_id}", body=body,
-                         to=[notification.recipient.email]).send()
-        except Exception:  # the step is done and shown in the portal; tasks.py tries the mail again later
-            logger.exception("data-edit notification %s could not be emailed", notification.pk)
-            return False
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
 
 
 def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:

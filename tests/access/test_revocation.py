@@ -155,13 +155,14 @@ def test_access_ended_on_someones_behalf_names_them_as_the_actor(world):
     assert event.actor == world.access_management
 
 
-def test_contract_expiry_warnings_go_out_30_and_7_days_ahead_once_each(world, mailoutbox):
+def test_contract_expiry_warnings_go_out_30_and_7_days_ahead_once_each(world, mailoutbox, django_capture_on_commit_callbacks):
     from access.services import requester_designate
 
     requester_designate(actor=world.mis_admin, staff=world.access_requester, area=world.office_a.area)
     today = date(2027, 6, 1)
     Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(expiry_date=today + timedelta(days=30))
-    with time_machine.travel(datetime(2027, 6, 1, 9, 0, tzinfo=STATE), tick=False) as clock:
+    with time_machine.travel(datetime(2027, 6, 1, 9, 0, tzinfo=STATE), tick=False) as clock, \
+            django_capture_on_commit_callbacks(execute=True):
         Staff.objects.update(last_login=timezone.now())  # everyone keeps working meanwhile
         assert access_sweep()["warnings"] == 1
         assert access_sweep()["warnings"] == 0

@@ -49,7 +49,7 @@ def organization_whose_contract_expired(office, people):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_the_sweep(world):
+def test_a_real_worker_runs_the_sweep(world, real_workers):
     staff_ids = organization_whose_contract_expired(world.office_a, 3)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         sweep_access.delay()
@@ -59,7 +59,7 @@ def test_a_real_worker_runs_the_sweep(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_sweep_loses_nothing_and_the_next_run_finishes_once_per_person(world, settings):
+def test_a_worker_killed_mid_sweep_loses_nothing_and_the_next_run_finishes_once_per_person(world, settings, real_workers):
     settings.ACCESS_SWEEP_BATCH = 10
     staff_ids = organization_whose_contract_expired(world.office_a, 40)
     blocked_at = staff_ids[20]  # the first of the third batch

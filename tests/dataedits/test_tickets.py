@@ -22,6 +22,7 @@ from dataedits.services import (
     ticket_local_review,
     ticket_submit,
 )
+from notifications.models import Email
 from participants.models import Participant
 from portal.errors import PortalError
 
@@ -84,7 +85,7 @@ class TestTheWholeWorkflow:
         seeker = world.seekers["own"]
         for message in mail.outbox:  # no seeker's name or number leaves by email
             assert seeker.last_name not in message.body and seeker.customer_id not in message.body
-        assert Notification.objects.filter(emailed_at=None).count() == 0
+        assert not Email.objects.filter(sent_at=None).exists()
 
         # Every step is in the audit trail with who and why; the deletion too.
         ticket_entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(DataEditTicket),
@@ -405,22 +406,3 @@ class TestDocuments:
             # A person who may not see the seeker cannot reach the ticket at all.
             DataEditTicket.objects.filter(pk=ticket.pk).update(participant=world.seekers["opted_out"])
             document_add(actor=world.partner_case_manager, ticket=ticket, upload=self.upload("scan.pdf", PDF))
-
-
-class TestNotificationEmails:
-    def test_a_failed_email_is_sent_again_by_the_sweep_and_only_once(self, world, example, settings):
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        from dataedits.tasks import email_unsent_notifications
-
-        ticket, _ = example
-        notification = Notification.objects.create(recipient=world.partner_case_manager, ticket=ticket,
-                                                   message=f"Data-edit ticket #{ticket.pk} was submitted.")
-        Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - timedelta(minutes=6))
-        Notification.objects.create(recipient=world.partner_case_manager, ticket=ticket, message="Too recent to retry.")
-        assert email_unsent_notifications() == 1
-        assert email_unsent_notifications() == 0
-        assert [m.body.splitlines()[0] for m in mail.outbox] == [f"Data-edit ticket #{ticket.pk} was submitted."]
-        assert f"/dataedits/tickets/{ticket.pk}/" in mail.outbox[0].body

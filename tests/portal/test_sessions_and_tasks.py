@@ -69,7 +69,7 @@ def test_switching_office_only_among_assigned_offices(world, django_user_model):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_clears_expired_sessions(world):
+def test_a_real_worker_clears_expired_sessions(world, real_workers):
     client = Client()
     client.force_login(world.esd_case_manager)
     live_key = client.session.session_key
