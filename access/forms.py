@@ -7,8 +7,7 @@ from portal.text import refuse_control_characters, refuse_ssn
 
 from .models import AccessRequest, Contract, Office, Organization, Report, Staff, WorkforceDevelopmentArea
 from .roles import Role
-from .selectors import access_end_reason
-from .services import REQUESTABLE_ROLES
+from .selectors import access_end_reason, requestable_roles, requester_offices, requester_staff
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CERTIFY = (
@@ -63,7 +62,7 @@ class AddRequestForm(USWDSFormMixin, forms.Form):
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(label="Work email")
     organization = forms.ModelChoiceField(queryset=Organization.objects.all())
-    role = forms.ChoiceField(label="Profile (role)", choices=[(r.value, r.label) for r in REQUESTABLE_ROLES])
+    role = forms.ChoiceField(label="Profile (role)", choices=())
     offices = forms.ModelMultipleChoiceField(
         label="Office assignments", queryset=Office.objects.none(), help_text="The first one is the office the user logs into."
     )
@@ -72,21 +71,26 @@ class AddRequestForm(USWDSFormMixin, forms.Form):
     )
     supervisor_certified = forms.BooleanField(label=CERTIFY, required=False)
 
-    def __init__(self, *args, offices, **kwargs):
+    def __init__(self, *args, requester, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offices"].queryset = offices
+        # Only what the requester may choose: their own organization, the roles it may hold, their offices.
+        self.fields["organization"].queryset = Organization.objects.filter(pk=requester.organization_id)
+        self.fields["organization"].initial = requester.organization_id
+        self.fields["role"].choices = [(r.value, r.label) for r in requestable_roles(requester)]
+        self.fields["offices"].queryset = requester_offices(requester)
 
 
 class ChangeRequestForm(USWDSFormMixin, forms.Form):
     staff = StaffChoiceField(label="User", queryset=Staff.objects.none())
-    role = forms.ChoiceField(label="New profile (role)", choices=[(r.value, r.label) for r in REQUESTABLE_ROLES])
+    role = forms.ChoiceField(label="New profile (role)", choices=())
     offices = forms.ModelMultipleChoiceField(label="New office assignments", queryset=Office.objects.none())
     supervisor_certified = forms.BooleanField(label=CERTIFY, required=False)
 
-    def __init__(self, *args, users, offices, **kwargs):
+    def __init__(self, *args, requester, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = users
-        self.fields["offices"].queryset = offices
+        self.fields["staff"].queryset = requester_staff(requester).filter(is_active=True)
+        self.fields["role"].choices = [(r.value, r.label) for r in requestable_roles(requester)]
+        self.fields["offices"].queryset = requester_offices(requester)
 
 
 class DisableRequestForm(USWDSFormMixin, forms.Form):
@@ -100,9 +104,9 @@ class DisableRequestForm(USWDSFormMixin, forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
-    def __init__(self, *args, users, **kwargs):
+    def __init__(self, *args, requester, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = users
+        self.fields["staff"].queryset = requester_staff(requester).filter(is_active=True)
 
 
 class RejectForm(USWDSFormMixin, forms.Form):

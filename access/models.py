@@ -112,8 +112,12 @@ class Staff(AuditedModel, AbstractUser):
 
     @property
     def can_request_access(self) -> bool:
-        """Files add / change / disable requests (only for the areas they are designated for)."""
-        return self.role == Role.ACCESS_REQUESTER
+        """Files add / change / disable requests for their own organization's staff (policy 1021 i).
+
+        A designated MIS access requester files for the offices and areas of the designation; the
+        MIS security and data sharing administrator files for the state agency's own staff.
+        """
+        return self.role == Role.ACCESS_REQUESTER or self.can_administer_contracts
 
     @property
     def can_manage_access(self) -> bool:

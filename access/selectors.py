@@ -105,9 +105,15 @@ def staff_whose_access_ended(now: datetime):
 
 
 def requester_offices(staff: Staff):
-    """The offices `staff` may file access requests for: designated on the office or on its area."""
+    """The offices `staff` may file access requests for: designated on the office or on its area.
+
+    The MIS security and data sharing administrator needs no designation: they file for the state
+    agency's staff in any office.
+    """
     if not (staff.is_active and staff.can_request_access):
         return Office.objects.none()
+    if staff.can_administer_contracts:
+        return Office.objects.select_related("area")
     options = {"use_groups": True, "with_superuser": False, "accept_global_perms": False}
     areas = get_objects_for_user(staff, REQUEST_IN_AREA, klass=WorkforceDevelopmentArea, **options)
     offices = get_objects_for_user(staff, REQUEST_IN_OFFICE, klass=Office, **options)
@@ -115,8 +121,18 @@ def requester_offices(staff: Staff):
 
 
 def requester_staff(staff: Staff):
-    """The users a requester looks after: anyone assigned to one of the requester's offices."""
-    return Staff.objects.filter(offices__in=requester_offices(staff)).exclude(pk=staff.pk).distinct()
+    """The users a requester looks after: their own organization's staff in the requester's offices."""
+    return (
+        Staff.objects.filter(organization=staff.organization_id, offices__in=requester_offices(staff))
+        .exclude(pk=staff.pk).distinct()
+    )
+
+
+def requestable_roles(staff: Staff) -> list:
+    """The roles `staff` may ask for: the state-only ones only for the state agency's own staff."""
+    from .services import REQUESTABLE_ROLES, STATE_ONLY_ROLES
+
+    return [role for role in REQUESTABLE_ROLES if staff.is_state_staff or role not in STATE_ONLY_ROLES]
 
 
 def unsigned_staff_for(requester: Staff):

@@ -58,6 +58,8 @@ from .selectors import (
 REQUESTABLE_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ACCESS_REQUESTER, Role.LWDB_REVIEWER, Role.STATE_DATAEDITS)
 STATE_ONLY_ROLES = (Role.SUPERVISOR, Role.STATE_DATAEDITS)
 DISABLE_NOTICE = timedelta(hours=24)
+# A disable effective "now" is typed a minute or two before it is filed; earlier than that is a mistake.
+PAST_EFFECTIVE_GRACE = timedelta(minutes=10)
 WARNING_DAYS = (30, 7)
 NDA_VERSION = "2026-1"
 
@@ -322,6 +324,15 @@ def _check_requester(actor: Staff, offices) -> None:
         )
 
 
+def _check_organization(actor: Staff, organization: Organization | None) -> None:
+    """Requesters file for their own organization's staff; state staff only through the state's own."""
+    if organization is None or organization.pk != actor.organization_id:
+        raise PortalError(
+            f"You file access requests only for staff of your own organization, {actor.organization}.",
+            code="other_organization",
+        )
+
+
 def _check_contracts(organization: Organization) -> None:
     if not organization_has_contracts(organization, timezone.localdate()):
         raise PortalError(
@@ -368,6 +379,7 @@ def access_request_add(
     if not offices:
         raise PortalError("Choose at least one office.", code="no_offices")
     _check_requester(actor, offices)
+    _check_organization(actor, organization)
     _check_contracts(organization)
     _check_role(role, organization)
     if training_completed_on is None or training_completed_on > timezone.localdate():
@@ -391,6 +403,7 @@ def access_request_add(
 def _check_user_in_scope(actor: Staff, staff: Staff) -> None:
     if not staff.is_active:
         raise PortalError(f"{staff} has no access to change or disable.", code="inactive")
+    _check_organization(actor, staff.organization)
     if not staff.offices.filter(pk__in=requester_offices(actor)).exists():
         raise PortalError(f"{staff} works in no office you are designated for.", code="not_designated")
 
@@ -443,6 +456,8 @@ def access_request_disable(
         raise PortalError("Describe the other reason.", code="reason")
     if effective_at is None:
         raise PortalError("Give the date and time access ends.", code="effective")
+    if effective_at < timezone.now() - PAST_EFFECTIVE_GRACE:
+        raise PortalError("The date and time access ends is in the past: give now or a later time.", code="effective_past")
     _check_nothing_pending(staff)
     warning = None
     if effective_at < timezone.now() + DISABLE_NOTICE:

@@ -290,7 +290,7 @@ class AddRequestView(RequestFormView):
     title = "Request to add a user"
 
     def form(self, data=None):
-        return AddRequestForm(data, offices=selectors.requester_offices(self.request.user))
+        return AddRequestForm(data, requester=self.request.user)
 
     def file(self, data):
         return services.access_request_add(actor=self.request.user, **data), None
@@ -300,8 +300,7 @@ class ChangeRequestView(RequestFormView):
     title = "Request to change a user"
 
     def form(self, data=None):
-        user = self.request.user
-        return ChangeRequestForm(data, users=selectors.requester_staff(user).filter(is_active=True), offices=selectors.requester_offices(user))
+        return ChangeRequestForm(data, requester=self.request.user)
 
     def file(self, data):
         return services.access_request_change(actor=self.request.user, **data), None
@@ -311,7 +310,7 @@ class DisableRequestView(RequestFormView):
     title = "Request to disable a user"
 
     def form(self, data=None):
-        return DisableRequestForm(data, users=selectors.requester_staff(self.request.user).filter(is_active=True))
+        return DisableRequestForm(data, requester=self.request.user)
 
     def file(self, data):
         return services.access_request_disable(actor=self.request.user, **data)

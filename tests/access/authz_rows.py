@@ -17,6 +17,10 @@ def only(role, status, other=403):
     return by_role(other, anonymous=LOGIN, **{role: status})
 
 
+def filers(status):
+    return by_role(403, anonymous=LOGIN, **{REQUESTER: status, ADMIN: status})
+
+
 MATRIX = {
     # First sign-in: the one-time link answers everyone (it is how a new user arrives); a bad link says so.
     ("access:welcome", "GET"): by_role(200),
@@ -28,13 +32,14 @@ MATRIX = {
     ("access:nda", "GET"): EVERYONE,
     ("access:nda", "POST"): EVERYONE,  # already signed: the page shows the signature
     # Designated MIS access requesters.
-    ("access:requests", "GET"): only(REQUESTER, 200),
-    ("access:request_add", "GET"): only(REQUESTER, 200),
-    ("access:request_add", "POST"): only(REQUESTER, 200),  # refused: not designated for the area
-    ("access:request_change", "GET"): only(REQUESTER, 200),
-    ("access:request_change", "POST"): only(REQUESTER, 200),
-    ("access:request_disable", "GET"): only(REQUESTER, 200),
-    ("access:request_disable", "POST"): only(REQUESTER, 200),
+    # The administrator files for the state agency's own staff (policy 1021 i).
+    ("access:requests", "GET"): filers(200),
+    ("access:request_add", "GET"): filers(200),
+    ("access:request_add", "POST"): filers(200),  # refused: not designated for the area, or the form incomplete
+    ("access:request_change", "GET"): filers(200),
+    ("access:request_change", "POST"): filers(200),
+    ("access:request_disable", "GET"): filers(200),
+    ("access:request_disable", "POST"): filers(200),
     ("access:request_detail", "GET"): by_role(404, anonymous=LOGIN, **{REQUESTER: 200, MANAGEMENT: 200, ADMIN: 200}),
     ("access:request_withdraw", "POST"): by_role(404, anonymous=LOGIN, **{REQUESTER: 302, MANAGEMENT: 302, ADMIN: 302}),
     # MIS access management.

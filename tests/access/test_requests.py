@@ -85,12 +85,12 @@ class TestFiling:
         message = refused("not_designated", add, designated, offices=[designated.office_b])
         assert designated.office_b.name in message
 
-    def test_refused_when_an_organization_lacks_either_contract(self, designated):
-        no_contracts = OrganizationFactory(contracts=False)
-        assert "service contract and an MIS data sharing contract" in refused("no_contracts", add, designated, organization=no_contracts)
-        expired = OrganizationFactory()
-        expired.contracts.filter(kind=Contract.Kind.DATA_SHARING).update(expiry_date=timezone.localdate())
-        refused("no_contracts", add, designated, organization=expired)
+    def test_refused_when_the_organization_lacks_either_contract(self, designated):
+        contracts = designated.partner.contracts
+        contracts.filter(kind=Contract.Kind.DATA_SHARING).update(expiry_date=timezone.localdate())
+        assert "service contract and an MIS data sharing contract" in refused("no_contracts", add, designated)
+        contracts.filter(kind=Contract.Kind.DATA_SHARING).delete()
+        refused("no_contracts", add, designated)
 
     def test_refused_without_completed_training(self, designated):
         assert "training" in refused("no_training", add, designated, training_completed_on=None)
@@ -115,7 +115,7 @@ class TestFiling:
         person = StaffFactory(organization=designated.partner, current_office=designated.office_a)
         refused("no_change", access_request_change, actor=designated.access_requester, staff=person,
                 role=person.role, offices=list(person.offices.all()), supervisor_certified=True)
-        stranger = StaffFactory(current_office=designated.office_b)
+        stranger = StaffFactory(organization=designated.partner, current_office=designated.office_b)
         refused("not_designated", access_request_change, actor=designated.access_requester, staff=stranger,
                 role=Role.CASE_MANAGER, offices=[designated.office_a], supervisor_certified=True)
         request = access_request_change(actor=designated.access_requester, staff=person, role=Role.LWDB_REVIEWER,
@@ -243,3 +243,66 @@ def test_the_transition_table_is_the_only_way_between_states():
     reachable = {new for (_, _), new in ACCESS_REQUEST_TRANSITIONS.items()}
     assert reachable == {"completed", "scheduled", "rejected", "withdrawn"}
     assert {state for (state, _) in ACCESS_REQUEST_TRANSITIONS} == {"pending", "scheduled"}
+
+
+class TestWhoFilesForWhom:
+    """Requesters file for their own organization's staff, in the offices they are designated for (policy 1021 i)."""
+
+    def test_a_partner_requester_cannot_ask_anything_about_state_staff(self, designated):
+        requester, supervisor = designated.access_requester, designated.esd_supervisor
+        refused("other_organization", add, designated, organization=designated.state, role=Role.SUPERVISOR)
+        refused("other_organization", add, designated, organization=OrganizationFactory())
+        refused("other_organization", access_request_change, actor=requester, staff=supervisor,
+                role=Role.CASE_MANAGER, offices=[designated.office_a], supervisor_certified=True)
+        refused("other_organization", access_request_disable, actor=requester, staff=supervisor,
+                reason="termination", reason_other="", effective_at=timezone.now() - timedelta(days=1))
+        refused("role", add, designated, role=Role.SUPERVISOR)  # and no state-only role for a partner's user
+
+    def test_the_forms_offer_only_what_the_requester_may_choose_and_a_forged_choice_is_refused(self, designated):
+        from django.test import Client
+        from django.urls import reverse
+
+        client = Client()
+        client.force_login(designated.access_requester)
+        add_page = client.get(reverse("access:request_add")).content.decode()
+        assert designated.partner.name in add_page and designated.state.name not in add_page
+        assert "ESD WIOA supervisor" not in add_page and "State data-edit staff" not in add_page
+        disable_page = client.get(reverse("access:request_disable")).content.decode()
+        assert designated.partner_case_manager.username in disable_page
+        assert designated.esd_supervisor.username not in disable_page
+        forged = client.post(reverse("access:request_disable"), {
+            "staff": designated.esd_supervisor.pk, "reason": "termination",
+            "effective_at": (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        })
+        assert forged.status_code == 200 and "Select a valid choice" in forged.content.decode()
+        forged_add = client.post(reverse("access:request_add"), {
+            "first_name": "Eve", "last_name": "Intruder", "email": "eve@example.org", "organization": designated.state.pk,
+            "role": Role.SUPERVISOR, "offices": [designated.office_a.pk], "supervisor_certified": "on",
+            "training_completed_on": timezone.localdate().isoformat(),
+        })
+        assert "Select a valid choice" in forged_add.content.decode()
+        assert not AccessRequest.objects.exists()
+
+    def test_a_disable_cannot_take_effect_in_the_past(self, designated):
+        refused("effective_past", access_request_disable, actor=designated.access_requester,
+                staff=designated.partner_case_manager, reason="termination", reason_other="",
+                effective_at=timezone.now() - timedelta(hours=1))
+        request, _ = access_request_disable(actor=designated.access_requester, staff=designated.partner_case_manager,
+                                            reason="termination", reason_other="", effective_at=timezone.now())
+        assert request.status == AccessRequest.Status.PENDING
+
+    def test_state_staff_are_asked_for_by_the_states_requesters_and_the_administrator(self, world):
+        esd_requester = StaffFactory(organization=world.state, role=Role.ACCESS_REQUESTER, current_office=world.office_a)
+        requester_designate(actor=world.mis_admin, staff=esd_requester, area=world.office_a.area)
+        request = add(world, actor=esd_requester, organization=world.state, role=Role.SUPERVISOR)
+        assert request.organization == world.state
+        # The ESD requester is designated for office A's area only.
+        refused("not_designated", add, world, actor=esd_requester, organization=world.state, email="b@example.org",
+                offices=[world.office_b])
+        # The administrator needs no designation, but files for the state's own staff only.
+        by_admin = add(world, actor=world.mis_admin, organization=world.state, role=Role.STATE_DATAEDITS,
+                       email="c@example.org", offices=[world.office_b])
+        assert by_admin.requested_by == world.mis_admin
+        refused("other_organization", add, world, actor=world.mis_admin, email="d@example.org")
+        refused("other_organization", access_request_disable, actor=world.mis_admin, staff=world.partner_case_manager,
+                reason="termination", reason_other="", effective_at=timezone.now())
