@@ -16,6 +16,7 @@ RUN mkdir -p portal/static/vendor/uswds/img \
  && cp -r /tmp/uswds/img/*.svg /tmp/uswds/img/*.png /tmp/uswds/img/*.gif /tmp/uswds/img/usa-icons /tmp/uswds/img/usa-icons-bg portal/static/vendor/uswds/img/ \
  && rm -rf /tmp/uswds \
  && DJANGO_SECRET_KEY=build SSN_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= SSN_BLIND_INDEX_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+    MFA_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     python manage.py collectstatic --no-input --verbosity 0 \
  && useradd --system --home /app portal && mkdir -p var /srv/private && chown -R portal var /srv/private
 USER portal

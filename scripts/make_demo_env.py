@@ -18,6 +18,8 @@ def key() -> str:
 DEMO = {
     # The demo runs with debug off, like production; DJANGO_DEBUG=true turns Django's debug pages on.
     "PORTAL_DEMO": lambda: "true",
+    # Served over plain HTTP on this computer: cookies may not be limited to HTTPS.
+    "DJANGO_SECURE_COOKIES": lambda: "false",
     # Email is printed to the console: the demo has no mail server (refused outside the demo).
     "EMAIL_BACKEND": lambda: "django.core.mail.backends.console.EmailBackend",
     "DJANGO_SECRET_KEY": lambda: secrets.token_urlsafe(50),

@@ -17,19 +17,31 @@ def compose():
 
 def test_compose_has_the_production_stack_with_one_beat():
     services = compose()["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
-    assert "gunicorn portal.wsgi:application" in services["web"]["command"]
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert services["web"]["command"][:2] == ["gunicorn", "portal.wsgi:application"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
     assert "deploy" not in services["beat"], "beat must never be scaled beyond one"
 
 
 def test_every_variable_compose_sets_is_read_by_the_settings():
-    for name in ("web", "worker", "beat"):
+    for name in ("migrate", "web", "worker", "beat"):
         variables = set(compose()["services"][name]["environment"])
         assert variables <= READ_BY_SETTINGS, f"{name} sets variables the settings ignore: {variables - READ_BY_SETTINGS}"
-    # And the secrets without which the portal must not start are all provided.
-    assert {"DJANGO_SECRET_KEY", "SSN_KEYS", "SSN_BLIND_INDEX_KEY", "DATABASE_URL", "CELERY_BROKER_URL"} <= variables
+        # And the secrets without which the portal must not start are all provided.
+        assert {"DJANGO_SECRET_KEY", "SSN_KEYS", "SSN_BLIND_INDEX_KEY", "MFA_KEYS", "DATABASE_URL", "CELERY_BROKER_URL",
+                "EMAIL_HOST"} <= variables
+
+
+def test_the_migrations_run_as_the_owner_and_everything_else_serves_as_a_role_that_owns_nothing():
+    services = compose()["services"]
+    assert "grant_serving_role portal_app" in services["migrate"]["command"]
+    assert services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://portal:")
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://portal_app:")
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    init = (ROOT / "deploy" / "postgres-init" / "10-portal-roles.sh").read_text()
+    assert "CREATE ROLE portal_app LOGIN" in init and "NOSUPERUSER" in init
 
 
 def test_the_makefile_finds_a_python_new_enough_for_django():
