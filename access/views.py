@@ -129,10 +129,18 @@ class CodeStepMixin:
         logout(request)
         return get_lockout_response(request, credentials=credentials)
 
-    def count_failure(self, request) -> bool:
-        """Counts a refused code; True if it locked the account."""
+    def count_failure(self, request, refusal: PortalError) -> bool:
+        """Counts a wrong code; True if it locked the account.
+
+        A code refused because django-otp made the device wait was never checked: it does not count.
+        """
+        if refusal.code != "bad_code":
+            return False
         user_login_failed.send(sender=type(self), credentials=self.credentials(request), request=request)
-        return bool(getattr(request, "axes_locked_out", False))
+        if getattr(request, "axes_locked_out", False):
+            services.mfa_throttle_reset(staff=request.user)
+            return True
+        return False
 
 
 class MFAEnrolView(CodeStepMixin, View):
@@ -157,7 +165,7 @@ class MFAEnrolView(CodeStepMixin, View):
             try:
                 codes = services.mfa_enrolment_confirm(actor=request.user, code=form.cleaned_data["code"])
             except PortalError as exc:
-                if exc.code != "no_enrolment" and self.count_failure(request):
+                if self.count_failure(request, exc):
                     return self.lockout(request)
                 _refused(form, exc)
             else:
@@ -190,7 +198,7 @@ class MFAVerifyView(CodeStepMixin, View):
             try:
                 used = services.mfa_verify(actor=request.user, code=form.cleaned_data["code"])
             except PortalError as exc:
-                if exc.code != "no_app" and self.count_failure(request):
+                if self.count_failure(request, exc):
                     return self.lockout(request)
                 _refused(form, exc)
             else:

@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Email
 
 logger = logging.getLogger(__name__)
-# After this many failed attempts an email is left for the operator (the log says so).
-MAX_ATTEMPTS = 12
+# The longest wait between two tries, however long the mail server has been away.
+LONGEST_WAIT = timedelta(hours=1)
 
 
 def email_queue(*, to: list[str], subject: str, body: str) -> Email | None:
@@ -30,17 +31,23 @@ def email_queue(*, to: list[str], subject: str, body: str) -> Email | None:
     return email
 
 
-def _hand_to_worker(email_id: int) -> None:
+def _hand_to_worker(email_id: int, countdown: float = 0) -> None:
     from .tasks import email_send
 
-    email_send.delay(email_id)
+    email_send.apply_async((email_id,), countdown=countdown)
+
+
+def retry_wait(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: 1, 2, 4 ... times the base, at most an hour."""
+    seconds = settings.EMAIL_RETRY_BASE_SECONDS * 2 ** min(attempts - 1, 16)
+    return min(timedelta(seconds=seconds), LONGEST_WAIT)
 
 
 def email_deliver(*, email_id: int, now: datetime | None = None) -> bool:
     """Sends one queued email; True if it went out now, False if it had already gone.
 
     The row is locked while the mail goes out, so two workers never send it both. A failure is
-    recorded on the row and raised again, for the task to retry later.
+    recorded on the row, with when to try again, and raised again for the task to retry then.
     """
     with transaction.atomic():
         email = Email.objects.select_for_update(skip_locked=True).filter(pk=email_id, sent_at=None).first()
@@ -51,31 +58,30 @@ def email_deliver(*, email_id: int, now: datetime | None = None) -> bool:
         except Exception as exc:
             failure = exc
         else:
-            email.sent_at = now or timezone.now()
-            email.save(update_fields=["sent_at"])
+            email.sent_at, email.body, email.next_attempt_at = now or timezone.now(), "", None
+            email.save(update_fields=["sent_at", "body", "next_attempt_at"])
             return True
-    _record_failure(email, failure)
+    attempts = email.attempts + 1
+    Email.objects.filter(pk=email.pk).update(
+        attempts=attempts, last_error=f"{type(failure).__name__}: {failure}"[:200],
+        next_attempt_at=(now or timezone.now()) + retry_wait(attempts),
+    )
+    if attempts % 10 == 0:
+        logger.error("email %s is still not sent after %d attempts: %s", email.pk, attempts, type(failure).__name__)
     raise failure
 
 
-def _record_failure(email: Email, failure: Exception) -> None:
-    Email.objects.filter(pk=email.pk).update(
-        attempts=email.attempts + 1, last_error=f"{type(failure).__name__}: {failure}"[:200],
-    )
-    if email.attempts + 1 >= MAX_ATTEMPTS:
-        logger.error("email %s was not sent after %d attempts: %s", email.pk, MAX_ATTEMPTS, type(failure).__name__)
-
-
 def emails_resend_unsent(*, now: datetime | None = None) -> int:
-    """Hands the worker again the emails still unsent a while after they were queued (the beat's sweep).
+    """Hands the worker again the unsent emails no task holds any more (the beat's sweep).
 
-    It catches emails whose hand-over was lost (the broker was down at commit time) or whose
-    retries ran out while the mail server was away; each is still sent at most once.
+    An email queued a while ago and never tried (its hand-over was lost: the broker was down at
+    commit time, or it was queued by a migration), or whose next try is well past (its task ran out of retries, or its worker
+    died), is handed over again. One a task will still try is left to it. Each is sent at most once.
     """
     now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.EMAIL_RESEND_AFTER_SECONDS)
     waiting = Email.objects.filter(
-        sent_at=None, attempts__lt=MAX_ATTEMPTS,
-        created_at__lt=now - timedelta(seconds=settings.EMAIL_RESEND_AFTER_SECONDS),
+        Q(next_attempt_at__isnull=True, created_at__lt=stale) | Q(next_attempt_at__lt=stale), sent_at=None,
     ).order_by("pk").values_list("pk", flat=True)[:500]
     ids = list(waiting)
     for email_id in ids:

@@ -1,19 +1,23 @@
 from celery import shared_task
-from django.conf import settings
 
-from .services import email_deliver, emails_resend_unsent
+from .models import Email
+from .services import email_deliver, emails_resend_unsent, retry_wait
 
 
 @shared_task(bind=True, acks_late=True, max_retries=8)
 def email_send(self, email_id: int) -> bool:
-    """Sends one email; a failure is retried with a growing wait (1, 2, 4 ... times the base)."""
+    """Sends one email; a failure is tried again after a growing wait (notifications.services.retry_wait).
+
+    When the retries run out the email stays queued: the sweep hands it over again later.
+    """
     try:
         return email_deliver(email_id=email_id)
     except Exception as exc:
-        raise self.retry(exc=exc, countdown=settings.EMAIL_RETRY_BASE_SECONDS * 2**self.request.retries) from exc
+        attempts = Email.objects.filter(pk=email_id).values_list("attempts", flat=True).first() or 1
+        raise self.retry(exc=exc, countdown=retry_wait(attempts).total_seconds()) from exc
 
 
 @shared_task
 def resend_unsent_emails() -> int:
-    """Every 10 minutes: emails still unsent go back to the worker (each is sent at most once)."""
+    """Every 10 minutes: emails no task holds any more go back to a worker (each is sent at most once)."""
     return emails_resend_unsent()

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from participants.crypto import normalize_ssn
-from portal.forms import USWDSFormMixin, takes_identifier
+from portal.forms import USWDSFormMixin
 from portal.text import phone_number
 
 from .models import Action, OptInRequest
@@ -11,14 +11,16 @@ from .querysets import changes_opt_out
 
 
 class LookupForm(USWDSFormMixin, forms.Form):
-    ssn = takes_identifier(forms.CharField(
+    FORMATTED_FIELDS = ("ssn",)
+
+    ssn = forms.CharField(
         label="Seeker's SSN",
         max_length=20,
         help_text="The full SSN, nine digits, with or without dashes.",
         error_messages={"required": "Enter the seeker's full SSN."},
         # Kept out of the browser's form history and its spelling service.
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"}),
-    ))
+    )
 
     def clean_ssn(self):
         # Never echo the value: it may be an SSN typed slightly wrong.

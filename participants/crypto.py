@@ -22,9 +22,10 @@ from django.conf import settings
 from portal.crypto import AESKeyring, DecryptionError, decode_key
 
 # ASCII digits only: `\d` would also take other scripts' digits, which would encrypt and index
-# as a different value than the same SSN typed with 0-9. Dashes, spaces or dots may separate
-# the groups, as people type them ("917-43-8265", "917 43 8265", "917.43.8265").
-SSN_INPUT = re.compile(r"^\s*([0-9]{3})[-. ]?([0-9]{2})[-. ]?([0-9]{4})\s*$")
+# as a different value than the same SSN typed with 0-9. The groups may be separated as people
+# type them ("917-43-8265", "917 43 8265", "917.43.8265", "917 - 43 - 8265").
+_SEPARATOR = r"(?:\s*[-./\u2010-\u2015\u2212]\s*|\s+)?"
+SSN_INPUT = re.compile(rf"^\s*([0-9]{{3}}){_SEPARATOR}([0-9]{{2}}){_SEPARATOR}([0-9]{{4}})\s*$")
 
 
 class SSNDecryptionError(DecryptionError):

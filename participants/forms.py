@@ -3,20 +3,24 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from portal.forms import USWDSFormMixin, takes_identifier
-from portal.text import phone_number
+from portal.forms import USWDSFormMixin
+from portal.text import contains_ssn, phone_number, zip_code
 
 from .models import Participant
+from .crypto import normalize_ssn
 from .selectors import Scope
 from .services import EDITABLE_FIELDS
 
 
 class QuickSearchForm(USWDSFormMixin, forms.Form):
-    q = takes_identifier(forms.CharField(
+    # The box takes an SSN, alone (participants.selectors.quick_search), so it is checked here.
+    FORMATTED_FIELDS = ("q",)
+
+    q = forms.CharField(
         label="Name, SSN or customer ID",
         max_length=100,
         error_messages={"required": "Type a name, a full SSN or a customer ID to search."},
-    ))
+    )
     scope = forms.ChoiceField(label="In", choices=(), initial=Scope.OFFICE)
 
     def __init__(self, *args, office=None, **kwargs):
@@ -26,6 +30,9 @@ class QuickSearchForm(USWDSFormMixin, forms.Form):
 
     def clean_q(self):
         query = " ".join(self.cleaned_data["q"].split())
+        if contains_ssn(query) and normalize_ssn(query) is None:
+            # An SSN beside other words would be searched as a name and kept, in clear, in the session.
+            raise forms.ValidationError("Search by the SSN alone (nine digits), or by a name or customer ID without it.")
         if len(query.replace("-", "").replace(",", "").strip()) < 2:
             raise forms.ValidationError("Type at least two characters of a name.")
         return query
@@ -49,6 +56,8 @@ class EnrollForm(forms.Form):
 
 
 class ParticipantForm(USWDSFormMixin, forms.ModelForm):
+    FORMATTED_FIELDS = ("zip_code",)  # nine digits are a ZIP+4 code here, checked below
+
     class Meta:
         model = Participant
         fields = EDITABLE_FIELDS
@@ -61,11 +70,10 @@ class ParticipantForm(USWDSFormMixin, forms.ModelForm):
         return state
 
     def clean_zip_code(self):
-        zip_code = self.cleaned_data["zip_code"].strip()
-        digits = zip_code.replace("-", "")
-        if zip_code and not (digits.isdigit() and len(digits) in (5, 9)):
+        typed = self.cleaned_data["zip_code"].strip()
+        if typed and zip_code(typed) is None:
             raise forms.ValidationError("A ZIP code has 5 digits, or 9 as 12345-6789.")
-        return zip_code
+        return typed
 
     def clean_phone(self):
         typed = self.cleaned_data["phone"].strip()

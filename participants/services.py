@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from portal.audit import audit_reason
 from portal.errors import PortalError
-from portal.text import checked_line
+from portal.text import checked_line, zip_code
 
 from .models import Enrollment, Participant
 
@@ -31,6 +31,8 @@ def new_customer_id() -> str:
 def participant_create(*, actor, first_name: str, last_name: str, ssn: str | None = None,
                        reason: str = "seeker registered", **fields) -> Participant:
     """Registers a seeker; new seekers share data (opted in) unless the caller says otherwise."""
+    first_name, last_name = _checked("first_name", first_name), _checked("last_name", last_name)
+    fields = {name: _checked(name, value) for name, value in fields.items()}
     participant = Participant(first_name=first_name, last_name=last_name, customer_id=new_customer_id(), **fields)
     try:
         participant.ssn = ssn
@@ -47,6 +49,18 @@ def participant_create(*, actor, first_name: str, last_name: str, ssn: str | Non
     return participant
 
 
+def _checked(name: str, value):
+    """A record field's new value, refused if it holds an SSN or a control character."""
+    if not isinstance(value, str):
+        return value
+    label = Participant._meta.get_field(name).verbose_name
+    if name == "zip_code":  # nine digits are a ZIP+4 code here
+        if value.strip() and zip_code(value) is None:
+            raise PortalError("A ZIP code has 5 digits, or 9 as 12345-6789.", code="invalid_zip")
+        return value.strip()
+    return checked_line(value, label=label)
+
+
 def ensure_can_edit(*, actor, participant: Participant) -> None:
     """Editing needs a role that edits and the seeker enrolled in the office the actor is logged into."""
     if not actor.can_edit_seekers:
@@ -60,10 +74,7 @@ def participant_update(*, actor, participant: Participant, changes: dict) -> Par
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise PortalError(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.", code="not_editable")
-    changes = {
-        name: checked_line(value, label=Participant._meta.get_field(name).verbose_name) if isinstance(value, str) else value
-        for name, value in changes.items()
-    }
+    changes = {name: _checked(name, value) for name, value in changes.items()}
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
         ensure_can_edit(actor=actor, participant=locked)

@@ -17,7 +17,7 @@ _reason: ContextVar[str | None] = ContextVar("audit_reason", default=None)
 _task: ContextVar[str | None] = ContextVar("audit_task", default=None)
 _correlation: ContextVar[str | None] = ContextVar("audit_correlation_id", default=None)
 # What a client may send as its correlation id; anything else is replaced by one of ours.
-CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 @contextlib.contextmanager
@@ -64,7 +64,7 @@ class AuditedModel:
 
 def correlation_id_from(header: str | None) -> str:
     """The client's correlation id if it is a sane one, else a new random one (never an error)."""
-    return header if header and CORRELATION_ID.match(header) else uuid.uuid4().hex
+    return header if header and CORRELATION_ID.fullmatch(header) else uuid.uuid4().hex
 
 
 @contextlib.contextmanager

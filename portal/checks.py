@@ -12,7 +12,7 @@ worker run both when they start, and refuse to start on an error.
 
 from django.conf import settings
 from django.core import checks
-from django.db import connections
+from django.db import DatabaseError, connections
 
 PRINTING_BACKENDS = ("console.EmailBackend", "filebased.EmailBackend", "dummy.EmailBackend", "locmem.EmailBackend")
 SERVING_TAG = "portal_serving"
@@ -44,7 +44,10 @@ def mail_is_real(app_configs=None, **kwargs):
 def serving_role_cannot_rewrite_the_audit_trail(app_configs=None, databases=None, **kwargs):
     if not databases or "default" not in databases:
         return []
-    return role_warnings(connections["default"])
+    try:
+        return role_warnings(connections["default"])
+    except DatabaseError as exc:  # a database that is briefly away must not stop a worker from starting
+        return [checks.Warning(f"The database role could not be checked: {exc}", id="portal.W004")]
 
 
 def role_warnings(connection) -> list:
@@ -59,6 +62,12 @@ def role_warnings(connection) -> list:
             " WHERE schemaname = current_schema() AND tablename = 'auditlog_logentry'"
         )
         row = cursor.fetchone()
+        cursor.execute(
+            "SELECT has_table_privilege('auditlog_logentry', 'UPDATE'), has_table_privilege('auditlog_logentry', 'DELETE'),"
+            " has_table_privilege('auditlog_logentry', 'TRUNCATE') FROM pg_tables"
+            " WHERE schemaname = current_schema() AND tablename = 'auditlog_logentry'"
+        )
+        rewrites = cursor.fetchone()
     hint = ("Serve as a role that owns no table and is not a superuser; run migrations as the owner role, "
             "then grant_serving_role (README, Security: the database roles).")
     if superuser:
@@ -70,6 +79,12 @@ def role_warnings(connection) -> list:
         return [checks.Warning(
             "The portal's database role owns the audit trail's table: it could disable its triggers.",
             hint=hint, id="portal.W002",
+        )]
+    if rewrites and any(rewrites):
+        return [checks.Warning(
+            "The portal's database role may UPDATE, DELETE or TRUNCATE the audit trail: only its privileges "
+            "stop a compromised application there (the triggers can be skipped by any connection).",
+            hint="Run `python manage.py grant_serving_role <role>` as the owner after every migrate.", id="portal.W003",
         )]
     return []
 

@@ -4,19 +4,16 @@ from django.contrib.auth import get_user_model
 from .text import refuse_control_characters, refuse_control_characters_in_text, refuse_ssn
 
 
-def takes_identifier(field: forms.Field) -> forms.Field:
-    """Marks a field whose job is to take an SSN or a number like it (the Opt-Out Lookup, Quick Search)."""
-    field.takes_identifier = True
-    return field
-
-
 class USWDSFormMixin:
     """Gives each widget its U.S. Web Design System class, marks fields with errors, and guards text.
 
-    Every text field refuses an SSN-shaped number (unless it is there to take one, see
-    `takes_identifier`) and control characters: line breaks only where the widget is a text area.
-    A form added later is guarded without anyone remembering to.
+    Every text field refuses an SSN-shaped number and control characters (line breaks only where
+    the widget is a text area). A form added later is guarded without anyone remembering to.
+    The fields named in `FORMATTED_FIELDS` are not free text: they take a value of a format the
+    form checks itself (the SSN box of the Opt-Out Lookup, a ZIP code), and skip the SSN check.
     """
+
+    FORMATTED_FIELDS: tuple[str, ...] = ()
 
     WIDGET_CLASSES = {
         forms.Select: "usa-select",
@@ -27,13 +24,13 @@ class USWDSFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             css = next((c for w, c in self.WIDGET_CLASSES.items() if isinstance(field.widget, w)), "usa-input")
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
             if isinstance(field, forms.CharField):
                 multiline = isinstance(field.widget, forms.Textarea)
                 field.validators.append(refuse_control_characters_in_text if multiline else refuse_control_characters)
-                if not getattr(field, "takes_identifier", False):
+                if name not in self.FORMATTED_FIELDS:
                     field.validators.append(refuse_ssn)
 
     def full_clean(self):

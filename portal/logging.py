@@ -1,19 +1,16 @@
 """Log hygiene: whatever a log line carries, an SSN-shaped number leaves it redacted."""
 
 import logging
-import re
 
-# Broader than the free-text check (portal.text): any separators, since redacting a ZIP+4 code
-# from a log line costs nothing and an SSN typed with mixed separators must not get through.
-SSN_PATTERN = re.compile(r"(?<!\d)\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\d)")
-
-
-def redact_ssns(text: str) -> str:
-    return SSN_PATTERN.sub("[SSN REDACTED]", text)
+from .text import redact_ssns
 
 
 class RedactSSNFilter(logging.Filter):
-    """Redacts the formatted message, so that arguments interpolated into it are covered too."""
+    """Redacts the formatted message, so that arguments interpolated into it are covered too.
+
+    It redacts ZIP+4-shaped numbers as well (portal.text.redact_ssns): a ZIP code lost from a log
+    line costs nothing, an SSN typed as 91743-8265 would.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -67,7 +67,10 @@ def client_address(request) -> str | None:
 
 
 def client_port(request) -> int | None:
-    raw = request.META.get("HTTP_X_FORWARDED_PORT") if settings.BEHIND_TLS_PROXY else request.META.get("REMOTE_PORT")
+    """The port the client connected from, when the socket is the client's (behind the proxy it is not)."""
+    if settings.BEHIND_TLS_PROXY:
+        return None
+    raw = request.META.get("REMOTE_PORT")
     try:
         port = int(str(raw or "").strip())
     except ValueError:

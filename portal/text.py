@@ -2,12 +2,14 @@
 
 Free text travels: into emails, the audit trail, exports and other people's screens. An SSN
 written there would escape its encryption, so every text a person types refuses an SSN-shaped
-number in any of the spellings people use (917-43-8265, 917 43 8265, 917.43.8265, 917438265).
-The separators must agree, so a ZIP+4 code (98101-1234) or a phone number is not taken for one.
+number however it is spelled: 917-43-8265, 917 43 8265, 917.43.8265, 917438265, 917-43 8265,
+917 - 43 - 8265, with dashes of any kind, slashes or non-breaking spaces. One shape is let
+through: five digits, a separator and four (98101-1234), which is how a ZIP+4 code is written.
 
 A line break or other control character in a name, subject or summary breaks email headers and
 CSV rows after the change is saved; single-line fields refuse them, multi-line fields refuse all
-but line breaks and tabs.
+but line breaks and tabs. Both refuse the invisible characters that reorder or hide text
+(bidirectional overrides, zero-width spaces).
 
 Forms get these checks on every text field through `portal.forms.USWDSFormMixin`; services ask
 them again (`checked_line`, `checked_text`) for callers that are not forms.
@@ -19,21 +21,32 @@ from django.core.exceptions import ValidationError
 
 from .errors import PortalError
 
-SSN_IN_TEXT = re.compile(r"(?<!\d)\d{3}([-. ]?)\d{2}\1\d{4}(?!\d)")
+# A separator between the groups: a dash of any kind, a dot or a slash, with spaces or without,
+# or spaces alone (\s takes the non-breaking space too).
+_SEPARATOR = r"(?:\s*[-./\u2010-\u2015\u2212]\s*|\s+)?"
+SSN_SHAPED = re.compile(rf"(?<!\d)\d{{3}}(?P<first>{_SEPARATOR})\d{{2}}(?P<second>{_SEPARATOR})\d{{4}}(?!\d)")
 SSN_MESSAGE = "Remove the Social Security number: it must not be written here."
-# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators, and invisible format characters.
+CONTROL = re.compile(rf"[\x00-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
+CONTROL_IN_TEXT = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
 LINE_MESSAGE = "Remove the line break or control character: this field takes one line of text."
 TEXT_MESSAGE = "Remove the control character (such as NUL): only letters, digits, punctuation and line breaks belong here."
 
 
+def _ssns(text: str):
+    for match in SSN_SHAPED.finditer(text or ""):
+        if not (match["first"] == "" and match["second"]):  # 98101-1234: a ZIP+4 code
+            yield match
+
+
 def contains_ssn(text: str) -> bool:
-    return bool(SSN_IN_TEXT.search(text or ""))
+    return next(_ssns(text), None) is not None
 
 
 def redact_ssns(text: str) -> str:
-    return SSN_IN_TEXT.sub("[SSN REDACTED]", text)
+    """`text` with every SSN-shaped number, ZIP+4-shaped ones too, replaced (for log lines)."""
+    return SSN_SHAPED.sub("[SSN REDACTED]", text)
 
 
 def refuse_ssn(value: str) -> None:
@@ -90,3 +103,10 @@ def phone_number(value: str) -> str | None:
     if not PHONE.match(value) or len(digits) != 10:
         return None
     return value
+
+
+def zip_code(value: str) -> str | None:
+    """A ZIP code as typed, trimmed (12345, 12345-6789 or 123456789), or None if it is not one."""
+    value = (value or "").strip()
+    digits = value.replace("-", "", 1) if len(value) == 10 and value[5:6] == "-" else value
+    return value if digits.isascii() and digits.isdigit() and len(digits) in (5, 9) else None

@@ -149,6 +149,8 @@ def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument
         if locked.documents.count() >= DOCUMENTS_PER_TICKET:
             raise PortalError(f"A ticket holds at most {DOCUMENTS_PER_TICKET} documents.", code="too_many")
         original = (upload.name or "document").replace("\\", "/").rsplit("/", 1)[-1][:200]
+        # The file's name is shown and audited like any text: an SSN in it is refused too.
+        original = checked_line(original, label="the document's file name") or "document"
         document = SupportingDocument(ticket=locked, original_name=original, content_type=content_type,
                                       size=upload.size, uploaded_by=actor, uploaded_at=timezone.now())
         with audit_reason("supporting document attached", actor=actor):

@@ -69,11 +69,25 @@ def test_a_mail_server_that_is_down_never_turns_a_saved_change_into_a_500(world,
     assert response.status_code == 302 and Report.objects.count() == 1
     email = Email.objects.get()
     assert email.sent_at is None and email.attempts >= 1 and "ConnectionRefusedError" in email.last_error
-    # When the mail server is back, the sweep hands it to a worker again, and it goes out once.
-    Email.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    # While a task will still try it, the sweep leaves it alone; once no task holds it any more
+    # (retries run out, a worker died), the sweep hands it over again, and it goes out once.
+    assert emails_resend_unsent() == 0
+    Email.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=11))
     assert emails_resend_unsent() == 1
     assert emails_resend_unsent() == 0
     assert [m.subject for m in mail.outbox] == [email.subject]
+    # Sent, the body (which may hold a first-sign-in link or a client's phone) is not kept.
+    email.refresh_from_db()
+    assert email.sent_at is not None and email.body == ""
+
+
+@pytest.mark.django_db
+def test_the_wait_between_tries_grows_and_is_capped(settings):
+    from notifications.services import retry_wait
+
+    settings.EMAIL_RETRY_BASE_SECONDS = 60
+    assert [retry_wait(n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+    assert retry_wait(40) == timedelta(hours=1)
 
 
 @pytest.mark.django_db(transaction=True)

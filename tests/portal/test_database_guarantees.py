@@ -82,14 +82,34 @@ def test_the_triggers_refuse_even_the_owner(world, serving_role, operation):
     assert LogEntry.objects.filter(pk=pk).exists()
 
 
-def test_the_check_warns_of_a_superuser_and_is_quiet_for_the_serving_role(serving_role):
+def test_the_check_warns_of_a_superuser_and_of_a_role_that_may_rewrite_the_trail(serving_role):
     assert [w.id for w in role_warnings(connection)] == ["portal.W001"]  # the suite runs as a superuser
     settings = connection.settings_dict | {"USER": SERVING_ROLE, "PASSWORD": ""}
     serving = DatabaseWrapper(settings, alias="serving")
     try:
         assert role_warnings(serving) == []
+        # An operator who granted it everything (or never ran grant_serving_role) is told.
+        with connection.cursor() as cursor:
+            cursor.execute(f"GRANT ALL ON auditlog_logentry TO {SERVING_ROLE}")
+        assert [w.id for w in role_warnings(serving)] == ["portal.W003"]
     finally:
         serving.close()
+
+
+@pytest.mark.django_db
+def test_a_database_that_is_away_only_warns_at_start():
+    from portal.checks import serving_role_cannot_rewrite_the_audit_trail
+
+    away = connection.settings_dict | {"PORT": "1"}
+    from django.db import connections
+
+    original = connections["default"]
+    connections["default"] = DatabaseWrapper(away, alias="default")
+    try:
+        assert [w.id for w in serving_role_cannot_rewrite_the_audit_trail(databases=["default"])] == ["portal.W004"]
+    finally:
+        connections["default"].close()
+        connections["default"] = original
 
 
 # --- the client's address and the correlation id ----------------------------------------------

@@ -28,16 +28,24 @@ from tests.dataedits.helpers import add_note, add_service
 SPELLINGS = ["917-43-8265", "917 43 8265", "917.43.8265", "917438265"]
 
 
-@pytest.mark.parametrize("text", SPELLINGS + [f"SSN {s}, called today" for s in SPELLINGS])
+MIXED = ["917-43 8265", "917.43-8265", "917 - 43 - 8265", "917\u201343\u20138265", "917\u00a043\u00a08265",
+         "917/43/8265", "917-438265"]
+
+
+@pytest.mark.parametrize("text", SPELLINGS + MIXED + [f"SSN {s}, called today" for s in SPELLINGS])
 def test_every_spelling_of_an_ssn_is_found(text):
     assert contains_ssn(text) and "8265" not in redact_ssns(text)
 
 
 @pytest.mark.parametrize("text", [
-    "98101-1234", "(360) 555-0100", "360-555-0100", "3605550100", "Ticket 12345678", "2024-11-22", "917-438265",
+    "98101-1234", "(360) 555-0100", "360-555-0100", "3605550100", "Ticket 12345678", "2024-11-22",
 ])
 def test_zip_codes_phone_numbers_customer_ids_and_dates_are_not_taken_for_ssns(text):
     assert not contains_ssn(text)
+
+
+def test_a_log_line_loses_even_a_zip_shaped_number():
+    assert redact_ssns("typed 91743-8265 in the box") == "typed [SSN REDACTED] in the box"
 
 
 def signed_in(person) -> Client:
@@ -95,7 +103,7 @@ def test_each_spelling_is_refused_in_each_free_text_form_and_nothing_of_it_is_st
     for person, url, data, fields in cases:
         client = signed_in(person)
         for field in fields:
-            for spelling in SPELLINGS:
+            for spelling in SPELLINGS + MIXED[:2]:
                 response = client.post(url, data | {field: f"See {spelling} for this"})
                 assert response.status_code in (200, 400), f"{url} {field}: {response.status_code}"
                 page = response.content.decode()
@@ -108,7 +116,7 @@ def test_each_spelling_is_refused_in_each_free_text_form_and_nothing_of_it_is_st
          "-U", settings["USER"], settings["NAME"]],
         capture_output=True, text=True, check=True,
     ).stdout
-    for spelling in SPELLINGS:
+    for spelling in SPELLINGS + MIXED[:2]:
         assert spelling not in dump, f"{spelling!r} reached the database"
 
 
@@ -137,17 +145,22 @@ def test_a_line_break_in_a_single_line_field_is_refused_without_a_500_and_nothin
     assert note.status_code == 400 and not CaseNote.objects.exists()
 
 
-def text_fields_of_every_form():
-    """Every text field of every form class built on the portal's form mixin, as instantiated."""
+def every_form():
+    """Every form class built on the portal's form mixin."""
     import importlib
 
     for app in ("access", "participants", "optout", "dataedits", "portal"):
         module = importlib.import_module(f"{app}.forms")
         for form_class in vars(module).values():
             if isinstance(form_class, type) and issubclass(form_class, USWDSFormMixin) and issubclass(form_class, forms.BaseForm):
-                for name, field in form_class.base_fields.items():
-                    if isinstance(field, forms.CharField) and not getattr(field, "takes_identifier", False):
-                        yield form_class, name
+                yield form_class
+
+
+def text_fields_of_every_form():
+    for form_class in every_form():
+        for name, field in form_class.base_fields.items():
+            if isinstance(field, forms.CharField) and name not in form_class.FORMATTED_FIELDS:
+                yield form_class, name
 
 
 def test_every_text_field_of_every_form_is_guarded():
@@ -159,6 +172,9 @@ def test_every_text_field_of_every_form_is_guarded():
         field = form_class.base_fields[name]
         probe = type("Probe", (Mixin, forms.Form), {name: field})()
         assert refuse_ssn in probe.fields[name].validators, f"{form_class.__name__}.{name}"
+    # The few fields that are not free text say so, and check their own format.
+    formatted = {(cls.__name__, name) for cls in every_form() for name in cls.FORMATTED_FIELDS}
+    assert formatted == {("QuickSearchForm", "q"), ("LookupForm", "ssn"), ("ParticipantForm", "zip_code")}
 
 
 @pytest.mark.django_db
@@ -172,6 +188,53 @@ def test_quick_search_takes_an_ssn_typed_with_spaces_or_dots_as_an_ssn(world):
         assert "Total Participants: 1" in page and seeker.last_name in page
         session = str(dict(client.session))
         assert digits not in session and typed not in session
+
+
+@pytest.mark.django_db
+def test_an_ssn_beside_other_words_in_quick_search_is_refused_and_kept_nowhere(world):
+    client = signed_in(world.esd_case_manager)
+    for typed in ("Smith 917-43-8265", "917-43-8265.", "#917438265"):
+        response = client.post(reverse("participants:search"), {"q": typed, "scope": "worksource"})
+        assert response.status_code == 400 and "Search by the SSN alone" in response.content.decode()
+        assert "8265" not in str(dict(client.session))
+
+
+@pytest.mark.django_db
+def test_a_zip_plus_4_code_is_a_zip_code_not_an_ssn(world):
+    seeker = world.seekers["own"]
+    client = signed_in(world.esd_case_manager)
+    record = {name: getattr(seeker, name) or "" for name in ("first_name", "last_name", "city", "state")}
+    for typed in ("981011234", "98101-1234"):
+        assert client.post(reverse("participants:detail", args=[seeker.pk]), record | {"zip_code": typed}).status_code == 302
+        seeker.refresh_from_db()
+        assert seeker.zip_code == typed
+    refused = client.post(reverse("participants:detail", args=[seeker.pk]), record | {"zip_code": "9810"})
+    assert refused.status_code == 400 and "A ZIP code has 5 digits" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_document_named_after_an_ssn_is_refused(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dataedits.services import document_add
+    from portal.errors import PortalError
+    from tests.dataedits.helpers import PDF, make_ticket
+
+    ticket = make_ticket(world.seekers["own"], by=world.partner_case_manager, office=world.office_a)
+    with pytest.raises(PortalError, match="Remove the Social Security number"):
+        document_add(actor=world.partner_case_manager, ticket=ticket,
+                     upload=SimpleUploadedFile("917-43-8265.pdf", PDF, content_type="application/pdf"))
+    assert not ticket.documents.exists()
+
+
+@pytest.mark.parametrize("invisible", ["\u202e", "\u200b", "\ufeff", "\u2066"])
+def test_invisible_characters_that_reorder_or_hide_text_are_refused(invisible):
+    from portal.errors import PortalError
+    from portal.text import checked_line, checked_text
+
+    for check in (checked_line, checked_text):
+        with pytest.raises(PortalError):
+            check(f"Pat{invisible}Smith", label="the name")
 
 
 @pytest.mark.django_db
