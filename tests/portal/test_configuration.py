@@ -31,6 +31,7 @@ def test_with_debug_off_the_portal_needs_a_real_mail_server(mailers, debug, demo
         assert [error.id for error in mail_is_real()] == expected
 
 
+@pytest.mark.django_db
 def test_manage_py_check_refuses_the_console_backend_outside_the_demo():
     with override_settings(MAILERS=CONSOLE, DEBUG=False, PORTAL_DEMO=False, TESTING=False):
         with pytest.raises(SystemCheckError, match="portal.E001"):
