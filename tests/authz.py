@@ -8,16 +8,24 @@ or None for names that are not the app's.
 
 LOGIN = "login redirect"
 ANONYMOUS = "anonymous"
+# Columns: every role of office A (area 1), a restricted partner case manager, and the people of
+# office B (area 2) whose work depends on where they work: a partner case manager, an ESD WIOA
+# supervisor and a local board reviewer of the other area.
 ROLES = [
-    ANONYMOUS, "esd_case_manager", "esd_supervisor", "esd_restricted", "partner_case_manager",
+    ANONYMOUS, "esd_case_manager", "esd_supervisor", "esd_restricted", "partner_case_manager", "partner_restricted",
     "access_requester", "mis_admin", "access_management", "lwdb_reviewer", "state_dataedits", "auditor",
+    "partner_case_manager_b", "esd_supervisor_b", "lwdb_reviewer_b",
 ]
+# "own" is enrolled in office A, "other" in office B only, "opted_out" in office A (see `world`).
 KINDS = ("own", "other", "opted_out")
 
-STATE_READERS = ("esd_case_manager", "esd_supervisor", "esd_restricted", "state_dataedits", "auditor")
-PARTNER_READERS = ("partner_case_manager", "lwdb_reviewer")
+STATE_READERS = ("esd_case_manager", "esd_supervisor", "esd_restricted", "state_dataedits", "auditor", "esd_supervisor_b")
+PARTNER_READERS = ("partner_case_manager", "partner_restricted", "lwdb_reviewer", "partner_case_manager_b", "lwdb_reviewer_b")
 READERS = STATE_READERS + PARTNER_READERS
-EDITORS = ("esd_case_manager", "esd_supervisor", "esd_restricted", "partner_case_manager")
+EDITORS = ("esd_case_manager", "esd_supervisor", "esd_restricted", "partner_case_manager", "partner_restricted",
+           "partner_case_manager_b", "esd_supervisor_b")
+# Who works in office B: for them "other" is the seeker in their office, and "own" the one elsewhere.
+OFFICE_B = ("partner_case_manager_b", "esd_supervisor_b", "lwdb_reviewer_b")
 
 
 def by_role(default, **overrides):

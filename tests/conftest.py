@@ -76,42 +76,62 @@ def private_media_root(tmp_path_factory):
         yield
 
 
+# The people of the test world: (organization, role, restricted). Each works in one area's office.
+PEOPLE = {
+    "esd_case_manager": ("state", Role.CASE_MANAGER, False),
+    "esd_supervisor": ("state", Role.SUPERVISOR, False),
+    "esd_restricted": ("state", Role.CASE_MANAGER, True),
+    "partner_case_manager": ("partner", Role.CASE_MANAGER, False),
+    "partner_restricted": ("partner", Role.CASE_MANAGER, True),
+    "access_requester": ("partner", Role.ACCESS_REQUESTER, False),
+    "mis_admin": ("state", Role.MIS_ADMIN, False),
+    "access_management": ("state", Role.ACCESS_MANAGEMENT, False),
+    "lwdb_reviewer": ("board", Role.LWDB_REVIEWER, False),
+    "state_dataedits": ("state", Role.STATE_DATAEDITS, False),
+    "auditor": ("state", Role.AUDITOR, False),
+}
+USERNAMES = {
+    "esd_case_manager": "esd.casemanager", "esd_supervisor": "esd.supervisor", "esd_restricted": "esd.restricted",
+    "partner_case_manager": "partner.casemanager", "partner_restricted": "partner.restricted",
+    "access_requester": "access.requester", "mis_admin": "mis.admin", "access_management": "itsd.access",
+    "lwdb_reviewer": "lwdb.reviewer", "state_dataedits": "state.dataedits", "auditor": "auditor",
+}
+
+
 @pytest.fixture
 def world(db):
-    """Two offices in two areas, the state agency and a partner, one person per role, three seekers.
+    """Two workforce development areas, one office each, and the people who work in them.
 
-    own: enrolled in office A (everyone's current office); other: enrolled only in office B;
+    Everyone holds only the office of their job: the people named by role (`esd_supervisor`,
+    `lwdb_reviewer`, ...) work in office A (area 1) and are logged into it; each has a twin in
+    office B (area 2), named with `_b` (`esd_supervisor_b`: a supervisor of another area). There
+    is a restricted partner case manager and a restricted state one, beside their colleagues
+    who are not. The state agency, a partner and a local board; three seekers:
+
+    own: enrolled in office A; other: enrolled only in office B;
     opted_out: enrolled in office A, opted out of data sharing.
     """
-    from tests.factories import OfficeFactory, OrganizationFactory, ParticipantFactory, StaffFactory
+    from tests.factories import AreaFactory, OfficeFactory, OrganizationFactory, ParticipantFactory, StaffFactory
 
-    office_a, office_b = OfficeFactory(name="WorkSource Alpha"), OfficeFactory(name="WorkSource Beta")
-    state = OrganizationFactory(name="Employment Security Department", is_state_agency=True)
-    partner = OrganizationFactory(name="Partner Services")
-    board = OrganizationFactory(name="Local Workforce Board")
-
-    def person(username, organization, role, restricted=False):
-        return StaffFactory(
-            username=username, organization=organization, role=role, is_restricted=restricted,
-            current_office=office_a, offices=[office_a, office_b],
-        )
-
-    people = {
-        "esd_case_manager": person("esd.casemanager", state, Role.CASE_MANAGER),
-        "esd_supervisor": person("esd.supervisor", state, Role.SUPERVISOR),
-        "esd_restricted": person("esd.restricted", state, Role.CASE_MANAGER, restricted=True),
-        "partner_case_manager": person("partner.casemanager", partner, Role.CASE_MANAGER),
-        "access_requester": person("access.requester", partner, Role.ACCESS_REQUESTER),
-        "mis_admin": person("mis.admin", state, Role.MIS_ADMIN),
-        "access_management": person("itsd.access", state, Role.ACCESS_MANAGEMENT),
-        "lwdb_reviewer": person("lwdb.reviewer", board, Role.LWDB_REVIEWER),
-        "state_dataedits": person("state.dataedits", state, Role.STATE_DATAEDITS),
-        "auditor": person("auditor", state, Role.AUDITOR),
+    office_a = OfficeFactory(name="WorkSource Alpha", area=AreaFactory(name="Alpha Area"))
+    office_b = OfficeFactory(name="WorkSource Beta", area=AreaFactory(name="Beta Area"))
+    organizations = {
+        "state": OrganizationFactory(name="Employment Security Department", is_state_agency=True),
+        "partner": OrganizationFactory(name="Partner Services"),
+        "board": OrganizationFactory(name="Local Workforce Board"),
     }
+    people = {}
+    for suffix, office in (("", office_a), ("_b", office_b)):
+        for key, (organization, role, restricted) in PEOPLE.items():
+            people[key + suffix] = StaffFactory(
+                username=USERNAMES[key] + suffix.replace("_", "."), organization=organizations[organization],
+                role=role, is_restricted=restricted, current_office=office, offices=[office],
+            )
     seekers = {
         "own": ParticipantFactory(first_name="Olivia", last_name="Ownoffice", offices=[office_a]),
         "other": ParticipantFactory(first_name="Oscar", last_name="Otheroffice", offices=[office_b]),
         "opted_out": ParticipantFactory(first_name="Ophelia", last_name="Optedout", opted_out=True, offices=[office_a]),
     }
-    return SimpleNamespace(office_a=office_a, office_b=office_b, state=state, partner=partner,
+    return SimpleNamespace(office_a=office_a, office_b=office_b, state=organizations["state"],
+                           partner=organizations["partner"], board=organizations["board"],
                            people=people, seekers=seekers, **people)

@@ -9,7 +9,6 @@ from .gate import participant_through_gate, ticket_through_gate
 from .records import case_note_create, service_create
 from .workflow import (
     notifications_mark_read,
-    reviewer_areas,
     ticket_decide,
     ticket_local_review,
     ticket_submit,
@@ -17,6 +16,6 @@ from .workflow import (
 
 __all__ = [
     "case_note_create", "document_add", "document_kind", "notifications_mark_read",
-    "participant_through_gate", "reviewer_areas", "service_create", "service_snapshot", "ticket_create",
+    "participant_through_gate", "service_create", "service_snapshot", "ticket_create",
     "ticket_decide", "ticket_local_review", "ticket_submit", "ticket_through_gate",
 ]

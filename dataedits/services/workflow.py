@@ -25,6 +25,7 @@ from ..models import (
     TicketAction,
     TicketState,
 )
+from ..policies import decision_refusal, local_review_refusal
 from ..precheck import Precheck, ticket_precheck
 from ..rules import Reason, counted_received_at, is_late_entry
 
@@ -90,10 +91,6 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
     return locked
 
 
-def reviewer_areas(actor) -> set[int]:
-    return set(actor.offices.values_list("area_id", flat=True))
-
-
 def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justified: bool, documented: bool,
                         aligned: bool, reasons: list[str] = (), note: str = "") -> DataEditTicket:
     """The local board's review: approve (sent to the state queue) or deny with reasons."""
@@ -101,10 +98,9 @@ def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justifi
         raise PortalError("Your role does not review data-edit tickets.", code="not_reviewer")
     with transaction.atomic():
         locked = ticket_through_gate(actor=actor, ticket=ticket)
-        if locked.office.area_id not in reviewer_areas(actor):
-            raise PortalError("This ticket belongs to another local board's area.", code="other_area")
-        if locked.filed_by_id == actor.pk:
-            raise PortalError("Nobody reviews a ticket they filed.", code="four_eyes")
+        refusal = local_review_refusal(actor, locked)
+        if refusal:
+            raise PortalError(refusal, code="four_eyes" if locked.filed_by_id == actor.pk else "other_area")
         now = timezone.now()
         locked.local_reviewer, locked.local_reviewed_at = actor, now
         locked.local_justified, locked.local_documented, locked.local_aligned = justified, documented, aligned
@@ -150,8 +146,9 @@ def ticket_decide(*, actor, ticket: DataEditTicket, approve: bool, reasons: list
         raise PortalError("Your role does not decide data-edit tickets.", code="not_state_staff")
     with transaction.atomic():
         locked = ticket_through_gate(actor=actor, ticket=ticket)
-        if actor.pk in (locked.filed_by_id, locked.local_reviewer_id):
-            raise PortalError("Nobody decides a ticket they filed or reviewed.", code="four_eyes")
+        refusal = decision_refusal(actor, locked)
+        if refusal:
+            raise PortalError(refusal, code="four_eyes")
         now = timezone.now()
         locked.decided_by, locked.decided_at = actor, now
         locked.decision_note = checked_text(note, label="the note")

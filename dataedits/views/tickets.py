@@ -16,13 +16,13 @@ from portal.views import CapabilityRequiredMixin, paginate
 
 from ..forms import DecisionForm, DocumentForm, LocalReviewForm, TicketForm
 from ..models import ChangeKind, DataEditTicket, Service, SupportingDocument, TicketState, Title
+from ..policies import decision_refusal, local_review_refusal
 from ..precheck import ticket_precheck, timeline
 from ..rules import Reason
 from ..selectors import local_board_queue, seeker_services, state_queue
 from ..services import (
     document_add,
     notifications_mark_read,
-    reviewer_areas,
     ticket_create,
     ticket_decide,
     ticket_local_review,
@@ -122,10 +122,8 @@ class TicketDetailView(CapabilityRequiredMixin, View):
             "notes": ticket.supporting_notes.select_related("author"),
             "document_form": DocumentForm(),
             "is_filer": ticket.filed_by_id == user.pk,
-            "can_review": (ticket.state == TicketState.LOCAL_REVIEW and user.can_review_data_edits_locally
-                           and ticket.filed_by_id != user.pk and ticket.office.area_id in reviewer_areas(user)),
-            "can_decide": (ticket.state == TicketState.STATE_QUEUE and user.can_decide_data_edits
-                           and user.pk not in (ticket.filed_by_id, ticket.local_reviewer_id)),
+            "can_review": ticket.state == TicketState.LOCAL_REVIEW and local_review_refusal(user, ticket) is None,
+            "can_decide": ticket.state == TicketState.STATE_QUEUE and decision_refusal(user, ticket) is None,
         })
 
 
@@ -209,12 +207,20 @@ class LocalReviewView(CapabilityRequiredMixin, View):
     capability = "can_review_data_edits_locally"
     template_name = "dataedits/local_review.html"
 
-    def get(self, request, pk):
+    def reviewable(self, request, pk):
+        """The ticket, if this reviewer may review it: 404 if its seeker is hidden, 403 if it is not theirs."""
         ticket = visible_ticket(request, pk)
+        refusal = local_review_refusal(request.user, ticket)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return ticket
+
+    def get(self, request, pk):
+        ticket = self.reviewable(request, pk)
         return render(request, self.template_name, {"ticket": ticket, "form": LocalReviewForm()})
 
     def post(self, request, pk):
-        ticket = visible_ticket(request, pk)
+        ticket = self.reviewable(request, pk)
         form = LocalReviewForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data

@@ -75,7 +75,8 @@ class TestFiling:
             request = add(designated)
         assert request.status == AccessRequest.Status.PENDING and request.email == "pat.newhire@example.org"
         assert list(request.offices.all()) == [designated.office_a]
-        assert [m.to for m in mailoutbox] == [[designated.access_management.email]]
+        # MIS access management, both of its people (the state's, whatever their office).
+        assert [m.to for m in mailoutbox] == [sorted([designated.access_management.email, designated.access_management_b.email])]
 
     def test_refused_when_the_requester_is_not_designated_for_the_area(self, world):
         message = refused("not_designated", add, world)

@@ -106,11 +106,12 @@ def test_ninety_days_unused_ends_access_at_sign_in_and_in_the_sweep(world):
 
 
 def test_the_sweep_ends_access_once_per_person_and_deletes_their_sessions(world):
-    partner_staff = [world.partner_case_manager, world.access_requester]
+    partner_staff = list(Staff.objects.filter(organization=world.partner))
+    assert len(partner_staff) == 6  # case managers, a restricted one and requesters, in both areas
     browsers = [signed_in(person) for person in partner_staff]
     state_browser = signed_in(world.esd_case_manager)
     Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(expiry_date=timezone.localdate())
-    assert access_sweep()["ended"] == 2
+    assert access_sweep()["ended"] == len(partner_staff)
     assert access_sweep()["ended"] == 0
     for person, browser in zip(partner_staff, browsers):
         person.refresh_from_db()
@@ -125,7 +126,7 @@ def test_the_sweep_works_in_batches_with_one_audit_event_per_person_and_its_reas
     from tests.factories import StaffFactory
 
     settings.ACCESS_SWEEP_BATCH = 2
-    people = [world.partner_case_manager, world.access_requester]
+    people = list(Staff.objects.filter(organization=world.partner))
     people += [StaffFactory(organization=world.partner, current_office=world.office_a) for _ in range(3)]
     browsers = [signed_in(person) for person in people]
     Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(expiry_date=timezone.localdate())
@@ -172,7 +173,8 @@ def test_contract_expiry_warnings_go_out_30_and_7_days_ahead_once_each(world, ma
         assert access_sweep()["warnings"] == 1
     first, second = mailoutbox
     assert "30 days" in first.subject and "7 days" in second.subject
-    assert set(first.to) == {world.mis_admin.email, world.access_requester.email}
+    # The administrators, and the requester designated for the area (not the other area's).
+    assert set(first.to) == {world.mis_admin.email, world.mis_admin_b.email, world.access_requester.email}
     assert world.partner_case_manager.username in first.body and "07/01/2027" in first.body
 
 

@@ -17,11 +17,21 @@ STATE_EDITORS = ("esd_case_manager", "esd_supervisor", "esd_restricted")
 # Seekers' pages: state staff see all three; partner staff do not see the opted-out one.
 SEEKER_PAGE = {**dict.fromkeys(STATE_READERS, 200), **dict.fromkeys(PARTNER_READERS, (200, 200, 404))}
 # Recording on a seeker needs the seeker in the office the person is logged into ("other" is not).
-RECORD = {**dict.fromkeys(STATE_EDITORS, (200, 403, 200)), "partner_case_manager": (200, 403, 404)}
-RECORDED = {**dict.fromkeys(STATE_EDITORS, (302, 403, 302)), "partner_case_manager": (302, 403, 404)}
-# Only the filer submits a draft or attaches to it.
+# Office B's editors record on "other" (in their office) only; partners never reach the opted-out seeker.
+PARTNER_EDITORS = ("partner_case_manager", "partner_restricted")
+
+
+def recording(ok):
+    return {**dict.fromkeys(STATE_EDITORS, (ok, 403, ok)), **dict.fromkeys(PARTNER_EDITORS, (ok, 403, 404)),
+            "partner_case_manager_b": (403, ok, 404), "esd_supervisor_b": (403, ok, 403)}
+
+
+RECORD, RECORDED = recording(200), recording(302)
+# Only the filer submits a draft or attaches to it (tickets are filed in office A).
 FILER_ONLY = {**dict.fromkeys(STATE_EDITORS, 403), "esd_case_manager": (403, 403, 302),
-              "partner_case_manager": (302, 302, 404)}
+              "partner_case_manager": (302, 302, 404), "partner_restricted": (403, 403, 404),
+              "partner_case_manager_b": (403, 403, 404), "esd_supervisor_b": 403}
+LOCAL_REVIEWERS = ("lwdb_reviewer", "lwdb_reviewer_b")
 
 MATRIX = {
     ("dataedits:index", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
@@ -44,19 +54,22 @@ MATRIX = {
     ("dataedits:document_add", "GET"): by_role(405, anonymous=LOGIN),
     ("dataedits:document_add", "POST"): by_role(403, anonymous=LOGIN, **FILER_ONLY),
     ("dataedits:document", "GET"): by_role(403, anonymous=LOGIN, **SEEKER_PAGE),
-    ("dataedits:local_review", "GET"): by_role(403, anonymous=LOGIN, lwdb_reviewer=(200, 200, 404)),
-    ("dataedits:local_review", "POST"): by_role(403, anonymous=LOGIN, lwdb_reviewer=(302, 302, 404)),
+    # Tickets filed in office A: its board reviews them; the other area's board may not (403).
+    ("dataedits:local_review", "GET"): by_role(
+        403, anonymous=LOGIN, lwdb_reviewer=(200, 200, 404), lwdb_reviewer_b=(403, 403, 404)),
+    ("dataedits:local_review", "POST"): by_role(
+        403, anonymous=LOGIN, lwdb_reviewer=(302, 302, 404), lwdb_reviewer_b=(403, 403, 404)),
     ("dataedits:decide", "GET"): by_role(403, anonymous=LOGIN, state_dataedits=200),
     ("dataedits:decide", "POST"): by_role(403, anonymous=LOGIN, state_dataedits=302),
-    ("dataedits:local_queue", "GET"): by_role(403, anonymous=LOGIN, lwdb_reviewer=200),
+    ("dataedits:local_queue", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(LOCAL_REVIEWERS, 200)),
     ("dataedits:state_queue", "GET"): by_role(403, anonymous=LOGIN, state_dataedits=200),
     ("dataedits:notifications", "GET"): by_role(200, anonymous=LOGIN),
-    ("dataedits:data_integrity", "GET"): by_role(
-        403, anonymous=LOGIN, **dict.fromkeys(("esd_supervisor", "lwdb_reviewer", "state_dataedits", "auditor"), 200)),
+    ("dataedits:data_integrity", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(
+        ("esd_supervisor", "lwdb_reviewer", "state_dataedits", "auditor", "esd_supervisor_b", "lwdb_reviewer_b"), 200)),
     ("dataedits:quarterly_counts", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
     ("dataedits:quarterly_counts_csv", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
 }
-assert set(EDITORS) == set(STATE_EDITORS) | {"partner_case_manager"}
+assert set(EDITORS) >= set(STATE_EDITORS) | {"partner_case_manager"}
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

@@ -230,7 +230,9 @@ class TestQuarterlyCounts:
 
         stranger = OfficeFactory()
         url = reverse("dataedits:quarterly_counts_csv") + f"?office={stranger.pk}&quarter=PY2020+Q1"
-        assert client_for(world.partner_case_manager).get(url).status_code == 400
+        response = client_for(world.partner_case_manager).get(url)
+        assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")  # no CSV
+        assert response.content.decode() == "Choose one of your offices and a program year quarter."
 
 
 def test_the_data_integrity_page(world):

@@ -2,9 +2,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from optout.models import OptInRequest, OptOutLookup
-from tests.authz import LOGIN, by_role
+from tests.authz import LOGIN, PARTNER_READERS, by_role
 
-PARTNER_READERS = ("partner_case_manager", "lwdb_reviewer")
+PARTNER_CASE_MANAGERS = ("partner_case_manager", "partner_restricted", "partner_case_manager_b")
+SUPERVISORS = ("esd_supervisor", "esd_supervisor_b")
 
 MATRIX = {
     # The Opt-Out Lookup: partner staff who work with seekers; state staff use Quick Search.
@@ -13,18 +14,22 @@ MATRIX = {
     # A lookup's answer: only the person who looked up (the partner case manager in these rows).
     ("optout:lookup_result", "GET"): by_role(404, anonymous=LOGIN, partner_case_manager=200),
     # Filing: partner case managers, from their own CLIENT OPTED OUT answer only.
-    ("optout:request_file", "GET"): by_role(403, anonymous=LOGIN, partner_case_manager=(404, 404, 200)),
-    ("optout:request_file", "POST"): by_role(403, anonymous=LOGIN, partner_case_manager=(404, 404, 302)),
-    ("optout:my_requests", "GET"): by_role(403, anonymous=LOGIN, partner_case_manager=200),
-    # A request (filed by the partner case manager in office A's area): the filer and that area's supervisors.
+    # (Another case manager's lookup is not theirs: 404.)
+    ("optout:request_file", "GET"): by_role(
+        403, anonymous=LOGIN, **(dict.fromkeys(PARTNER_CASE_MANAGERS, 404) | {"partner_case_manager": (404, 404, 200)})),
+    ("optout:request_file", "POST"): by_role(
+        403, anonymous=LOGIN, **(dict.fromkeys(PARTNER_CASE_MANAGERS, 404) | {"partner_case_manager": (404, 404, 302)})),
+    ("optout:my_requests", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(PARTNER_CASE_MANAGERS, 200)),
+    # A request (filed by the partner case manager in office A's area): the filer and that area's
+    # supervisors; a supervisor of the other area finds nothing (404), and nothing in the queue.
     ("optout:request_detail", "GET"): by_role(404, anonymous=LOGIN, partner_case_manager=200, esd_supervisor=200),
     ("optout:request_withdraw", "GET"): by_role(404, anonymous=LOGIN, partner_case_manager=200, esd_supervisor=403),
     ("optout:request_withdraw", "POST"): by_role(404, anonymous=LOGIN, partner_case_manager=302, esd_supervisor=403),
-    ("optout:request_decide", "GET"): by_role(403, anonymous=LOGIN, esd_supervisor=200),
-    ("optout:request_decide", "POST"): by_role(403, anonymous=LOGIN, esd_supervisor=302),
-    ("optout:request_enroll", "GET"): by_role(403, anonymous=LOGIN, esd_supervisor=405),
-    ("optout:request_enroll", "POST"): by_role(403, anonymous=LOGIN, esd_supervisor=302),
-    ("optout:queue", "GET"): by_role(403, anonymous=LOGIN, esd_supervisor=200),
+    ("optout:request_decide", "GET"): by_role(403, anonymous=LOGIN, esd_supervisor=200, esd_supervisor_b=404),
+    ("optout:request_decide", "POST"): by_role(403, anonymous=LOGIN, esd_supervisor=302, esd_supervisor_b=404),
+    ("optout:request_enroll", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(SUPERVISORS, 405)),
+    ("optout:request_enroll", "POST"): by_role(403, anonymous=LOGIN, esd_supervisor=302, esd_supervisor_b=404),
+    ("optout:queue", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(SUPERVISORS, 200)),
 }
 
 

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
-from optout.models import Action, Notification, OptOutChange, Status
+from optout.models import Notification, OptOutChange, Status
 from optout.services import participant_set_opt_out
 from participants.models import Participant
 from portal.errors import PortalError
@@ -103,8 +103,13 @@ class TestService:
         assert not Participant.objects.get(pk=seeker.pk).opted_out
 
     def test_no_change_writes_nothing(self, world):
+        entries = LogEntry.objects.count()
+        # Setting the flag a seeker already has, either way: no history, no audit entry, no change.
         participant_set_opt_out(actor=world.esd_case_manager, participant=world.seekers["own"], opted_out=False)
-        assert not OptOutChange.objects.exists()
+        participant_set_opt_out(actor=world.esd_case_manager, participant=world.seekers["opted_out"], opted_out=True)
+        assert not OptOutChange.objects.exists() and LogEntry.objects.count() == entries
+        assert Participant.objects.get(pk=world.seekers["opted_out"].pk).opted_out
+        assert not Participant.objects.get(pk=world.seekers["own"].pk).opted_out
 
     def test_the_reason_holds_no_ssn(self, world):
         with pytest.raises(PortalError, match="Remove the Social Security number"):
@@ -234,6 +239,11 @@ class TestRecordPage:
             assert "Opt-out history" not in page and "Changed her mind." not in page, role
 
 
-def test_new_seekers_default_to_opted_in():
-    assert Participant._meta.get_field("opted_out").default is False
-    assert Action.OPT_IN  # the opt-in decision is the only other way to clear it
+@pytest.mark.django_db
+def test_new_seekers_default_to_opted_in(world):
+    """Seed 001: "Seekers default to Opt-In status when account is created"."""
+    from participants.services import participant_create
+
+    seeker = participant_create(actor=None, first_name="Nina", last_name="Newcomer", ssn="917-43-8265")
+    assert Participant.objects.get(pk=seeker.pk).opted_out is False
+    assert visible_to_partner(world, seeker)

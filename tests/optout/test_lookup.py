@@ -135,7 +135,10 @@ class TestHourlyLimit:
         for _ in range(3):
             with pytest.raises(PortalError):
                 opt_out_lookup(actor=world.partner_case_manager, ssn="12345")
-        assert opt_out_lookup(actor=world.partner_case_manager, ssn=world.seekers["own"].ssn)
+        # The refused inputs counted nothing: the one lookup of the hour is still there, and answers.
+        lookup = opt_out_lookup(actor=world.partner_case_manager, ssn=world.seekers["own"].ssn)
+        assert lookup.result == OptOutLookup.Result.NO_OPT_OUT
+        assert list(OptOutLookup.objects.values_list("result", flat=True)) == [OptOutLookup.Result.NO_OPT_OUT]
 
 
 def test_a_lookup_answer_is_shown_only_to_the_person_who_looked_up(world):

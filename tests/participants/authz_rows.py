@@ -10,6 +10,8 @@ MATRIX = {
     ("participants:detail", "GET"): by_role(
         403, anonymous=LOGIN, **dict.fromkeys(STATE_READERS, 200), **dict.fromkeys(PARTNER_READERS, (200, 200, 404))
     ),
+    # Saving the record: a role that edits, with the seeker in the office the person is logged into
+    # (office A, or B for the office B people); a restricted partner edits like any partner.
     ("participants:detail", "POST"): by_role(
         403,
         anonymous=LOGIN,
@@ -17,7 +19,11 @@ MATRIX = {
         esd_supervisor=(302, 403, 302),
         esd_restricted=(302, 403, 302),
         partner_case_manager=(302, 403, 404),
+        partner_restricted=(302, 403, 404),
         lwdb_reviewer=(403, 403, 404),
+        partner_case_manager_b=(403, 302, 404),
+        esd_supervisor_b=(403, 302, 403),
+        lwdb_reviewer_b=(403, 403, 404),
     ),
 }
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.authz import ANONYMOUS, KINDS, LOGIN, ROLES
+from tests.authz import ANONYMOUS, KINDS, LOGIN, READERS, ROLES
 
 ROW_MODULES = [
     importlib.import_module(f"tests.{app}.authz_rows")
@@ -51,12 +51,13 @@ def request_for(name, world, seeker):
 def test_authorization_matrix(world, name, method):
     failures = []
     for role in ROLES:
+        # One signed-in browser per role; each cell runs in its own savepoint, so one cell's
+        # change (its session's too) cannot decide the next.
+        client = Client()
+        if role != ANONYMOUS:
+            client.force_login(world.people[role])
         for kind, expected in zip(KINDS, MATRIX[name, method][role]):
-            # Each cell runs in its own savepoint, so one cell's change cannot decide the next.
             with transaction.atomic():
-                client = Client()
-                if role != ANONYMOUS:
-                    client.force_login(world.people[role])
                 url, data = request_for(name, world, world.seekers[kind])
                 response = client.post(url, data) if method == "POST" else client.get(url)
                 if expected == LOGIN:
@@ -66,4 +67,39 @@ def test_authorization_matrix(world, name, method):
                 if not ok:
                     failures.append(f"{role} {method} {name} [{kind}]: expected {expected}, got {response.status_code}")
                 transaction.set_rollback(True)
+    assert not failures, "\n".join(failures)
+
+
+# --- Quick Search followed to its results page --------------------------------------------------
+
+SEARCHES = {
+    "name": lambda seeker: f"{seeker.first_name} {seeker.last_name}",
+    "customer ID": lambda seeker: seeker.customer_id,
+    "SSN": lambda seeker: f"{seeker.ssn[:3]}-{seeker.ssn[3:5]}-{seeker.ssn[5:]}",
+    "SSN with spaces": lambda seeker: f"{seeker.ssn[:3]} {seeker.ssn[3:5]} {seeker.ssn[5:]}",
+}
+ENROLLED_IN = {"own": "office_a", "other": "office_b", "opted_out": "office_a"}
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_every_search_path_shows_exactly_the_seekers_the_gate_lets_through(world, role):
+    """A name, a customer ID and an SSN of each kind of seeker, in both scopes, POSTed and followed
+    to the page a person reads: a leak through any search path (the remembered SSN search
+    included) fails here, and so does a seeker the person may see but does not find."""
+    person = world.people[role]
+    client = Client()
+    client.force_login(person)
+    failures = []
+    for kind, seeker in world.seekers.items():
+        for search, typed in SEARCHES.items():
+            for scope in ("office", "worksource"):
+                page = client.post(reverse("participants:search"), {"q": typed(seeker), "scope": scope}, follow=True)
+                text = page.content.decode()
+                visible = person.is_state_staff or not seeker.opted_out
+                in_scope = scope == "worksource" or getattr(world, ENROLLED_IN[kind]) == person.current_office
+                expected = 1 if visible and in_scope else 0
+                # A row of the results (the box, and the line saying what was searched, repeat the name).
+                shown = f"{seeker.last_name}, {seeker.first_name}</a>" in text
+                if f"Total Participants: {expected}" not in text or shown != bool(expected):
+                    failures.append(f"{role} searching {kind} by {search} in {scope}: expected {expected}, shown={shown}")
     assert not failures, "\n".join(failures)

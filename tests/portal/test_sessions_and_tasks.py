@@ -58,6 +58,9 @@ def test_switching_office_only_among_assigned_offices(world, django_user_model):
 
     client = Client()
     client.force_login(world.partner_case_manager)
+    refused = client.post(reverse("access:switch_office"), {"office": world.office_b.pk}, follow=True)
+    assert "only switch to an office you are assigned to" in refused.content.decode()
+    world.partner_case_manager.offices.add(world.office_b)  # now assigned to both offices
     client.post(reverse("access:switch_office"), {"office": world.office_b.pk})
     world.partner_case_manager.refresh_from_db()
     assert world.partner_case_manager.current_office == world.office_b
