@@ -506,8 +506,11 @@ def undesignate(request, staff_pk):
     if not request.user.can_administer_contracts:
         raise PermissionDenied("Your role does not include this page.")
     staff = get_object_or_404(Staff, pk=staff_pk)
+    group = request.POST.get("group", "")
     try:
-        services.requester_undesignate(actor=request.user, staff=staff, group_id=int(request.POST.get("group", 0) or 0))
+        if not group.isdigit():
+            raise PortalError("Choose the designation to withdraw.", code="no_group")
+        services.requester_undesignate(actor=request.user, staff=staff, group_id=int(group))
     except PortalError as exc:
         messages.error(request, exc.message)
     else:

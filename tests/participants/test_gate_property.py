@@ -49,7 +49,7 @@ def may_see(user, participant) -> bool:
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(population=st.lists(seeker, min_size=1, max_size=12), viewer=st.sampled_from(READERS))
 def test_every_search_path_returns_exactly_the_visible_matches(world, population, viewer):
     user = world.people[viewer]
