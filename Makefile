@@ -7,7 +7,7 @@ USWDS := portal/static/vendor/uswds
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets services-check browser demo-code bench-data bench clean
+.PHONY: run test install assets services-check browser demo-code bench-data bench mutants clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -79,5 +79,12 @@ services-check: $(STAMP)
 test: install browser services-check
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# Mutation testing of the data-edit rules (slow: not part of `make test`). Run it before changing
+# dataedits/rules.py; every survivor is killed by a test or explained in tests/MUTANTS.md.
+mutants: install services-check
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
+
 clean:
-	rm -rf $(VENV) node_modules $(USWDS) var static_root
+	rm -rf $(VENV) node_modules $(USWDS) var static_root mutants

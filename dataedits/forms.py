@@ -16,7 +16,7 @@ from .models import (
     Service,
     ServiceType,
 )
-from .rules import Quarter
+from .rules import Quarter, Reason
 from .services import document_kind
 
 DATE = {"type": "date"}
@@ -186,11 +186,16 @@ class LocalReviewForm(USWDSFormMixin, forms.Form):
     note = forms.CharField(label="Note to the filer (optional)", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, past_deadline=False, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("justified", "documented", "aligned", "decision"):
             self.fields[name].widget.attrs["class"] = "usa-radio__input"
         self.fields["reasons"].widget.attrs["class"] = "usa-checkbox__input"
+        if past_deadline:
+            # Past its deadline at the state, a ticket can only be denied.
+            self.fields["decision"].choices = [("deny", "Deny")]
+            self.fields["decision"].initial = "deny"
+            self.fields["reasons"].initial = [str(Reason.PAST_DEADLINE)]
 
     def clean(self):
         data = super().clean()

@@ -145,6 +145,26 @@ class ChangeKind(models.TextChoices):
     MODIFY_SERVICE = "modify_service", "Modify a service"
     DELETE_SERVICE = "delete_service", "Delete a service"
     CORRECT_SEEKER_DATA = "correct_seeker_data", "Correct a demographic field"
+    MEASURABLE_SKILLS_GAIN = "measurable_skills_gain", "Record a measurable skills gain"
+
+
+class SkillsGainType(models.TextChoices):
+    """The five types of measurable skills gain of WIOA performance reporting."""
+
+    EDUCATIONAL_FUNCTIONING_LEVEL = "educational_functioning_level", "Educational functioning level achieved"
+    SECONDARY_DIPLOMA = "secondary_diploma", "Secondary school diploma or equivalent attained"
+    TRANSCRIPT = "transcript", "Secondary or postsecondary transcript or report card"
+    TRAINING_MILESTONE = "training_milestone", "Training milestone"
+    SKILLS_PROGRESSION = "skills_progression", "Skills progression (passed an exam)"
+
+
+class NeedType(models.TextChoices):
+    """Attachment II: the type of case management need the ticket is about."""
+
+    PARTICIPANT_DATA = "participant_data", "Participant data edit"
+    DEMOGRAPHIC_SNAPSHOT = "demographic_snapshot", "Demographic snapshot"
+    MEASURABLE_SKILLS_GAIN = "measurable_skills_gain", "Measurable skills gain"
+    OTHER = "other", "Other case management need"
 
 
 class SeekerField(models.TextChoices):
@@ -190,6 +210,15 @@ class DataEditTicket(AuditedModel, models.Model):
     seeker_field = models.CharField(max_length=32, choices=SeekerField.choices, blank=True)
     seeker_value = models.CharField(max_length=200, blank=True)
 
+    # A measurable skills gain (its own kind of ticket, under the same 20-day rule).
+    gain_type = models.CharField(max_length=32, choices=SkillsGainType.choices, blank=True)
+    gain_date = models.DateField("date of the gain", null=True, blank=True)
+
+    # Attachment II: the subject, the filer's work phone (digits only) and the type of need.
+    subject = models.CharField(max_length=200, blank=True)
+    filer_phone = models.CharField("work phone", max_length=10, blank=True)
+    need_type = models.CharField("type of need", max_length=32, choices=NeedType.choices, blank=True)
+
     what_is_wrong = models.TextField(blank=True)
     what_is_right = models.TextField(blank=True)
     justification = models.TextField(blank=True)
@@ -198,7 +227,21 @@ class DataEditTicket(AuditedModel, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    filed_on = models.DateField(null=True, blank=True, help_text="The filing date the deadline is measured against.")
+    # Seed 004: a request "must be submitted to the appropriate State Agency within 20 days after
+    # the end of the applicable quarter": it counts as filed with the state when the local board
+    # sends it on, and the deadline is measured on that day.
+    filed_on = models.DateField(
+        "filed with the state on", null=True, blank=True,
+        help_text="The day the local board sent it to the state: the 20-day deadline is measured here.",
+    )
+    deadline = models.DateField(
+        null=True, blank=True, help_text="The last day the state may receive it: its applicable quarter's end plus 20 days.",
+    )
+    # Where the local step went, when not to the area's board (the seeker opted out of data sharing).
+    routing_note = models.CharField(max_length=300, blank=True)
+    # The state's reply that the ticket was received (Attachment II, "OESC will reply ...").
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # The state queue's order: when the ticket arrived, and when it counts as received
     # (after 4:00 PM or on a weekend: the next business day at 7:00 AM).
     received_at = models.DateTimeField(null=True, blank=True)
@@ -224,7 +267,7 @@ class DataEditTicket(AuditedModel, models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["state", "title", "counted_received_at"], name="ticket_state_queue"),
-            models.Index(fields=["state", "submitted_at"], name="ticket_local_queue"),
+            models.Index(fields=["state", "deadline", "submitted_at"], name="ticket_local_queue"),
         ]
 
     def __str__(self):
@@ -244,6 +287,10 @@ class DataEditTicket(AuditedModel, models.Model):
     @property
     def denial_reason_texts(self) -> list[str]:
         return [DENIAL_REASON_TEXT.get(code, code) for code in self.denial_reasons]
+
+    def days_left(self, today: date) -> int | None:
+        """Days until the deadline at the state (0 on the day itself, negative once it has passed)."""
+        return (self.deadline - today).days if self.deadline else None
 
 
 def document_path(instance, filename):

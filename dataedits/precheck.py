@@ -14,6 +14,7 @@ from .rules import (
     ModifyService,
     Paperwork,
     Quarter,
+    RecordSkillsGain,
     ServiceFact,
     apply_change,
     decide,
@@ -60,6 +61,10 @@ def change_of(ticket: DataEditTicket) -> Change | None:
             if not (ticket.seeker_field and ticket.seeker_value.strip()):
                 return None
             return CorrectSeekerData(ticket.seeker_field)
+        case ChangeKind.MEASURABLE_SKILLS_GAIN:
+            if not (ticket.gain_type and ticket.gain_date):
+                return None
+            return RecordSkillsGain(ticket.gain_date)
     return None
 
 

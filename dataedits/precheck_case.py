@@ -4,14 +4,19 @@ Input: {"filed_on": "YYYY-MM-DD",
         "services": [{"id": "...", "type": "<code>", "start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}, ...],
         "change": {"action": "delete", "service": "<id>"}
                 | {"action": "add", "service": {...a service as above}}
-                | {"action": "modify", "service": "<id>", "set": {"type"?, "start"?, "end"?}}}
+                | {"action": "modify", "service": "<id>", "set": {"type"?, "start"?, "end"?}},
+        "justification"?: "<text>", "supporting_notes"?: <count>, "documents"?: <count>}
+The last three are the paperwork the portal's ticket form checks; given (any of them), the
+decision checks it as the form does; left out, the decision is on the dates alone.
 Every refusal names the place in the input that is wrong.
 """
 
 import re
 from datetime import date
 
-from .rules import AddService, Change, ChangeError, DeleteService, ModifyService, ServiceFact, apply_change
+from .rules import AddService, Change, ChangeError, DeleteService, ModifyService, Paperwork, ServiceFact, apply_change
+
+PAPERWORK = {"justification", "supporting_notes", "documents"}
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -62,9 +67,31 @@ def _service(value, where: str, catalog: dict[str, bool]) -> ServiceFact:
     return ServiceFact(id=_id(data["id"], f"{where}.id"), type=type_, start=start, end=end, counted=counted)
 
 
-def read_case(data, catalog: dict[str, bool]) -> tuple[date, list[ServiceFact], Change]:
-    """The filing date, the services and the change of one case; `catalog` maps type codes to "counts"."""
-    data = _object(data, "the case", {"filed_on", "services", "change"})
+def _count(value, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise CaseError(f"{where}: expected a count (a whole number, 0 or more).")
+    return value
+
+
+def _paperwork(data: dict) -> Paperwork | None:
+    if not PAPERWORK & data.keys():
+        return None
+    justification = data.get("justification", "")
+    if not isinstance(justification, str):
+        raise CaseError("justification: expected text.")
+    return Paperwork(
+        what_is_wrong=None, what_is_right=None, justification=justification,
+        supporting_case_notes=_count(data.get("supporting_notes", 0), "supporting_notes"),
+        supporting_documents=_count(data.get("documents", 0), "documents"),
+    )
+
+
+def read_case(data, catalog: dict[str, bool]) -> tuple[date, list[ServiceFact], Change, Paperwork | None]:
+    """The filing date, services, change and paperwork (None if not given) of one case.
+
+    `catalog` maps type codes to whether the type counts toward participation.
+    """
+    data = _object(data, "the case", {"filed_on", "services", "change"}, PAPERWORK)
     filed_on = _date(data["filed_on"], "filed_on")
     if not isinstance(data["services"], list):
         raise CaseError("services: expected a list of services.")
@@ -101,4 +128,4 @@ def read_case(data, catalog: dict[str, bool]) -> tuple[date, list[ServiceFact], 
         apply_change(services, change)
     except ChangeError as exc:
         raise CaseError(f"change: {exc}") from None
-    return filed_on, services, change
+    return filed_on, services, change, _paperwork(data)

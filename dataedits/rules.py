@@ -1,10 +1,14 @@
 """The data-edit rules of seed 004 (Oklahoma WSD 58-2024), as pure functions of dates and services.
 
 Nothing here reads the database: services come in as `ServiceFact`s, changes as one of
-`AddService` / `DeleteService` / `ModifyService` / `CorrectSeekerData`, and `decide` answers with
-every reason the policy gives for denying the request, the filing deadline and the periods of
-participation before and after the change. Days are counted as federal reporting counts them
-(date differences in days), never in months.
+`AddService` / `DeleteService` / `ModifyService` / `CorrectSeekerData` / `RecordSkillsGain`, and
+`decide` answers with every reason the policy gives for denying the request, the filing deadline
+and the periods of participation before and after the change. Days are counted as federal
+reporting counts them (date differences in days), never in months.
+
+Every function answers for any date Python (and the database) can hold, year 1 to year 9999:
+a quarter or deadline past the calendar's end is the calendar's last day, never an error, so a
+record with a mistyped date can always be opened and repaired.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class Reason(StrEnum):
     """Why a data-edit request is denied; every one that applies is given, in this order."""
 
     PAST_DEADLINE = "past_deadline"
+    FUTURE_SERVICE = "future_service"
     REMOVES_PERIOD = "removes_period"
     SPLITS_PERIOD = "splits_period"
     MERGES_PERIODS = "merges_periods"
@@ -47,6 +52,7 @@ class Reason(StrEnum):
 
 REASON_TEXT = {
     Reason.PAST_DEADLINE: "Filed more than 20 days after the end of the applicable quarter.",
+    Reason.FUTURE_SERVICE: "A service would be dated after the filing date: only services actually delivered are entered.",
     Reason.REMOVES_PERIOD: "A period of participation would disappear.",
     Reason.SPLITS_PERIOD: "A period of participation would become two or more: a new period in which services were already provided.",
     Reason.MERGES_PERIODS: "Two periods of participation would become one: a determined exit would disappear.",
@@ -61,6 +67,20 @@ REASON_TEXT = {
 
 # ---------------------------------------------------------------------------------------------
 # Program years and quarters
+
+
+def _day(year: int, month: int, day: int = 1) -> date:
+    """The date, or the calendar's first or last day when the year falls outside it."""
+    if year < date.min.year:
+        return date.min
+    if year > date.max.year:
+        return date.max
+    return date(year, month, day)
+
+
+def days_after(day: date, days: int) -> date:
+    """`day` plus `days`, stopping at the calendar's last day."""
+    return day + timedelta(days=days) if (date.max - day).days >= days else date.max
 
 
 @dataclass(frozen=True, order=True)
@@ -80,11 +100,12 @@ class Quarter:
     @property
     def start(self) -> date:
         year = self.program_year if self.number <= 2 else self.program_year + 1
-        return date(year, (7, 10, 1, 4)[self.number - 1], 1)
+        return _day(year, (7, 10, 1, 4)[self.number - 1])
 
     @property
     def end(self) -> date:
-        return self.next().start - timedelta(days=1)
+        following = self.next().start
+        return date.max if following == date.max else following - timedelta(days=1)
 
     def next(self) -> Quarter:
         return Quarter(self.program_year + 1, 1) if self.number == 4 else Quarter(self.program_year, self.number + 1)
@@ -107,7 +128,7 @@ class Quarter:
 
 def filing_deadline(day: date) -> date:
     """The last day a request touching `day` may be filed: its quarter's end plus 20 days."""
-    return Quarter.of(day).end + timedelta(days=FILING_DAYS_AFTER_QUARTER)
+    return days_after(Quarter.of(day).end, FILING_DAYS_AFTER_QUARTER)
 
 
 def is_late_entry(*, service_date: date, entered_on: date) -> bool:
@@ -128,10 +149,12 @@ def counted_received_at(received: datetime) -> datetime:
         if clock >= BUSINESS_OPENS:
             return received
         return datetime.combine(day, BUSINESS_OPENS, tzinfo=received.tzinfo)
-    day += timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, BUSINESS_OPENS, tzinfo=received.tzinfo)
+    following = days_after(day, 1)
+    while following.weekday() >= 5 and following != date.max:
+        following = days_after(following, 1)
+    if following == day:  # the calendar's last day: there is no next business day to wait for
+        return received
+    return datetime.combine(following, BUSINESS_OPENS, tzinfo=received.tzinfo)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,7 +266,14 @@ class CorrectSeekerData:
     field: str
 
 
-Change = AddService | DeleteService | ModifyService | CorrectSeekerData
+@dataclass(frozen=True)
+class RecordSkillsGain:
+    """A measurable skills gain achieved on a day: it changes no service, and its quarter applies."""
+
+    achieved_on: date
+
+
+Change = AddService | DeleteService | ModifyService | CorrectSeekerData | RecordSkillsGain
 
 
 class ChangeError(ValueError):
@@ -278,7 +308,7 @@ def apply_change(services: Sequence[ServiceFact], change: Change) -> list[Servic
             except ValueError as exc:
                 raise ChangeError(str(exc)) from exc
             return [new if s is old else s for s in services]
-        case CorrectSeekerData():
+        case CorrectSeekerData() | RecordSkillsGain():
             return services
     raise ChangeError(f"Unknown change {change!r}.")
 
@@ -307,7 +337,20 @@ def touched_dates(services: Sequence[ServiceFact], change: Change) -> list[date]
         case CorrectSeekerData():
             periods = periods_of(services)
             return [periods[-1].participation] if periods else []
+        case RecordSkillsGain(achieved_on=day):
+            # Seed 004: measurable skills gains are under the same 20 days, and never for a prior quarter.
+            return [day]
     raise ChangeError(f"Unknown change {change!r}.")
+
+
+def new_service_dates(services: Sequence[ServiceFact], change: Change) -> list[date]:
+    """The dates a change would give a service: an added one's start, a modified one's new start."""
+    match change:
+        case AddService(service=new):
+            return [new.start]
+        case ModifyService() if change.start is not None:
+            return [change.start]
+    return []
 
 
 def request_deadline(services: Sequence[ServiceFact], change: Change) -> date | None:
@@ -322,10 +365,14 @@ def request_deadline(services: Sequence[ServiceFact], change: Change) -> date | 
 
 @dataclass(frozen=True)
 class Paperwork:
-    """What the ticket form holds besides the change, for the form-level reasons."""
+    """What the ticket form holds besides the change, for the form-level reasons.
 
-    what_is_wrong: str = ""
-    what_is_right: str = ""
+    `what_is_wrong` and `what_is_right` are None when the caller has no such texts to give (the
+    command-line pre-check): then only the justification and the support are checked.
+    """
+
+    what_is_wrong: str | None = ""
+    what_is_right: str | None = ""
     justification: str = ""
     supporting_case_notes: int = 0
     supporting_documents: int = 0
@@ -402,7 +449,8 @@ def paperwork_reasons(paperwork: Paperwork) -> set[Reason]:
     reasons = set()
     if not paperwork.justification.strip():
         reasons.add(Reason.MISSING_JUSTIFICATION)
-    if not (paperwork.what_is_wrong.strip() and paperwork.what_is_right.strip() and paperwork.change_complete):
+    texts = [t for t in (paperwork.what_is_wrong, paperwork.what_is_right) if t is not None]
+    if not (all(t.strip() for t in texts) and paperwork.change_complete):
         reasons.add(Reason.MISSING_FIELD)
     if paperwork.supporting_case_notes + paperwork.supporting_documents == 0:
         reasons.add(Reason.NO_SUPPORTING_CASE_NOTE)
@@ -428,6 +476,8 @@ def decide(services: Sequence[ServiceFact], change: Change | None, *, filed_on: 
     reasons = period_reasons(before, after, filed_on=filed_on)
     if deadline is not None and filed_on > deadline:
         reasons.add(Reason.PAST_DEADLINE)
+    if any(day > filed_on for day in new_service_dates(services, change)):
+        reasons.add(Reason.FUTURE_SERVICE)
     if paperwork is not None:
         reasons |= paperwork_reasons(paperwork)
     return Decision(

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import TruncWeek
 
 from participants.models import Participant
@@ -32,12 +32,13 @@ def visible_tickets(user):
 
 
 def local_board_queue(user):
-    """Tickets awaiting the local board of the areas the reviewer serves, first in, first out."""
+    """Tickets awaiting the local board of the areas the reviewer serves: the nearest deadline at
+    the state first (those past it, which can only be denied, at the top), then first in, first out."""
     areas = user.offices.values("area_id")
     return (
         visible_tickets(user)
         .filter(state=TicketState.LOCAL_REVIEW, office__area_id__in=areas)
-        .order_by("submitted_at", "pk")
+        .order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
     )
 
 

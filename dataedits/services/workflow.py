@@ -42,6 +42,7 @@ def _next_state(ticket: DataEditTicket, action: TicketAction) -> TicketState:
 
 
 def _recheck(ticket: DataEditTicket, *, lock_services: bool = False) -> Precheck:
+    """The pre-check as of the day the ticket was filed with the state (today, until it is)."""
     services = Service.objects.filter(participant=ticket.participant).select_related("service_type")
     if lock_services:
         services = services.select_for_update(of=("self",))
@@ -49,6 +50,16 @@ def _recheck(ticket: DataEditTicket, *, lock_services: bool = False) -> Precheck
         ticket, services=list(services), filed_on=ticket.filed_on or timezone.localdate(),
         supporting_notes=ticket.supporting_notes.count(), documents=ticket.documents.count(),
     )
+
+
+def _refuse_if_late(check: Precheck) -> None:
+    """The state never receives a request after its deadline (seed 004): it can only be denied."""
+    if Reason.PAST_DEADLINE in check.decision.reasons:
+        deadline = check.decision.deadline
+        raise PortalError(
+            f"This ticket would reach the state after its deadline, {deadline:%m/%d/%Y} (20 days after its quarter "
+            "ended): it can only be denied.", code="past_deadline",
+        )
 
 
 def _refuse_unless_approvable(check: Precheck) -> None:
@@ -77,7 +88,7 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
             raise PortalError("Only the person who filed the ticket submits it.", code="not_filer")
         next_state = _next_state(locked, TicketAction.SUBMIT)
         now = timezone.now()
-        locked.filed_on = timezone.localdate(now)
+        # Not yet filed with the state: the pre-check is as if the local board sent it on today.
         check = _recheck(locked)
         missing = [r for r in check.decision.reasons
                    if r in (Reason.MISSING_FIELD, Reason.MISSING_JUSTIFICATION, Reason.NO_SUPPORTING_CASE_NOTE)]
@@ -85,8 +96,9 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
             raise PortalError("Complete the ticket before submitting it: " + " ".join(r.text for r in missing),
                               code="incomplete")
         locked.state, locked.submitted_at, locked.precheck = next_state, now, check.decision.as_json()
+        locked.deadline = check.decision.deadline
         with audit_reason("data-edit ticket submitted for local board review", actor=actor):
-            locked.save(update_fields=["state", "submitted_at", "filed_on", "precheck", "updated_at"])
+            locked.save(update_fields=["state", "submitted_at", "deadline", "precheck", "updated_at"])
         _notify_filer(locked, f"Data-edit ticket #{locked.pk} was submitted and awaits local board review.")
     return locked
 
@@ -110,9 +122,12 @@ def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justifi
             if not (justified and documented and aligned):
                 raise PortalError("Approve only a request that is justified, documented and aligned with policy; "
                                   "deny it otherwise.", code="questions_unanswered")
+            # Sent on, it is filed with the state today: the deadline is measured now.
+            locked.filed_on = timezone.localdate(now)
             check = _recheck(locked)
+            _refuse_if_late(check)
             _refuse_unless_approvable(check)
-            locked.precheck = check.decision.as_json()
+            locked.precheck, locked.deadline = check.decision.as_json(), check.decision.deadline
             locked.received_at = now
             locked.counted_received_at = counted_received_at(timezone.localtime(now))
             message = (f"Data-edit ticket #{locked.pk} was approved by the local board and sent to the state's "
@@ -158,6 +173,7 @@ def ticket_decide(*, actor, ticket: DataEditTicket, approve: bool, reasons: list
             # pre-check and the change it approves.
             participant_through_gate(actor=actor, participant=locked.participant, lock=True)
             check = _recheck(locked, lock_services=True)
+            _refuse_if_late(check)
             _refuse_unless_approvable(check)
             locked.precheck = check.decision.as_json()
             with audit_reason(f"data-edit ticket #{locked.pk} approved: change applied", actor=actor):

@@ -215,13 +215,19 @@ class LocalReviewView(CapabilityRequiredMixin, View):
             raise PermissionDenied(refusal)
         return ticket
 
+    @staticmethod
+    def past_deadline(ticket) -> bool:
+        days = ticket.days_left(timezone.localdate())
+        return days is not None and days < 0
+
     def get(self, request, pk):
         ticket = self.reviewable(request, pk)
-        return render(request, self.template_name, {"ticket": ticket, "form": LocalReviewForm()})
+        form = LocalReviewForm(past_deadline=self.past_deadline(ticket))
+        return render(request, self.template_name, {"ticket": ticket, "form": form})
 
     def post(self, request, pk):
         ticket = self.reviewable(request, pk)
-        form = LocalReviewForm(request.POST)
+        form = LocalReviewForm(request.POST, past_deadline=self.past_deadline(ticket))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -270,7 +276,9 @@ class LocalQueueView(CapabilityRequiredMixin, View):
 
     def get(self, request):
         page = paginate(request, local_board_queue(request.user), settings.PARTICIPANTS_PER_PAGE)
-        return render(request, "dataedits/queue.html", {"page": page, "heading": "Local board review queue", "action": "review"})
+        return render(request, "dataedits/queue.html", {
+            "page": page, "heading": "Local board review queue", "action": "review", "local": True,
+        })
 
 
 class StateQueueView(CapabilityRequiredMixin, View):

@@ -38,6 +38,7 @@ def test_seed_example_3_is_approved():
                             "services": ["cg", "ia", "ost", "wpa"]}],
         "periods_after": [{"participation": "2020-06-03", "last_end": "2020-09-18", "exit": "2020-09-18",
                            "services": ["cg", "ia", "ost"]}],
+        "paperwork_checked": False,  # no justification or support given: decided on the dates alone
     }
 
 

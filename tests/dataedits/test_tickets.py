@@ -60,10 +60,13 @@ class TestTheWholeWorkflow:
         with django_capture_on_commit_callbacks(execute=True):
             with at(2021, 1, 5, 10, 0):  # within example 3's deadline (1/20/21)
                 submitted = ticket_submit(actor=world.partner_case_manager, ticket=ticket)
-            assert submitted.state == TicketState.LOCAL_REVIEW and submitted.filed_on == date(2021, 1, 5)
+            # With the local board, it is not filed with the state yet; its deadline there is known.
+            assert submitted.state == TicketState.LOCAL_REVIEW and submitted.filed_on is None
+            assert submitted.deadline == date(2021, 1, 20)
             with at(2021, 1, 6, 9, 0):
                 reviewed = ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES)
             assert reviewed.state == TicketState.STATE_QUEUE and reviewed.title == Title.TITLE_I
+            assert reviewed.filed_on == date(2021, 1, 6)  # sent on: filed with the state that day
             assert reviewed.received_at == reviewed.counted_received_at == datetime(2021, 1, 6, 9, 0, tzinfo=TZ)
             with at(2021, 1, 7, 9, 0):
                 approved = ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
@@ -190,8 +193,9 @@ class TestRefusals:
         with at(2021, 5, 30, 10, 0):  # seed 004's example 1: filed 5/30/21
             ticket_submit(actor=world.partner_case_manager, ticket=ticket)
             assert ticket.__class__.objects.get(pk=ticket.pk).precheck["reasons"] == ["past_deadline", "exit_quarter_changed"]
-            with pytest.raises(PortalError, match="pre-check denies this request"):
+            with pytest.raises(PortalError, match="would reach the state after its deadline, 01/20/2021") as refused:
                 ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES)
+            assert refused.value.code == "past_deadline"
         assert Service.objects.filter(pk=services["wpa"].pk).exists()
 
     def test_approval_re_runs_the_pre_check_and_refuses_when_it_now_denies(self, world, example):

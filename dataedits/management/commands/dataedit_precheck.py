@@ -11,7 +11,8 @@ from dataedits.selectors import service_catalog
 class Command(BaseCommand):
     help = (
         "Pre-checks one data-edit request: reads a JSON case on stdin, prints the decision as JSON "
-        "(decision, every reason, deadline, periods of participation before and after)."
+        "(decision, every reason, deadline, periods of participation before and after, and whether the "
+        "paperwork was checked)."
     )
     # call_command(..., stdin=stream) in tests and integrations; a shell pipes into sys.stdin.
     stealth_options = ("stdin",)
@@ -23,8 +24,9 @@ class Command(BaseCommand):
         except json.JSONDecodeError as exc:
             raise CommandError(f"The input is not JSON: {exc}.") from None
         try:
-            filed_on, services, change = read_case(data, service_catalog())
+            filed_on, services, change, paperwork = read_case(data, service_catalog())
         except CaseError as exc:
             raise CommandError(str(exc)) from None
-        decision = decide(services, change, filed_on=filed_on)
-        self.stdout.write(json.dumps(decision.as_json(), indent=2))
+        decision = decide(services, change, filed_on=filed_on, paperwork=paperwork)
+        # Says whether the justification and support were checked, or the dates alone.
+        self.stdout.write(json.dumps(decision.as_json() | {"paperwork_checked": paperwork is not None}, indent=2))
