@@ -98,8 +98,8 @@ class DisableRequestForm(USWDSFormMixin, forms.Form):
     reason = forms.ChoiceField(label="Reason", choices=[("", "- Select -"), *AccessRequest.DisableReason.choices])
     reason_other = forms.CharField(label="Other reason", max_length=200, required=False)
     effective_at = forms.DateTimeField(
-        label="Access ends on (date and time)",
-        help_text="At least 24 hours ahead, if possible.",
+        label="Access ends on (date and time)", required=False,
+        help_text="At least 24 hours ahead, if possible. For a dismissal, leave it empty: access ends now.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

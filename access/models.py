@@ -311,8 +311,10 @@ class AccessRequest(AuditedModel, models.Model):
     """A designated MIS access requester's request to add, change or disable a user (policy 1021 i-k).
 
     MIS access management works the queue oldest first; the person deciding is never the
-    requester. Add and change requests are carried out when approved; a disable request is
-    scheduled and takes effect at its effective date and time.
+    requester. Add and change requests are carried out when approved: granting access always
+    waits for a second person. A disable takes effect at its effective date and time whether or
+    not it was approved yet (taking access away never waits): approved before, it is scheduled;
+    if it took effect first, the approval confirms it; rejected before its time, it is cancelled.
     """
 
     class Kind(models.TextChoices):
@@ -323,6 +325,7 @@ class AccessRequest(AuditedModel, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for MIS access management"
         SCHEDULED = "scheduled", "Approved: disables at its effective date"
+        IN_EFFECT = "in_effect", "Took effect: waiting for MIS access management to confirm"
         COMPLETED = "completed", "Done"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
@@ -331,11 +334,15 @@ class AccessRequest(AuditedModel, models.Model):
         RESIGNATION = "resignation", "Resignation"
         RETIREMENT = "retirement", "Retirement"
         TERMINATION = "termination", "Termination"
+        DISMISSED_FOR_CAUSE = "dismissed_for_cause", "Dismissed for cause"
         END_OF_PROJECT = "end_of_project", "End of project"
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Seed 004: "In the event that staff ... have been dismissed for any reason, the appropriate
+    # State agency must be notified immediately": such a disable may take effect at once.
+    DISMISSALS = (DisableReason.TERMINATION, DisableReason.DISMISSED_FOR_CAUSE)
     requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="access_requests_filed")
     submitted_at = models.DateTimeField(default=timezone.now)
     # The user: chosen for change and disable; for add, the account made when approved.
@@ -348,7 +355,7 @@ class AccessRequest(AuditedModel, models.Model):
     offices = models.ManyToManyField(Office, blank=True, related_name="+")
     training_completed_on = models.DateField("MIS training completed on", null=True, blank=True)
     supervisor_certified = models.BooleanField(default=False)
-    disable_reason = models.CharField(max_length=16, choices=DisableReason.choices, blank=True)
+    disable_reason = models.CharField(max_length=20, choices=DisableReason.choices, blank=True)
     disable_reason_other = models.CharField("other reason", max_length=200, blank=True)
     effective_at = models.DateTimeField("effective", null=True, blank=True)
     decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -378,6 +385,9 @@ ACCESS_REQUEST_TRANSITIONS = {
     (AccessRequest.Status.PENDING, "reject"): AccessRequest.Status.REJECTED,
     (AccessRequest.Status.PENDING, "withdraw"): AccessRequest.Status.WITHDRAWN,
     (AccessRequest.Status.SCHEDULED, "disable"): AccessRequest.Status.COMPLETED,
+    # A disable not yet approved takes effect at its time all the same; the approval then confirms it.
+    (AccessRequest.Status.PENDING, "take_effect"): AccessRequest.Status.IN_EFFECT,
+    (AccessRequest.Status.IN_EFFECT, "confirm"): AccessRequest.Status.COMPLETED,
 }
 
 

@@ -28,7 +28,7 @@ CONTRACT_NOT_IN_EFFECT = AccessEnd(
     "contract_not_in_effect",
     "your organization's service contract or MIS data sharing contract is not in effect",
 )
-DISABLE_IN_EFFECT = AccessEnd("disable_request", "an approved request to disable your account took effect")
+DISABLE_IN_EFFECT = AccessEnd("disable_request", "a request to disable your account took effect")
 INACTIVE = AccessEnd("inactive", "your account was not used for {days} days")
 NO_ORGANIZATION = AccessEnd("no_organization", "your account belongs to no organization")
 
@@ -88,8 +88,10 @@ def access_end_reasons(people: list[Staff], now: datetime | None = None) -> dict
 
 
 def due_disable_requests(now: datetime):
+    """Disable requests whose time has come and that have not yet ended access: approved or not."""
     return AccessRequest.objects.filter(
-        kind=AccessRequest.Kind.DISABLE, status=AccessRequest.Status.SCHEDULED, effective_at__lte=now
+        kind=AccessRequest.Kind.DISABLE, effective_at__lte=now,
+        status__in=[AccessRequest.Status.PENDING, AccessRequest.Status.SCHEDULED],
     )
 
 
@@ -145,9 +147,10 @@ def requests_filed_by(requester: Staff):
 
 
 def access_request_queue():
-    """Pending requests, oldest first: MIS access management works them in the order received."""
+    """Requests waiting for MIS access management, oldest first: those to decide, and disables that
+    took effect before anyone approved them, to confirm."""
     return (
-        AccessRequest.objects.filter(status=AccessRequest.Status.PENDING)
+        AccessRequest.objects.filter(status__in=[AccessRequest.Status.PENDING, AccessRequest.Status.IN_EFFECT])
         .select_related("requested_by", "staff", "organization")
         .order_by("submitted_at", "pk")
     )

@@ -123,8 +123,12 @@ def staff_batch_end_access(*, staff_ids, now: datetime | None = None) -> set[int
         # Asked before the disable requests below are completed: a due one is a reason.
         reasons = access_end_reasons([person for person in people if person.is_active], now)
         for request in due_disable_requests(now).select_for_update().filter(staff__in=people):
-            with audit_reason("disable request took effect"):
-                request.status = _transition(request.status, "disable", ACCESS_REQUEST_TRANSITIONS, "request")
+            # Approved before its time it is done now; not yet approved, it waits to be confirmed.
+            approved = request.status == AccessRequest.Status.SCHEDULED
+            with audit_reason("disable request took effect" + ("" if approved else " before its approval")):
+                request.status = _transition(
+                    request.status, "disable" if approved else "take_effect", ACCESS_REQUEST_TRANSITIONS, "request"
+                )
                 request.completed_at = now
                 request.save(update_fields=["status", "completed_at"])
         ended = [person for person in people if person.pk in reasons]
@@ -411,7 +415,8 @@ def _check_user_in_scope(actor: Staff, staff: Staff) -> None:
 
 
 def _check_nothing_pending(staff: Staff) -> None:
-    if AccessRequest.objects.filter(staff=staff, status__in=[AccessRequest.Status.PENDING, AccessRequest.Status.SCHEDULED]).exists():
+    waiting = [AccessRequest.Status.PENDING, AccessRequest.Status.SCHEDULED, AccessRequest.Status.IN_EFFECT]
+    if AccessRequest.objects.filter(staff=staff, status__in=waiting).exists():
         raise PortalError(f"A request about {staff} is already waiting.", code="duplicate")
 
 
@@ -442,12 +447,19 @@ def access_request_change(
 
 
 def access_request_disable(
-    *, actor: Staff, staff: Staff, reason: str, reason_other: str, effective_at: datetime,
+    *, actor: Staff, staff: Staff, reason: str, reason_other: str, effective_at: datetime | None,
 ) -> tuple[AccessRequest, str | None]:
     """A designated requester asks that a user be disabled at `effective_at`.
 
-    The policy asks for at least 24 hours' notice "if possible": less is accepted, with a warning.
+    The disable takes effect at that time whether or not MIS access management has approved it
+    yet (access.selectors.due_disable_requests). The policy asks for at least 24 hours' notice
+    "if possible": less is accepted, with a warning. A dismissal may take effect at once (no time
+    given: now), and the MIS security and data sharing administrator is emailed at once.
     """
+    now = timezone.now()
+    dismissal = reason in AccessRequest.DISMISSALS
+    if effective_at is None and dismissal:
+        effective_at = now
     if not actor.can_request_access:
         raise PortalError("Only designated MIS access requesters file access requests.", code="not_requester")
     _check_user_in_scope(actor, staff)
@@ -458,11 +470,11 @@ def access_request_disable(
         raise PortalError("Describe the other reason.", code="reason")
     if effective_at is None:
         raise PortalError("Give the date and time access ends.", code="effective")
-    if effective_at < timezone.now() - PAST_EFFECTIVE_GRACE:
+    if effective_at < now - PAST_EFFECTIVE_GRACE:
         raise PortalError("The date and time access ends is in the past: give now or a later time.", code="effective_past")
     _check_nothing_pending(staff)
     warning = None
-    if effective_at < timezone.now() + DISABLE_NOTICE:
+    if effective_at < now + DISABLE_NOTICE and not dismissal:
         warning = ("The policy asks for at least 24 hours' notice before a user is disabled, if possible: "
                    "this request gives less, and was filed.")
     with transaction.atomic(), audit_reason("access request filed: disable user", actor=actor):
@@ -472,6 +484,18 @@ def access_request_disable(
             disable_reason=reason, disable_reason_other=reason_other, effective_at=effective_at,
         )
         _notify_filed(request)
+        if dismissal:
+            when = timezone.localtime(effective_at)
+            notify(
+                to=list(_administrator_emails()),
+                subject=f"Dismissed: access of {staff} ends {'now' if effective_at <= now else f'{when:%m/%d/%Y %I:%M %p}'}",
+                body=(f"{actor} ({actor.organization}) reports that {staff} ({staff.username}, {staff.organization}) "
+                      f"was dismissed ({request.get_disable_reason_display().lower()}). Their access to the WorkSource "
+                      f"portal ends {when:%m/%d/%Y at %I:%M %p}, without waiting for MIS access management."),
+            )
+    if effective_at <= now:
+        staff_end_access(staff_id=staff.pk, now=now)  # at once: every session of theirs ends now
+        request.refresh_from_db()
     return request, warning
 
 
@@ -538,7 +562,7 @@ def access_request_approve(*, actor: Staff, request_id: int, now: datetime | Non
 def _decided(request: AccessRequest, actor: Staff, action: str, now: datetime) -> None:
     request.status = _transition(request.status, action, ACCESS_REQUEST_TRANSITIONS, "request")
     request.decided_by, request.decided_at = actor, now
-    if request.status == AccessRequest.Status.COMPLETED:
+    if request.status == AccessRequest.Status.COMPLETED and request.completed_at is None:
         request.completed_at = now
 
 
@@ -598,6 +622,13 @@ def _approve_change(actor: Staff, request: AccessRequest, now: datetime) -> None
 
 
 def _approve_disable(actor: Staff, request: AccessRequest, now: datetime) -> None:
+    if request.status == AccessRequest.Status.IN_EFFECT:
+        # It took effect at its time; the approval confirms what was done.
+        with audit_reason(f"access request {request.pk} approved: disable confirmed", actor=actor):
+            request.logon_id = request.staff.username
+            _decided(request, actor, "confirm", now)
+            request.save(update_fields=["logon_id", "status", "decided_by", "decided_at", "completed_at"])
+        return
     with audit_reason(f"access request {request.pk} approved: disable scheduled", actor=actor):
         request.logon_id = request.staff.username
         _decided(request, actor, "schedule", now)
@@ -614,6 +645,12 @@ def access_request_reject(*, actor: Staff, request_id: int, reason: str, now: da
     now = now or timezone.now()
     with transaction.atomic():
         request = _lock_for_decision(actor, request_id)
+        if request.kind == AccessRequest.Kind.DISABLE and request.effective_at <= now:
+            raise PortalError(
+                f"This disable took effect on {timezone.localtime(request.effective_at):%m/%d/%Y at %I:%M %p}: it can no "
+                "longer be cancelled. To give the person access again, their requester files an add request.",
+                code="disable_in_effect",
+            )
         with audit_reason(f"access request {request.pk} rejected", actor=actor):
             _decided(request, actor, "reject", now)
             request.rejection_reason = reason

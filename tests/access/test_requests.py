@@ -127,7 +127,7 @@ class TestFiling:
 
     def test_disable_with_less_than_24_hours_notice_is_filed_with_a_warning(self, designated):
         person = designated.partner_case_manager
-        request, warning = access_request_disable(actor=designated.access_requester, staff=person, reason="termination",
+        request, warning = access_request_disable(actor=designated.access_requester, staff=person, reason="resignation",
                                                   reason_other="", effective_at=timezone.now() + timedelta(hours=2))
         assert request.status == AccessRequest.Status.PENDING and "at least 24 hours" in warning
         access_request_withdraw(actor=designated.access_requester, request_id=request.pk)
@@ -242,8 +242,10 @@ def test_the_transition_table_is_the_only_way_between_states():
     from access.models import ACCESS_REQUEST_TRANSITIONS
 
     reachable = {new for (_, _), new in ACCESS_REQUEST_TRANSITIONS.items()}
-    assert reachable == {"completed", "scheduled", "rejected", "withdrawn"}
-    assert {state for (state, _) in ACCESS_REQUEST_TRANSITIONS} == {"pending", "scheduled"}
+    assert reachable == {"completed", "scheduled", "rejected", "withdrawn", "in_effect"}
+    assert {state for (state, _) in ACCESS_REQUEST_TRANSITIONS} == {"pending", "scheduled", "in_effect"}
+    # Nothing leads away from a disable that took effect but a confirmation: it is never undone.
+    assert {action for (state, action) in ACCESS_REQUEST_TRANSITIONS if state == "in_effect"} == {"confirm"}
 
 
 class TestWhoFilesForWhom:
@@ -290,7 +292,9 @@ class TestWhoFilesForWhom:
                 effective_at=timezone.now() - timedelta(hours=1))
         request, _ = access_request_disable(actor=designated.access_requester, staff=designated.partner_case_manager,
                                             reason="termination", reason_other="", effective_at=timezone.now())
-        assert request.status == AccessRequest.Status.PENDING
+        # Effective now, a dismissal ends access at once, before anyone approves it.
+        assert request.status == AccessRequest.Status.IN_EFFECT
+        assert not Staff.objects.get(pk=designated.partner_case_manager.pk).is_active
 
     def test_state_staff_are_asked_for_by_the_states_requesters_and_the_administrator(self, world):
         esd_requester = StaffFactory(organization=world.state, role=Role.ACCESS_REQUESTER, current_office=world.office_a)
