@@ -157,8 +157,8 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
         if kind in (ChangeKind.ADD_SERVICE, ChangeKind.CORRECT_SEEKER_DATA) and not data.get("new_program"):
             self.add_error("new_program", "Choose the program: it decides the state queue.")
         start, end = data.get("new_start_date"), data.get("new_end_date")
-        if start and start > timezone.localdate():
-            self.add_error("new_start_date", "A service cannot start in the future.")
+        # A start after today is left to the pre-check, which names it (future_service) as the
+        # command-line pre-check does; saving the ticket refuses it (dataedits.services.drafts).
         if start and end and end < start:
             self.add_error("new_end_date", "The end date is before the start date.")
         return data
