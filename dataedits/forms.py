@@ -16,7 +16,7 @@ from .models import (
     Service,
     ServiceType,
 )
-from .rules import Quarter, Reason
+from .rules import Quarter, Reason, filing_deadline
 from .services import document_kind
 
 DATE = {"type": "date"}
@@ -36,7 +36,36 @@ class SeekerLookupForm(USWDSFormMixin, forms.Form):
         return value
 
 
-class ServiceForm(USWDSFormMixin, forms.Form):
+class ClosedQuarterCheck(forms.Form):
+    """Asks to confirm a date in a quarter already closed (past its data-edit deadline) before saving.
+
+    The box to tick appears only once the date was found in a closed quarter (`asks_to_confirm`).
+    """
+
+    checked_date_field = ""
+    confirm_date = forms.BooleanField(label="The date is right: record it in the closed quarter", required=False)
+
+    asks_to_confirm = False
+
+    def clean(self):
+        data = super().clean()
+        day = data.get(self.checked_date_field)
+        if day and filing_deadline(day) < timezone.localdate() and not data.get("confirm_date"):
+            self.asks_to_confirm = True
+            self.add_error(self.checked_date_field, (
+                f"{day:%m/%d/%Y} is in {Quarter.of(day)}, a closed quarter: its data-edit deadline was "
+                f"{filing_deadline(day):%m/%d/%Y}. Check the date; if it is right, tick the box below and record again."
+            ))
+        return data
+
+    def recorded(self) -> dict:
+        """What is recorded: the fields, without the confirmation."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "confirm_date"}
+
+
+class ServiceForm(USWDSFormMixin, ClosedQuarterCheck):
+    checked_date_field = "start_date"
+
     service_type = forms.ModelChoiceField(label="Service", queryset=ServiceType.objects.filter(is_active=True),
                                           empty_label="- Choose a service -")
     program = forms.ChoiceField(label="Program", choices=[("", "- Choose a program -"), *Program.choices])
@@ -53,7 +82,9 @@ class ServiceForm(USWDSFormMixin, forms.Form):
         return data
 
 
-class CaseNoteForm(USWDSFormMixin, forms.Form):
+class CaseNoteForm(USWDSFormMixin, ClosedQuarterCheck):
+    checked_date_field = "contact_date"
+
     contact_date = date_field("Contact date", help_text="The date the service was delivered or the contact made.")
     text = forms.CharField(label="Case note", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
 

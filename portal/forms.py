@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from .dates import refuse_senseless_date
 from .text import refuse_control_characters, refuse_control_characters_in_text, refuse_ssn
 
 
@@ -8,7 +9,7 @@ class USWDSFormMixin:
     """Gives each widget its U.S. Web Design System class, marks fields with errors, and guards text.
 
     Every text field refuses an SSN-shaped number and control characters (line breaks only where
-    the widget is a text area). A form added later is guarded without anyone remembering to.
+    the widget is a text area); every date field, a date outside 1900-2099 (portal.dates). A form added later is guarded without anyone remembering to.
     The fields named in `FORMATTED_FIELDS` are not free text: they take a value of a format the
     form checks itself (the SSN box of the Opt-Out Lookup, a ZIP code), and skip the SSN check.
     """
@@ -27,6 +28,8 @@ class USWDSFormMixin:
         for name, field in self.fields.items():
             css = next((c for w, c in self.WIDGET_CLASSES.items() if isinstance(field.widget, w)), "usa-input")
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(field, (forms.DateField, forms.DateTimeField)):
+                field.validators.append(refuse_senseless_date)
             if isinstance(field, forms.CharField):
                 multiline = isinstance(field.widget, forms.Textarea)
                 field.validators.append(refuse_control_characters_in_text if multiline else refuse_control_characters)
@@ -97,8 +100,8 @@ class AuditQuery(forms.Form):
     participant = forms.ModelChoiceField(queryset=None, required=False)
     user = forms.ModelChoiceField(queryset=None, required=False)
     organization = forms.ModelChoiceField(queryset=None, required=False)
-    date_from = forms.DateField(required=False)
-    date_to = forms.DateField(required=False)
+    date_from = forms.DateField(required=False, validators=[refuse_senseless_date])
+    date_to = forms.DateField(required=False, validators=[refuse_senseless_date])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from datetime import datetime, time
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -62,6 +63,9 @@ class AuditTrailView(CapabilityRequiredMixin, View):
     def get(self, request):
         query = AuditQuery(request.GET)
         if not query.is_valid():
+            for errors in query.errors.values():
+                for error in errors:
+                    messages.error(request, f"This filter cannot be used: {error}")
             return self.page(request, AuditFilterForm(), {}, status=400)
         return self.page(request, AuditFilterForm(initial=query.form_initial()), query.cleaned_data)
 

@@ -19,11 +19,13 @@ from ..models import (
     Program,
     SeekerField,
     Service,
+    SkillsGainType,
     SupportingDocument,
     TicketState,
 )
 from ..precheck import ticket_precheck
 from .gate import participant_through_gate, ticket_through_gate
+from .records import check_contact_date, check_service_dates
 
 
 def service_snapshot(service: Service) -> dict:
@@ -45,17 +47,23 @@ def _check_change(*, ticket: DataEditTicket) -> None:
     if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE):
         if ticket.service is None or ticket.service.participant_id != ticket.participant_id:
             raise PortalError("Choose one of this seeker's services.", code="unknown_service")
-    if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.CORRECT_SEEKER_DATA) and ticket.new_program not in Program.values:
+    if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.CORRECT_SEEKER_DATA, ChangeKind.MEASURABLE_SKILLS_GAIN) \
+            and ticket.new_program not in Program.values:
         raise PortalError("Choose the program the change concerns.", code="unknown_program")
     if ticket.new_service_type is not None and not ticket.new_service_type.is_active:
         raise PortalError("This service type is no longer offered: choose another.", code="inactive_type")
     start = ticket.new_start_date or (ticket.service.start_date if ticket.service else None)
     end = ticket.new_end_date or (ticket.service.end_date if ticket.service else None)
     if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.MODIFY_SERVICE):
-        if start and end and end < start:
-            raise PortalError("The end date is before the start date.", code="end_before_start")
         if start and start > today:
             raise PortalError("A service cannot start in the future.", code="future_service")
+        if start and end:
+            check_service_dates(ticket.participant, start, end)
+    if ticket.kind == ChangeKind.MEASURABLE_SKILLS_GAIN:
+        if ticket.gain_type and ticket.gain_type not in SkillsGainType.values:
+            raise PortalError("Choose the type of measurable skills gain.", code="unknown_gain_type")
+        if ticket.gain_date:
+            check_contact_date(ticket.participant, ticket.gain_date)
     for name in ("what_is_wrong", "what_is_right", "justification"):
         label = DataEditTicket._meta.get_field(name).verbose_name
         setattr(ticket, name, checked_text(getattr(ticket, name), label=label))

@@ -9,11 +9,34 @@ from participants.models import Participant
 from participants.services import ensure_can_edit
 from portal.audit import audit_reason
 from portal.errors import PortalError
+from portal.dates import checked_date, years_after
 from portal.text import checked_text
 
 from ..models import CaseNote, Program, Service, ServiceType
 from ..rules import is_late_entry
 from .gate import participant_through_gate
+
+# A service may run this many years ahead (a training); an end date further out is a typo.
+SERVICE_YEARS_AHEAD = 3
+
+
+def check_service_dates(participant: Participant, start_date: date, end_date: date) -> None:
+    """Dates a service may have: from the seeker's birth to today for the start; an end after the
+    start and no more than a few years ahead. Each refusal says why."""
+    today = timezone.localdate()
+    born = participant.date_of_birth
+    checked_date(start_date, label="the start date", earliest=born, earliest_why=", the seeker's date of birth",
+                 latest=today, latest_why=": a service is recorded once it is provided, not before")
+    if end_date < start_date:
+        raise PortalError("The end date is before the start date.", code="end_before_start")
+    checked_date(end_date, label="the end date", latest=years_after(today, SERVICE_YEARS_AHEAD),
+                 latest_why=f": a service ends at most {SERVICE_YEARS_AHEAD} years ahead")
+
+
+def check_contact_date(participant: Participant, contact_date: date) -> None:
+    checked_date(contact_date, label="the contact date", earliest=participant.date_of_birth,
+                 earliest_why=", the seeker's date of birth", latest=timezone.localdate(),
+                 latest_why=": the contact date cannot be in the future")
 
 
 def service_create(*, actor, participant: Participant, service_type: ServiceType, program: str,
@@ -27,8 +50,7 @@ def service_create(*, actor, participant: Participant, service_type: ServiceType
     if start_date > today:
         raise PortalError("A service cannot be recorded before it is provided: the start date is in the future.",
                           code="future_service")
-    if end_date < start_date:
-        raise PortalError("The end date is before the start date.", code="end_before_start")
+    check_service_dates(participant, start_date, end_date)
     with transaction.atomic():
         locked = participant_through_gate(actor=actor, participant=participant, lock=True)
         ensure_can_edit(actor=actor, participant=locked)
@@ -50,6 +72,7 @@ def case_note_create(*, actor, participant: Participant, contact_date: date, tex
         raise PortalError("Write the case note.", code="empty_note")
     if contact_date > today:
         raise PortalError("The contact date is in the future.", code="future_note")
+    check_contact_date(participant, contact_date)
     with transaction.atomic():
         locked = participant_through_gate(actor=actor, participant=participant)
         ensure_can_edit(actor=actor, participant=locked)

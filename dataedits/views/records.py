@@ -114,7 +114,7 @@ class ServiceCreateView(CapabilityRequiredMixin, View):
         form = ServiceForm(request.POST)
         if form.is_valid():
             try:
-                service = service_create(actor=request.user, participant=participant, **form.cleaned_data)
+                service = service_create(actor=request.user, participant=participant, **form.recorded())
             except PortalError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -137,7 +137,7 @@ class CaseNoteCreateView(CapabilityRequiredMixin, View):
         form = CaseNoteForm(request.POST)
         if form.is_valid():
             try:
-                note = case_note_create(actor=request.user, participant=participant, **form.cleaned_data)
+                note = case_note_create(actor=request.user, participant=participant, **form.recorded())
             except PortalError as exc:
                 form.add_error(None, exc.message)
             else:
