@@ -95,6 +95,33 @@ class CaseNoteForm(USWDSFormMixin, ClosedQuarterCheck):
         return contact
 
 
+REASON_HELP = "Why it was wrong (kept in the audit trail)."
+
+
+class ServiceCorrectionForm(USWDSFormMixin, forms.Form):
+    """The person who recorded a service corrects a slip (dataedits.services.service_correct)."""
+
+    service_type = forms.ModelChoiceField(label="Service", queryset=ServiceType.objects.filter(is_active=True))
+    program = forms.ChoiceField(label="Program", choices=Program.choices)
+    start_date = date_field("Start date")
+    end_date = date_field("End date")
+    reason = forms.CharField(label="Reason for the correction", max_length=1000, help_text=REASON_HELP,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaseNoteCorrectionForm(USWDSFormMixin, forms.Form):
+    contact_date = date_field("Contact date")
+    text = forms.CharField(label="Case note", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
+    reason = forms.CharField(label="Reason for the correction", max_length=1000, help_text=REASON_HELP,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RemovalForm(USWDSFormMixin, forms.Form):
+    reason = forms.CharField(label="Why it is removed", max_length=1000,
+                             help_text="For instance: recorded on the wrong seeker. Kept in the audit trail.",
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class SupportingNotesField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, note):
         return f"{note.contact_date:%m/%d/%Y}, {note.author}: {note.text[:80]}"

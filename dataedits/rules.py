@@ -149,12 +149,24 @@ def counted_received_at(received: datetime) -> datetime:
         if clock >= BUSINESS_OPENS:
             return received
         return datetime.combine(day, BUSINESS_OPENS, tzinfo=received.tzinfo)
-    following = days_after(day, 1)
-    while following.weekday() >= 5 and following != date.max:
-        following = days_after(following, 1)
+    following = next_business_day(day)
     if following == day:  # the calendar's last day: there is no next business day to wait for
         return received
     return datetime.combine(following, BUSINESS_OPENS, tzinfo=received.tzinfo)
+
+
+def next_business_day(day: date) -> date:
+    """The first weekday after `day` (state holidays are not modelled)."""
+    following = days_after(day, 1)
+    while following.weekday() >= 5 and following != date.max:
+        following = days_after(following, 1)
+    return following
+
+
+def self_correction_ends(entered_at: datetime) -> datetime:
+    """Until when the person who recorded a service or case note may correct it themselves: the
+    end of the next business day after they entered it (an aware datetime in the portal's zone)."""
+    return datetime.combine(next_business_day(entered_at.date()), time.max, tzinfo=entered_at.tzinfo)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,14 @@ submitted; workflow: the tickets' state machine, the applied change and the file
 
 from .drafts import document_add, document_kind, service_snapshot, ticket_create
 from .gate import participant_through_gate, ticket_through_gate
-from .records import case_note_create, service_create
+from .records import (
+    case_note_correct,
+    case_note_create,
+    case_note_remove,
+    service_correct,
+    service_create,
+    service_remove,
+)
 from .workflow import (
     notifications_mark_read,
     ticket_decide,
@@ -15,7 +22,7 @@ from .workflow import (
 )
 
 __all__ = [
-    "case_note_create", "document_add", "document_kind", "notifications_mark_read",
+    "case_note_correct", "case_note_create", "case_note_remove", "service_correct", "service_remove", "document_add", "document_kind", "notifications_mark_read",
     "participant_through_gate", "service_create", "service_snapshot", "ticket_create",
     "ticket_decide", "ticket_local_review", "ticket_submit", "ticket_through_gate",
 ]

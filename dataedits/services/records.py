@@ -13,7 +13,9 @@ from portal.dates import checked_date, years_after
 from portal.text import checked_text
 
 from ..models import CaseNote, Program, Service, ServiceType
-from ..rules import is_late_entry
+from ..policies import self_correction_refusal
+from ..precheck import fact
+from ..rules import DeleteService, ModifyService, Reason, decide, is_late_entry
 from .gate import participant_through_gate
 
 # A service may run this many years ahead (a training); an end date further out is a typo.
@@ -84,3 +86,118 @@ def case_note_create(*, actor, participant: Participant, contact_date: date, tex
         with audit_reason("case note recorded" + (" late" if note.is_late else ""), actor=actor):
             note.save()
     return note
+
+
+# --- Correcting a slip: the person who recorded it, soon after, while the quarter is open ------------
+
+# What a correction without a ticket may not do: what a ticket would be denied for, periods above all.
+NEEDS_A_TICKET = {
+    Reason.PAST_DEADLINE, Reason.FUTURE_SERVICE, Reason.REMOVES_PERIOD, Reason.SPLITS_PERIOD, Reason.MERGES_PERIODS,
+    Reason.CREATES_PERIOD, Reason.ENTRY_QUARTER_CHANGED, Reason.EXIT_QUARTER_CHANGED,
+}
+
+
+def _refuse_unless_self_correctable(actor, *, recorded_by_id: int, entered_at, dates) -> None:
+    refusal = self_correction_refusal(actor, recorded_by_id=recorded_by_id, entered_at=entered_at, dates=dates,
+                                      now=timezone.now())
+    if refusal:
+        raise PortalError(refusal, code="needs_a_ticket")
+
+
+def _refuse_if_periods_change(participant: Participant, change) -> None:
+    """The pre-check, as for a ticket: a correction may not create, remove, split or merge a period."""
+    services = Service.objects.filter(participant=participant).select_related("service_type").select_for_update(of=("self",))
+    decision = decide([fact(s) for s in services], change, filed_on=timezone.localdate())
+    blocking = [reason for reason in decision.reasons if reason in NEEDS_A_TICKET]
+    if blocking:
+        raise PortalError("This needs a data-edit ticket: " + " ".join(r.text for r in blocking), code="needs_a_ticket")
+
+
+def _locked_service(actor, service: Service) -> Service:
+    participant = participant_through_gate(actor=actor, participant=service.participant, lock=True)
+    ensure_can_edit(actor=actor, participant=participant)
+    return Service.objects.select_for_update().select_related("service_type", "participant").get(pk=service.pk)
+
+
+def service_correct(*, actor, service: Service, service_type: ServiceType, program: str, start_date: date,
+                    end_date: date, reason: str) -> Service:
+    """The person who recorded a service corrects it, with a reason (see `self_correction_refusal`)."""
+    reason = checked_text(reason, label="the reason for the correction", required=True, limit=1000)
+    if program not in Program.values:
+        raise PortalError("Choose the program the service is provided under.", code="unknown_program")
+    if not service_type.is_active:
+        raise PortalError("This service type is no longer offered: choose another.", code="inactive_type")
+    with transaction.atomic():
+        locked = _locked_service(actor, service)
+        _refuse_unless_self_correctable(actor, recorded_by_id=locked.entered_by_id, entered_at=locked.entered_at,
+                                        dates=[locked.start_date, locked.end_date, start_date, end_date])
+        check_service_dates(locked.participant, start_date, end_date)
+        _refuse_if_periods_change(locked.participant, ModifyService(
+            str(locked.pk), type=service_type.code, counted=service_type.counts_toward_participation,
+            start=start_date, end=end_date,
+        ))
+        changed = [name for name, value in (("service_type", service_type), ("program", program),
+                                            ("start_date", start_date), ("end_date", end_date))
+                   if getattr(locked, name) != value]
+        if not changed:
+            raise PortalError("Nothing would change: correct the service's type, program or dates.", code="no_change")
+        for name in changed:
+            setattr(locked, name, {"service_type": service_type, "program": program,
+                                   "start_date": start_date, "end_date": end_date}[name])
+        with audit_reason(f"service corrected by the person who recorded it: {reason}", actor=actor):
+            locked.save(update_fields=changed)
+    return locked
+
+
+def service_remove(*, actor, service: Service, reason: str) -> None:
+    """The person who recorded a service removes it (recorded by mistake), with a reason."""
+    reason = checked_text(reason, label="the reason for removing it", required=True, limit=1000)
+    with transaction.atomic():
+        locked = _locked_service(actor, service)
+        _refuse_unless_self_correctable(actor, recorded_by_id=locked.entered_by_id, entered_at=locked.entered_at,
+                                        dates=[locked.start_date, locked.end_date])
+        open_ticket = locked.tickets.exclude(state__in=["approved", "denied"]).first()
+        if open_ticket is not None:
+            raise PortalError(f"Data-edit ticket #{open_ticket.pk} is about this service: it is settled there.",
+                              code="in_a_ticket")
+        _refuse_if_periods_change(locked.participant, DeleteService(str(locked.pk)))
+        with audit_reason(f"service removed by the person who recorded it: {reason}", actor=actor):
+            locked.delete()
+
+
+def _locked_note(actor, note: CaseNote) -> CaseNote:
+    participant = participant_through_gate(actor=actor, participant=note.participant)
+    ensure_can_edit(actor=actor, participant=participant)
+    return CaseNote.objects.select_for_update().select_related("participant").get(pk=note.pk)
+
+
+def case_note_correct(*, actor, note: CaseNote, contact_date: date, text: str, reason: str) -> CaseNote:
+    """The author of a case note corrects its date or text, with a reason."""
+    reason = checked_text(reason, label="the reason for the correction", required=True, limit=1000)
+    text = checked_text(text, label="the case note", required=True, limit=10_000)
+    with transaction.atomic():
+        locked = _locked_note(actor, note)
+        _refuse_unless_self_correctable(actor, recorded_by_id=locked.author_id, entered_at=locked.entered_at,
+                                        dates=[locked.contact_date, contact_date])
+        check_contact_date(locked.participant, contact_date)
+        changed = [name for name, value in (("contact_date", contact_date), ("text", text)) if getattr(locked, name) != value]
+        if not changed:
+            raise PortalError("Nothing would change: correct the date or the text.", code="no_change")
+        locked.contact_date, locked.text = contact_date, text
+        with audit_reason(f"case note corrected by its author: {reason}", actor=actor):
+            locked.save(update_fields=changed)
+    return locked
+
+
+def case_note_remove(*, actor, note: CaseNote, reason: str) -> None:
+    """The author removes a case note written by mistake (on the wrong seeker, say), with a reason."""
+    reason = checked_text(reason, label="the reason for removing it", required=True, limit=1000)
+    with transaction.atomic():
+        locked = _locked_note(actor, note)
+        _refuse_unless_self_correctable(actor, recorded_by_id=locked.author_id, entered_at=locked.entered_at,
+                                        dates=[locked.contact_date])
+        ticket = locked.tickets.first()
+        if ticket is not None:
+            raise PortalError(f"This case note supports data-edit ticket #{ticket.pk}: it stays.", code="in_a_ticket")
+        with audit_reason(f"case note removed by its author: {reason}", actor=actor):
+            locked.delete()

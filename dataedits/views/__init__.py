@@ -1,6 +1,15 @@
 """The data-edit pages: thin views over the gate, the forms and the services."""
 
-from .records import CaseNoteCreateView, IndexView, SeekerView, ServiceCreateView
+from .records import (
+    CaseNoteCorrectView,
+    CaseNoteCreateView,
+    CaseNoteRemoveView,
+    IndexView,
+    SeekerView,
+    ServiceCorrectView,
+    ServiceCreateView,
+    ServiceRemoveView,
+)
 from .reports import DataIntegrityView, QuarterlyCountsCsvView, QuarterlyCountsView
 from .tickets import (
     DecideView,
@@ -17,7 +26,7 @@ from .tickets import (
 )
 
 __all__ = [
-    "CaseNoteCreateView", "DataIntegrityView", "DecideView", "IndexView", "LocalQueueView", "LocalReviewView",
+    "CaseNoteCorrectView", "CaseNoteCreateView", "CaseNoteRemoveView", "ServiceCorrectView", "ServiceRemoveView", "DataIntegrityView", "DecideView", "IndexView", "LocalQueueView", "LocalReviewView",
     "NotificationsView", "QuarterlyCountsCsvView", "QuarterlyCountsView", "SeekerView", "ServiceCreateView",
     "StateQueueView", "TicketCreateView", "TicketDetailView", "document_add_view", "document_download",
     "ticket_precheck_view", "ticket_submit_view",

@@ -12,11 +12,26 @@ from participants.services import ensure_can_edit
 from portal.errors import PortalError
 from portal.views import CapabilityRequiredMixin, paginate
 
-from ..forms import CaseNoteForm, SeekerLookupForm, ServiceForm
-from ..models import DataEditTicket
+from ..forms import (
+    CaseNoteCorrectionForm,
+    CaseNoteForm,
+    RemovalForm,
+    SeekerLookupForm,
+    ServiceCorrectionForm,
+    ServiceForm,
+)
+from ..models import CaseNote, DataEditTicket, Service
+from ..policies import self_correction_refusal
 from ..precheck import ticket_precheck, timeline
 from ..selectors import seeker_services, visible_tickets
-from ..services import case_note_create, service_create
+from ..services import (
+    case_note_correct,
+    case_note_create,
+    case_note_remove,
+    service_correct,
+    service_create,
+    service_remove,
+)
 
 
 def visible_seeker(request, pk) -> Participant:
@@ -89,12 +104,21 @@ class SeekerView(CapabilityRequiredMixin, View):
             refusal = None
         except PortalError as exc:
             refusal = exc.message
-        today = timezone.localdate()
+        today, now = timezone.localdate(), timezone.now()
+        notes = paginate(request, participant.case_notes.select_related("author", "office"), 10)
+
+        def correctable(record, recorded_by_id, dates):
+            return refusal is None and self_correction_refusal(
+                request.user, recorded_by_id=recorded_by_id, entered_at=record.entered_at, dates=dates, now=now) is None
+
         return render(request, "dataedits/seeker.html", {
             "participant": participant,
             "services": services,
             "timeline": timeline(check, filed_on=today, compare=False),
-            "notes": paginate(request, participant.case_notes.select_related("author", "office"), 10),
+            "notes": notes,
+            # Slips their recorder may still correct without a ticket.
+            "correctable_services": {s.pk for s in services if correctable(s, s.entered_by_id, [s.start_date, s.end_date])},
+            "correctable_notes": {n.pk for n in notes if correctable(n, n.author_id, [n.contact_date])},
             "tickets": visible_tickets(request.user).filter(participant=participant).order_by("-created_at", "-pk"),
             "refusal": refusal,
             "today": today,
@@ -145,3 +169,110 @@ class CaseNoteCreateView(CapabilityRequiredMixin, View):
                     " It was entered more than seven days after the contact and is flagged late." if note.is_late else ""))
                 return redirect("dataedits:seeker", pk=participant.pk)
         return render(request, self.template_name, {"participant": participant, "form": form}, status=400)
+
+
+# --- Correcting a slip without a ticket -----------------------------------------------------------
+
+
+class SelfCorrectionView(CapabilityRequiredMixin, View):
+    """Correct or remove a service or case note one recorded oneself, soon after, while its quarter is open.
+
+    Subclasses name the record (`model`, `record_name`), the form, and the service that writes.
+    """
+
+    capability = "can_edit_seekers"
+    model = None
+    record_name = ""
+    template_name = "dataedits/self_correction.html"
+    removal = False
+
+    def record(self, request, pk, record_pk):
+        participant = editable_seeker(request, pk)
+        record = get_object_or_404(self.model.objects.filter(participant=participant), pk=record_pk)
+        refusal = self_correction_refusal(request.user, recorded_by_id=self.recorded_by(record),
+                                          entered_at=record.entered_at, dates=self.dates(record), now=timezone.now())
+        if refusal:
+            raise PermissionDenied(refusal)
+        return participant, record
+
+    def get(self, request, pk, record_pk):
+        participant, record = self.record(request, pk, record_pk)
+        return self.page(participant, record, self.form(record))
+
+    def post(self, request, pk, record_pk):
+        participant, record = self.record(request, pk, record_pk)
+        form = self.form(record, request.POST)
+        if form.is_valid():
+            try:
+                self.write(record, form.cleaned_data)
+            except PortalError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"The {self.record_name} was {'removed' if self.removal else 'corrected'}.")
+                return redirect("dataedits:seeker", pk=participant.pk)
+        return self.page(participant, record, form, status=400)
+
+    def page(self, participant, record, form, status=200):
+        return render(self.request, self.template_name, {
+            "participant": participant, "record": record, "form": form, "removal": self.removal,
+            "record_name": self.record_name,
+        }, status=status)
+
+
+class ServiceSelfCorrection(SelfCorrectionView):
+    model, record_name = Service, "service"
+
+    def recorded_by(self, service):
+        return service.entered_by_id
+
+    def dates(self, service):
+        return [service.start_date, service.end_date]
+
+
+class ServiceCorrectView(ServiceSelfCorrection):
+    def form(self, service, data=None):
+        return ServiceCorrectionForm(data, initial={
+            "service_type": service.service_type_id, "program": service.program,
+            "start_date": service.start_date, "end_date": service.end_date,
+        })
+
+    def write(self, service, data):
+        service_correct(actor=self.request.user, service=service, **data)
+
+
+class ServiceRemoveView(ServiceSelfCorrection):
+    removal = True
+
+    def form(self, service, data=None):
+        return RemovalForm(data)
+
+    def write(self, service, data):
+        service_remove(actor=self.request.user, service=service, **data)
+
+
+class CaseNoteSelfCorrection(SelfCorrectionView):
+    model, record_name = CaseNote, "case note"
+
+    def recorded_by(self, note):
+        return note.author_id
+
+    def dates(self, note):
+        return [note.contact_date]
+
+
+class CaseNoteCorrectView(CaseNoteSelfCorrection):
+    def form(self, note, data=None):
+        return CaseNoteCorrectionForm(data, initial={"contact_date": note.contact_date, "text": note.text})
+
+    def write(self, note, data):
+        case_note_correct(actor=self.request.user, note=note, **data)
+
+
+class CaseNoteRemoveView(CaseNoteSelfCorrection):
+    removal = True
+
+    def form(self, note, data=None):
+        return RemovalForm(data)
+
+    def write(self, note, data):
+        case_note_remove(actor=self.request.user, note=note, **data)

@@ -5,12 +5,14 @@ case manager for the opted-out one (the partner may not see that seeker). A seek
 may not see answers 404, and so do its services, notes, tickets and documents.
 """
 
+from datetime import timedelta
+
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from dataedits.catalog import catalog_ensure
-from dataedits.models import ChangeKind, DataEditTicket, SeekerField, ServiceType, TicketState
+from dataedits.models import CaseNote, ChangeKind, DataEditTicket, SeekerField, Service, ServiceType, TicketState
 from tests.authz import EDITORS, LOGIN, PARTNER_READERS, READERS, STATE_READERS, by_role
 
 STATE_EDITORS = ("esd_case_manager", "esd_supervisor", "esd_restricted")
@@ -33,6 +35,14 @@ FILER_ONLY = {**dict.fromkeys(STATE_EDITORS, 403), "esd_case_manager": (403, 403
               "partner_case_manager_b": (403, 403, 404), "esd_supervisor_b": 403}
 LOCAL_REVIEWERS = ("lwdb_reviewer", "lwdb_reviewer_b")
 
+
+def own_slip(ok):
+    """A service or case note recorded just now by the partner case manager (the state case manager
+    for the opted-out seeker): its recorder may correct it; everyone else is refused (403), and those
+    who may not see the seeker find nothing (404)."""
+    return {"partner_case_manager": (ok, 403, 404), "esd_case_manager": (403, 403, ok),
+            **dict.fromkeys(("partner_restricted", "partner_case_manager_b"), (403, 403, 404))}
+
 MATRIX = {
     ("dataedits:index", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
     # Opening a seeker by customer ID: an opted-out seeker is "no seeker you may see" for partners.
@@ -44,6 +54,12 @@ MATRIX = {
     ("dataedits:service_create", "POST"): by_role(403, anonymous=LOGIN, **RECORDED),
     ("dataedits:case_note_create", "GET"): by_role(403, anonymous=LOGIN, **RECORD),
     ("dataedits:case_note_create", "POST"): by_role(403, anonymous=LOGIN, **RECORDED),
+    **{(name, "GET"): by_role(403, anonymous=LOGIN, **own_slip(200))
+       for name in ("dataedits:service_correct", "dataedits:service_remove", "dataedits:case_note_correct",
+                    "dataedits:case_note_remove")},
+    **{(name, "POST"): by_role(403, anonymous=LOGIN, **own_slip(302))
+       for name in ("dataedits:service_correct", "dataedits:service_remove", "dataedits:case_note_correct",
+                    "dataedits:case_note_remove")},
     ("dataedits:ticket_create", "GET"): by_role(403, anonymous=LOGIN, **RECORD),
     ("dataedits:ticket_create", "POST"): by_role(403, anonymous=LOGIN, **RECORDED),
     ("dataedits:ticket_precheck", "GET"): by_role(405, anonymous=LOGIN),
@@ -107,6 +123,28 @@ def request_for(name, world, seeker):
         return reverse(name, args=[seeker.pk]), {
             "service_type": ServiceType.objects.get(code="career_guidance").pk, "program": "adult",
             "start_date": today, "end_date": today}
+    if name in ("dataedits:service_correct", "dataedits:service_remove"):
+        catalog_ensure()
+        recorder = world.esd_case_manager if seeker.opted_out else world.partner_case_manager
+        # An earlier service holds the period, so that removing the slip changes no period.
+        Service.objects.create(
+            participant=seeker, service_type=ServiceType.objects.get(code="career_guidance"), program="adult",
+            start_date=timezone.localdate() - timedelta(days=3), end_date=timezone.localdate() - timedelta(days=3),
+            office=world.office_a, entered_by=world.esd_supervisor,
+        )
+        service = Service.objects.create(
+            participant=seeker, service_type=ServiceType.objects.get(code="career_guidance"), program="adult",
+            start_date=timezone.localdate(), end_date=timezone.localdate(), office=world.office_a, entered_by=recorder,
+        )
+        return reverse(name, args=[seeker.pk, service.pk]), {
+            "service_type": service.service_type_id, "program": "youth", "start_date": today, "end_date": today,
+            "reason": "Chose the wrong program."}
+    if name in ("dataedits:case_note_correct", "dataedits:case_note_remove"):
+        recorder = world.esd_case_manager if seeker.opted_out else world.partner_case_manager
+        note = CaseNote.objects.create(participant=seeker, contact_date=timezone.localdate(), text="Called.",
+                                       office=world.office_a, author=recorder)
+        return reverse(name, args=[seeker.pk, note.pk]), {
+            "contact_date": today, "text": "Called about training.", "reason": "Left out the subject."}
     if name == "dataedits:case_note_create":
         return reverse(name, args=[seeker.pk]), {"contact_date": today, "text": "Called about training."}
     if name in ("dataedits:ticket_create", "dataedits:ticket_precheck"):
