@@ -135,6 +135,20 @@ def _ticket_flows(people: dict, seekers: list, *, today, types) -> None:
     ticket_local_review(actor=reviewer, ticket=ticket, approve=True, **YES)
     ticket_decide(actor=state, ticket=ticket, approve=True)  # approved: the service is gone
 
+    # About a seeker who opted out: the partner board may not see it; the state's local reviewer does it.
+    esd = people["esd.casemanager"]
+    opted_out = Participant.objects.filter(opted_out=True, enrollments__office=esd.current_office).order_by("pk").first()
+    if opted_out is not None:
+        start = today - timedelta(days=8)
+        wrong = service_create(actor=esd, participant=opted_out, service_type=types["workforce_preparation"],
+                               program=Program.ADULT, start_date=start, end_date=start)
+        note = CaseNote.objects.create(participant=opted_out, contact_date=start, office=esd.current_office,
+                                       author=esd, text="The seeker was not at the workshop; it was recorded by mistake.")
+        draft = DataEditTicket(kind=ChangeKind.DELETE_SERVICE, service=wrong,
+                               what_is_wrong=f"{wrong} is recorded but did not happen.", what_is_right="No such service.",
+                               justification="The seeker did not attend; see the case note of that day.")
+        ticket_submit(actor=esd, ticket=ticket_create(actor=esd, participant=opted_out, ticket=draft, supporting_notes=[note]))
+
     # Denied: a service from more than a year ago, long past its quarter's deadline.
     old = Service.objects.create(
         participant=seekers[5], service_type=types["career_guidance"], program=Program.ADULT,

@@ -125,6 +125,7 @@ class TicketAction(models.TextChoices):
     SUBMIT = "submit", "Submit for local board review"
     LOCAL_APPROVE = "local_approve", "Local board approves and sends to the state"
     LOCAL_DENY = "local_deny", "Local board denies"
+    SKIP_LOCAL = "skip_local", "Sent straight to the state: no local reviewer may see the seeker"
     APPROVE = "approve", "State approves and applies the change"
     DENY = "deny", "State denies"
 
@@ -135,6 +136,7 @@ TRANSITIONS = {
     (TicketState.DRAFT, TicketAction.SUBMIT): TicketState.LOCAL_REVIEW,
     (TicketState.LOCAL_REVIEW, TicketAction.LOCAL_APPROVE): TicketState.STATE_QUEUE,
     (TicketState.LOCAL_REVIEW, TicketAction.LOCAL_DENY): TicketState.DENIED,
+    (TicketState.LOCAL_REVIEW, TicketAction.SKIP_LOCAL): TicketState.STATE_QUEUE,
     (TicketState.STATE_QUEUE, TicketAction.APPROVE): TicketState.APPROVED,
     (TicketState.STATE_QUEUE, TicketAction.DENY): TicketState.DENIED,
 }

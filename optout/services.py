@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from dataedits.services import tickets_route_for_opted_out
 from participants.crypto import blind_index, normalize_ssn
 from participants.models import Participant
 from participants.services import ensure_can_edit
@@ -198,6 +199,9 @@ def _change_opt_out(*, actor, participant: Participant, opted_out: bool, reason:
     # the actor must still see the seeker, or the whole change rolls back.
     if not Participant.objects.visible_to(actor).filter(pk=participant.pk).exists():
         raise PortalError("This change would hide the seeker from you, so it was not made.", code="out_of_scope")
+    if opted_out:
+        # Work waiting for a local board that may no longer see the seeker moves to someone who may.
+        tickets_route_for_opted_out(participant=participant)
     return participant
 
 

@@ -43,6 +43,8 @@ PEOPLE = {
     "mis.admin": ("Morgan", "Iverson", ESD, Role.MIS_ADMIN, False, ["WorkSource Olympia"]),
     "itsd.access": ("Ian", "Tran", ESD, Role.ACCESS_MANAGEMENT, False, ["WorkSource Olympia"]),
     "lwdb.reviewer": ("Lena", "Wu", LOCAL_BOARD, Role.LWDB_REVIEWER, False, ["WorkSource Bremerton", "WorkSource Port Angeles"]),
+    # The state agency's local reviewer of WDA 1: does the local step for seekers who opted out.
+    "esd.lwdb": ("Noor", "Haddad", ESD, Role.LWDB_REVIEWER, False, ["WorkSource Bremerton"]),
     "state.dataedits": ("Sam", "Dalton", ESD, Role.STATE_DATAEDITS, False, ["WorkSource Olympia"]),
     "auditor": ("Avery", "Hale", ESD, Role.AUDITOR, False, ["WorkSource Olympia"]),
 }

@@ -19,10 +19,12 @@ from .workflow import (
     ticket_decide,
     ticket_local_review,
     ticket_submit,
+    tickets_route_for_opted_out,
 )
 
 __all__ = [
-    "case_note_correct", "case_note_create", "case_note_remove", "service_correct", "service_remove", "document_add", "document_kind", "notifications_mark_read",
-    "participant_through_gate", "service_create", "service_snapshot", "ticket_create",
-    "ticket_decide", "ticket_local_review", "ticket_submit", "ticket_through_gate",
+    "case_note_correct", "case_note_create", "case_note_remove", "document_add", "document_kind",
+    "notifications_mark_read", "participant_through_gate", "service_correct", "service_create", "service_remove",
+    "service_snapshot", "ticket_create", "ticket_decide", "ticket_local_review", "ticket_submit",
+    "ticket_through_gate", "tickets_route_for_opted_out",
 ]

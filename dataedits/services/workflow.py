@@ -80,6 +80,51 @@ def _notify_filer(ticket: DataEditTicket, message: str) -> Notification:
     return notification
 
 
+def state_local_reviewers(area_id: int):
+    """The state agency's own staff designated as local reviewers of an area: they may see every seeker."""
+    from access.models import Staff
+    from access.roles import Role
+
+    return Staff.objects.filter(
+        role=Role.LWDB_REVIEWER, organization__is_state_agency=True, is_active=True, offices__area=area_id,
+    ).distinct()
+
+
+def _route_local_step(ticket: DataEditTicket, now) -> None:
+    """Seed 002: opting out "in no way affect[s] a job seeker's eligibility for services". A ticket
+    about a seeker the area's board reviewers may not see goes to a state-agency reviewer of the
+    area for the local step; with none, straight to the state queue, the reason recorded."""
+    if not ticket.participant.opted_out or ticket.state != TicketState.LOCAL_REVIEW:
+        return
+    area = ticket.office.area
+    if state_local_reviewers(area.pk).exists():
+        ticket.routing_note = (f"The seeker opted out of data sharing: the state agency's local reviewers of {area} "
+                               "do the local step.")
+        return
+    ticket.state = _next_state(ticket, TicketAction.SKIP_LOCAL)
+    ticket.routing_note = (f"The seeker opted out of data sharing and no state-agency local reviewer serves {area}: "
+                           "sent straight to the state, whose staff also answer the local board's questions.")
+    ticket.filed_on = timezone.localdate(now)
+    ticket.received_at = now
+    ticket.counted_received_at = counted_received_at(timezone.localtime(now))
+
+
+def tickets_route_for_opted_out(*, participant) -> int:
+    """After a seeker opts out: their tickets waiting for a board that may no longer see them move on."""
+    moved = 0
+    with transaction.atomic():
+        for ticket in DataEditTicket.objects.select_for_update().select_related("office__area", "participant").filter(
+            participant=participant, state=TicketState.LOCAL_REVIEW
+        ):
+            before = (ticket.state, ticket.routing_note)
+            _route_local_step(ticket, timezone.now())
+            if (ticket.state, ticket.routing_note) != before:
+                with audit_reason("data-edit ticket routed: the seeker opted out of data sharing"):
+                    ticket.save()
+                moved += 1
+    return moved
+
+
 def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
     """The filer sends the draft to the local board; the required fields must all be there."""
     with transaction.atomic():
@@ -97,9 +142,14 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
                               code="incomplete")
         locked.state, locked.submitted_at, locked.precheck = next_state, now, check.decision.as_json()
         locked.deadline = check.decision.deadline
+        _route_local_step(locked, now)
         with audit_reason("data-edit ticket submitted for local board review", actor=actor):
-            locked.save(update_fields=["state", "submitted_at", "deadline", "precheck", "updated_at"])
-        _notify_filer(locked, f"Data-edit ticket #{locked.pk} was submitted and awaits local board review.")
+            locked.save()
+        if locked.state == TicketState.STATE_QUEUE:
+            _notify_filer(locked, f"Data-edit ticket #{locked.pk} was sent straight to the state's "
+                                  f"{locked.get_title_display()} queue: {locked.routing_note}"[:300])
+        else:
+            _notify_filer(locked, f"Data-edit ticket #{locked.pk} was submitted and awaits local board review.")
     return locked
 
 

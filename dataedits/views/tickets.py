@@ -19,7 +19,7 @@ from ..models import ChangeKind, DataEditTicket, Service, SupportingDocument, Ti
 from ..policies import decision_refusal, local_review_refusal
 from ..precheck import ticket_precheck, timeline
 from ..rules import Reason
-from ..selectors import local_board_queue, seeker_services, state_queue
+from ..selectors import local_board_queue, seeker_services, state_queue, visible_tickets
 from ..services import (
     document_add,
     notifications_mark_read,
@@ -299,4 +299,7 @@ class NotificationsView(View):
     def get(self, request):
         notifications = list(request.user.dataedit_notifications.select_related("ticket")[:50])
         notifications_mark_read(actor=request.user)
-        return render(request, "dataedits/notifications.html", {"notifications": notifications})
+        # A ticket whose seeker has since opted out is no longer the recipient's to open: the page says who acts.
+        visible = set(visible_tickets(request.user).filter(pk__in={n.ticket_id for n in notifications})
+                      .values_list("pk", flat=True))
+        return render(request, "dataedits/notifications.html", {"notifications": notifications, "visible": visible})
