@@ -210,7 +210,7 @@ class TestQuarterlyCounts:
             assert (counts.seekers_served, counts.services_total, counts.participations, counts.exits) == (2, 4, 2, 2)
             assert counts.services_by_type == [("Follow-up Service", 2), ("Initial Assessment", 2)]
         assert "Optedout" not in partner.content.decode()
-        assert "1 seeker who opted out of data sharing is counted above but not listed." in partner.content.decode()
+        assert "1 seeker who opted out of data sharing is counted above but not listed: ESD staff of the office follow up their records." in partner.content.decode()
         assert "Optedout, Ophelia" in state.content.decode()
         assert "counted above but not listed" not in state.content.decode()
 
