@@ -297,7 +297,13 @@ class ConfidentialityAgreement(AuditedModel, models.Model):
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="confidentiality_agreements")
     typed_name = models.CharField(max_length=150)
     version = models.CharField(max_length=20)
+    # Attachment I's fields, as they were when the agreement was signed.
+    first_name = models.CharField("staff first name", max_length=150, blank=True)
+    last_name = models.CharField("staff last name", max_length=150, blank=True)
+    role = models.CharField("staff role", max_length=80, blank=True)
+    user_id = models.CharField("staff user ID", max_length=150, blank=True)
     area = models.CharField("local workforce development area", max_length=200)
+    offices = models.CharField(max_length=500, blank=True)
     signed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -782,8 +782,11 @@ def nda_sign(*, actor: Staff, typed_name: str, now: datetime | None = None) -> C
     offices = list(actor.offices.select_related("area"))
     area = ", ".join(sorted({str(office.area) for office in offices})) or "—"
     with transaction.atomic(), audit_reason("confidentiality agreement signed", actor=actor):
+        # Attachment I's fields as they stand now: a later change of role or offices does not rewrite them.
         agreement = ConfidentialityAgreement.objects.create(
-            staff=actor, typed_name=typed, version=NDA_VERSION, area=area, signed_at=now
+            staff=actor, typed_name=typed, version=NDA_VERSION, signed_at=now,
+            first_name=actor.first_name, last_name=actor.last_name, role=actor.get_role_display(),
+            user_id=actor.username, area=area, offices=", ".join(office.name for office in offices)[:500],
         )
         actor.nda_signed_at = now
         actor.save(update_fields=["nda_signed_at"])

@@ -15,3 +15,4 @@ class DataeditsConfig(AppConfig):
         auditlog.register(models.CaseNote)
         auditlog.register(models.DataEditTicket, m2m_fields={"supporting_notes"})
         auditlog.register(models.SupportingDocument)
+        auditlog.register(models.SkillsGain)

@@ -5,17 +5,24 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal.forms import USWDSFormMixin
+from portal.text import phone_number
 
 from .models import (
     DENIAL_REASONS,
+    FOLLOW_UP_TYPE,
+    NOT_FOLLOW_UPS,
     CaseNote,
     ChangeKind,
     DataEditTicket,
+    FollowUpKind,
+    NeedType,
     Program,
     SeekerField,
     Service,
     ServiceType,
+    SkillsGainType,
 )
+from .confidential import named_condition
 from .rules import Quarter, Reason, filing_deadline
 from .services import document_kind
 
@@ -59,8 +66,8 @@ class ClosedQuarterCheck(forms.Form):
         return data
 
     def recorded(self) -> dict:
-        """What is recorded: the fields, without the confirmation."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "confirm_date"}
+        """What is recorded: the fields, without the confirmations."""
+        return {name: value for name, value in self.cleaned_data.items() if not name.startswith("confirm_")}
 
 
 class ServiceForm(USWDSFormMixin, ClosedQuarterCheck):
@@ -71,6 +78,15 @@ class ServiceForm(USWDSFormMixin, ClosedQuarterCheck):
     program = forms.ChoiceField(label="Program", choices=[("", "- Choose a program -"), *Program.choices])
     start_date = date_field("Start date", help_text="The date the service was actually provided.")
     end_date = date_field("End date", help_text="The same as the start date for a one-day service.")
+    follow_up_kind = forms.ChoiceField(
+        label="For a follow-up service: what was it?", required=False,
+        choices=[("", "- Not a follow-up service -"), *FollowUpKind.choices],
+        help_text="Follow-up services benefit a seeker who exited. An attempted contact is a case note, not a follow-up.",
+    )
+    follow_up_note = forms.CharField(
+        label="For a follow-up service: the case note documenting it", required=False, max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -79,6 +95,15 @@ class ServiceForm(USWDSFormMixin, ClosedQuarterCheck):
             self.add_error("start_date", "A service cannot be recorded before it is provided: this date is in the future.")
         if start and end and end < start:
             self.add_error("end_date", "The end date is before the start date.")
+        service_type = data.get("service_type")
+        if service_type and service_type.code == FOLLOW_UP_TYPE:
+            if data.get("follow_up_kind") in NOT_FOLLOW_UPS:
+                self.add_error("follow_up_kind", "Write a case note instead: an attempted contact, or a contact to "
+                                                 "collect documentation or performance measures, is not a follow-up service.")
+            elif not data.get("follow_up_kind"):
+                self.add_error("follow_up_kind", "Say what the follow-up service was.")
+            if not (data.get("follow_up_note") or "").strip():
+                self.add_error("follow_up_note", "Document the follow-up service in a case note.")
         return data
 
 
@@ -86,7 +111,26 @@ class CaseNoteForm(USWDSFormMixin, ClosedQuarterCheck):
     checked_date_field = "contact_date"
 
     contact_date = date_field("Contact date", help_text="The date the service was delivered or the contact made.")
-    text = forms.CharField(label="Case note", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
+    text = forms.CharField(
+        label="Case note", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000,
+        help_text="Record that an accommodation was made, never the medical condition or disability itself.",
+    )
+    confirm_condition = forms.BooleanField(
+        label="The note must name it: keep it to my office and the state", required=False,
+    )
+    asks_about_condition = False
+
+    def clean(self):
+        data = super().clean()
+        condition = named_condition(data.get("text") or "")
+        if condition and not data.get("confirm_condition"):
+            self.asks_about_condition = True
+            self.add_error("text", (
+                f"This note names a medical condition or disability (\u201c{condition}\u201d). Confidential medical "
+                "information stays out of case notes: record only that an accommodation was made. If the note must keep "
+                "it, tick the box below: it will be seen only in your office and by state staff."
+            ))
+        return data
 
     def clean_contact_date(self):
         contact = self.cleaned_data["contact_date"]
@@ -144,6 +188,15 @@ def validate_document(upload):
 class TicketForm(USWDSFormMixin, forms.ModelForm):
     """The data-edit ticket: the change, then what is wrong, what is right, why, and the support."""
 
+    # htmx validates a form before it posts it for the live pre-check: browser-side "required"
+    # would stop the pre-check until every field is filled. The server still requires them.
+    use_required_attribute = False
+
+    # Typed as people type a phone; kept as Attachment II asks, digits only (clean_filer_phone).
+    filer_phone = forms.CharField(
+        label="Your work phone", max_length=20,
+        help_text="10 digits, for the state to call you about the ticket (punctuation is left out).",
+    )
     document = forms.FileField(
         label="Supporting document (optional)", required=False, validators=[validate_document],
         help_text="A PDF, PNG or JPEG scan; more can be attached to the draft.",
@@ -153,10 +206,16 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = DataEditTicket
         fields = [
+            "subject", "need_type", "filer_phone",
             "kind", "service", "new_service_type", "new_program", "new_start_date", "new_end_date",
-            "seeker_field", "seeker_value", "what_is_wrong", "what_is_right", "justification", "supporting_notes",
+            "seeker_field", "seeker_value", "gain_type", "gain_date",
+            "what_is_wrong", "what_is_right", "justification", "supporting_notes",
         ]
         labels = {
+            "subject": "Subject of the ticket",
+            "need_type": "Type of need",
+            "gain_type": "Type of measurable skills gain",
+            "gain_date": "Date the gain was achieved",
             "kind": "What should change",
             "service": "The service",
             "new_service_type": "Service type",
@@ -171,6 +230,8 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
             "supporting_notes": "Supporting case notes",
         }
         help_texts = {
+            "subject": "A few words, such as \"Delete duplicate workshop\".",
+            "gain_date": "For a measurable skills gain: its quarter's deadline applies, as for any edit.",
             "service": "For a modification or a deletion.",
             "new_service_type": "For a new service, or a modification (leave empty to keep the type).",
             "new_program": "For a new service or a demographic correction: decides the state queue (Title I or Title III).",
@@ -183,6 +244,7 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
             "kind": forms.RadioSelect,
             "new_start_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
             "new_end_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "gain_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
             "what_is_wrong": forms.Textarea(attrs={"rows": 3}),
             "what_is_right": forms.Textarea(attrs={"rows": 3}),
             "justification": forms.Textarea(attrs={"rows": 4}),
@@ -190,7 +252,7 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
         }
         field_classes = {"supporting_notes": SupportingNotesField, "service": ServiceChoiceField}
 
-    def __init__(self, *args, participant, **kwargs):
+    def __init__(self, *args, participant, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.participant = participant
         self.fields["kind"].choices = ChangeKind.choices
@@ -202,7 +264,12 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
         self.fields["new_service_type"].empty_label = "- Keep / choose a type -"
         self.fields["new_program"].choices = [("", "- Choose a program -"), *Program.choices]
         self.fields["seeker_field"].choices = [("", "- Choose a field -"), *SeekerField.choices]
-        self.fields["supporting_notes"].queryset = CaseNote.objects.filter(participant=participant).select_related("author")
+        self.fields["gain_type"].choices = [("", "- Choose the type of gain -"), *SkillsGainType.choices]
+        self.fields["need_type"].choices = [("", "- Choose the type of need -"), *NeedType.choices]
+        for name in ("subject", "need_type", "filer_phone"):
+            self.fields[name].required = True
+        notes = CaseNote.objects.readable_by(user) if user is not None else CaseNote.objects.all()
+        self.fields["supporting_notes"].queryset = notes.filter(participant=participant).select_related("author")
         # The radio buttons and checkboxes take USWDS's own classes, not the text inputs' one.
         self.fields["kind"].widget.attrs["class"] = "usa-radio__input"
         self.fields["supporting_notes"].widget.attrs["class"] = "usa-checkbox__input"
@@ -212,14 +279,30 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
         kind = data.get("kind")
         if kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE) and not data.get("service"):
             self.add_error("service", "Choose the service to change.")
-        if kind in (ChangeKind.ADD_SERVICE, ChangeKind.CORRECT_SEEKER_DATA) and not data.get("new_program"):
+        if kind in (ChangeKind.ADD_SERVICE, ChangeKind.CORRECT_SEEKER_DATA, ChangeKind.MEASURABLE_SKILLS_GAIN) \
+                and not data.get("new_program"):
             self.add_error("new_program", "Choose the program: it decides the state queue.")
+        if kind == ChangeKind.MEASURABLE_SKILLS_GAIN:
+            if not data.get("gain_type"):
+                self.add_error("gain_type", "Choose the type of measurable skills gain.")
+            if not data.get("gain_date"):
+                self.add_error("gain_date", "Give the date the gain was achieved.")
         start, end = data.get("new_start_date"), data.get("new_end_date")
         # A start after today is left to the pre-check, which names it (future_service) as the
         # command-line pre-check does; saving the ticket refuses it (dataedits.services.drafts).
         if start and end and end < start:
             self.add_error("new_end_date", "The end date is before the start date.")
         return data
+
+
+    def clean_filer_phone(self):
+        typed = self.cleaned_data["filer_phone"]
+        if not typed:
+            return typed
+        if phone_number(typed) is None:
+            raise forms.ValidationError("Enter your work phone: 10 digits, such as 3605550100.")
+        digits = "".join(ch for ch in typed if ch.isdigit())
+        return digits[-10:]  # as the form asks: digits only, no punctuation
 
 
 class DocumentForm(forms.Form):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portal.audit import AuditedModel
 
-from .querysets import DocumentQuerySet, ParticipantChildQuerySet
+from .querysets import CaseNoteQuerySet, DocumentQuerySet, ParticipantChildQuerySet
 from .rules import Reason
 from .storage import private_storage
 
@@ -52,6 +52,25 @@ class ServiceType(AuditedModel, models.Model):
         return self.name
 
 
+class FollowUpKind(models.TextChoices):
+    """What a follow-up service was (seed 004, "Follow-up services"); the last two are not follow-ups."""
+
+    WORKPLACE_COUNSELING = "workplace_counseling", "Counseling about the workplace"
+    CAREER_PLANNING = "career_planning", "Additional career planning and counseling"
+    EMPLOYER_CONTACT = "employer_contact", "Contact with the employer, including help with work-related issues"
+    PEER_SUPPORT = "peer_support", "Peer support group"
+    EDUCATION_REFERRAL = "education_referral", "Information about Partner or Referral educational opportunities"
+    LABOR_MARKET_INFORMATION = "labor_market_information", "Labor market information"
+    ATTEMPTED_CONTACT = "attempted_contact", "Attempted contact with the participant"
+    DOCUMENTATION_CONTACT = "documentation_contact", "Contact to collect documentation or performance measures"
+
+
+# Seed 004: "Attempted contact with the participant or contact made for the collection of
+# documentation or performance measures are not acceptable follow-up services".
+NOT_FOLLOW_UPS = (FollowUpKind.ATTEMPTED_CONTACT, FollowUpKind.DOCUMENTATION_CONTACT)
+FOLLOW_UP_TYPE = "follow_up"
+
+
 class Service(AuditedModel, models.Model):
     """A service delivered to an enrolled seeker (seed 004, "Service Entry").
 
@@ -69,6 +88,7 @@ class Service(AuditedModel, models.Model):
     entered_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(default=timezone.now)
     is_late = models.BooleanField(default=False, help_text="Entered more than seven calendar days after its date.")
+    follow_up_kind = models.CharField(max_length=32, choices=FollowUpKind.choices, blank=True)
 
     objects = ParticipantChildQuerySet.as_manager()
 
@@ -93,7 +113,11 @@ class Service(AuditedModel, models.Model):
 
 
 class CaseNote(AuditedModel, models.Model):
-    """A case note (seed 004, "Case notes"): due within seven calendar days of the contact date."""
+    """A case note (seed 004, "Case notes"): due within seven calendar days of the contact date.
+
+    A note that names a medical condition or disability (29 CFR 38.41(b)(3)) is flagged when it is
+    written and is seen only in its author's office and by state staff (`readable_by`).
+    """
 
     participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="case_notes")
     contact_date = models.DateField()
@@ -102,8 +126,12 @@ class CaseNote(AuditedModel, models.Model):
     author = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(default=timezone.now)
     is_late = models.BooleanField(default=False, help_text="Entered more than seven calendar days after the contact.")
+    names_condition = models.BooleanField(
+        "names a medical condition or disability", default=False,
+        help_text="Seen only in its author's office and by state staff (29 CFR 38.41(b)(3)).",
+    )
 
-    objects = ParticipantChildQuerySet.as_manager()
+    objects = CaseNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-contact_date", "-pk"]
@@ -293,6 +321,24 @@ class DataEditTicket(AuditedModel, models.Model):
     def days_left(self, today: date) -> int | None:
         """Days until the deadline at the state (0 on the day itself, negative once it has passed)."""
         return (self.deadline - today).days if self.deadline else None
+
+
+class SkillsGain(AuditedModel, models.Model):
+    """A measurable skills gain, recorded by an approved data-edit ticket (seed 004)."""
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="skills_gains")
+    program = models.CharField(max_length=32, choices=Program.choices)
+    gain_type = models.CharField(max_length=32, choices=SkillsGainType.choices)
+    achieved_on = models.DateField()
+    ticket = models.OneToOneField(DataEditTicket, on_delete=models.PROTECT, related_name="skills_gain")
+
+    objects = ParticipantChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["achieved_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_gain_type_display()} on {self.achieved_on:%m/%d/%Y}"
 
 
 def document_path(instance, filename):

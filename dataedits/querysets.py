@@ -14,3 +14,13 @@ class ParticipantChildQuerySet(models.QuerySet):
 
 class DocumentQuerySet(ParticipantChildQuerySet):
     participant_path = "ticket__participant"
+
+
+class CaseNoteQuerySet(ParticipantChildQuerySet):
+    def readable_by(self, user) -> "CaseNoteQuerySet":
+        """Notes `user` may read: through the gate, and a note naming a condition only in its author's
+        office (the person works there) or for state staff."""
+        notes = self.visible_to(user)
+        if getattr(user, "is_state_staff", False):
+            return notes
+        return notes.filter(models.Q(names_condition=False) | models.Q(office__in=user.offices.all()))

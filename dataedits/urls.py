@@ -19,6 +19,7 @@ urlpatterns = [
     path("seekers/<int:pk>/tickets/precheck/", views.ticket_precheck_view, name="ticket_precheck"),
     path("tickets/<int:pk>/", views.TicketDetailView.as_view(), name="ticket_detail"),
     path("tickets/<int:pk>/submit/", views.ticket_submit_view, name="ticket_submit"),
+    path("tickets/<int:pk>/acknowledge/", views.ticket_acknowledge_view, name="ticket_acknowledge"),
     path("tickets/<int:pk>/documents/", views.document_add_view, name="document_add"),
     path("tickets/<int:pk>/local-review/", views.LocalReviewView.as_view(), name="local_review"),
     path("tickets/<int:pk>/decision/", views.DecideView.as_view(), name="decide"),

@@ -8,14 +8,15 @@ from django.utils import timezone
 from participants.models import Participant
 from participants.services import ensure_can_edit
 from portal.audit import audit_reason
-from portal.errors import PortalError
 from portal.dates import checked_date, years_after
+from portal.errors import PortalError
 from portal.text import checked_text
 
-from ..models import CaseNote, Program, Service, ServiceType
+from ..confidential import named_condition
+from ..models import FOLLOW_UP_TYPE, NOT_FOLLOW_UPS, CaseNote, FollowUpKind, Program, Service, ServiceType
 from ..policies import self_correction_refusal
 from ..precheck import fact
-from ..rules import DeleteService, ModifyService, Reason, decide, is_late_entry
+from ..rules import DeleteService, ModifyService, Reason, decide, is_late_entry, periods_of
 from .gate import participant_through_gate
 
 # A service may run this many years ahead (a training); an end date further out is a typo.
@@ -41,9 +42,36 @@ def check_contact_date(participant: Participant, contact_date: date) -> None:
                  latest_why=": the contact date cannot be in the future")
 
 
+def check_follow_up(participant: Participant, *, start_date: date, kind: str, note: str) -> None:
+    """Seed 004: a follow-up service benefits a seeker who exited, is one of the follow-ups the
+    policy names, and is documented in a case note; an attempted contact is a case note, not one."""
+    if kind in NOT_FOLLOW_UPS:
+        raise PortalError(
+            "Write a case note instead: an attempted contact, or a contact to collect documentation or performance "
+            "measures, is not a follow-up service.", code="not_a_follow_up")
+    if kind not in FollowUpKind.values:
+        raise PortalError("Say what the follow-up service was.", code="follow_up_kind")
+    if not note.strip():
+        raise PortalError("Document the follow-up service in a case note: what was done, and how it benefits the seeker.",
+                          code="follow_up_note")
+    counted = Service.objects.filter(participant=participant, service_type__counts_toward_participation=True,
+                                     start_date__lte=start_date).select_related("service_type")
+    periods = periods_of(fact(s) for s in counted)
+    exit_date = periods[-1].exit_as_of(start_date) if periods else None
+    if exit_date is None:
+        raise PortalError(
+            "A follow-up service is recorded only after the seeker's exit: "
+            + (f"the exit is determined 90 days after the last service ({periods[-1].last_end:%m/%d/%Y})."
+               if periods else "the seeker has no period of participation."), code="not_exited")
+
+
 def service_create(*, actor, participant: Participant, service_type: ServiceType, program: str,
-                   start_date: date, end_date: date) -> Service:
-    """Records a service; one entered more than seven days after it started is flagged late."""
+                   start_date: date, end_date: date, follow_up_kind: str = "", follow_up_note: str = "") -> Service:
+    """Records a service; one entered more than seven days after it started is flagged late.
+
+    A follow-up service needs its kind and a case note documenting it (`check_follow_up`); the
+    note is recorded with it.
+    """
     today = timezone.localdate()
     if not service_type.is_active:
         raise PortalError("This service type is no longer offered: choose another.", code="inactive_type")
@@ -53,16 +81,27 @@ def service_create(*, actor, participant: Participant, service_type: ServiceType
         raise PortalError("A service cannot be recorded before it is provided: the start date is in the future.",
                           code="future_service")
     check_service_dates(participant, start_date, end_date)
+    follow_up = service_type.code == FOLLOW_UP_TYPE
+    follow_up_note = checked_text(follow_up_note, label="the case note of the follow-up", limit=10_000)
     with transaction.atomic():
         locked = participant_through_gate(actor=actor, participant=participant, lock=True)
         ensure_can_edit(actor=actor, participant=locked)
+        if follow_up:
+            check_follow_up(locked, start_date=start_date, kind=follow_up_kind, note=follow_up_note)
         service = Service(
             participant=locked, service_type=service_type, program=program, start_date=start_date,
             end_date=end_date, office_id=actor.current_office_id, entered_by=actor, entered_at=timezone.now(),
             is_late=is_late_entry(service_date=start_date, entered_on=today),
+            follow_up_kind=follow_up_kind if follow_up else "",
         )
         with audit_reason("service recorded" + (" late" if service.is_late else ""), actor=actor):
             service.save()
+            if follow_up:
+                CaseNote.objects.create(
+                    participant=locked, contact_date=start_date, text=follow_up_note, office_id=actor.current_office_id,
+                    author=actor, entered_at=service.entered_at, is_late=service.is_late,
+                    names_condition=named_condition(follow_up_note) is not None,
+                )
     return service
 
 
@@ -82,6 +121,7 @@ def case_note_create(*, actor, participant: Participant, contact_date: date, tex
             participant=locked, contact_date=contact_date, text=text, office_id=actor.current_office_id,
             author=actor, entered_at=timezone.now(),
             is_late=is_late_entry(service_date=contact_date, entered_on=today),
+            names_condition=named_condition(text) is not None,
         )
         with audit_reason("case note recorded" + (" late" if note.is_late else ""), actor=actor):
             note.save()
@@ -184,6 +224,8 @@ def case_note_correct(*, actor, note: CaseNote, contact_date: date, text: str, r
         if not changed:
             raise PortalError("Nothing would change: correct the date or the text.", code="no_change")
         locked.contact_date, locked.text = contact_date, text
+        locked.names_condition = named_condition(text) is not None
+        changed.append("names_condition")
         with audit_reason(f"case note corrected by its author: {reason}", actor=actor):
             locked.save(update_fields=changed)
     return locked

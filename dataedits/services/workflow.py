@@ -22,6 +22,7 @@ from ..models import (
     Notification,
     SeekerField,
     Service,
+    SkillsGain,
     TicketAction,
     TicketState,
 )
@@ -271,6 +272,27 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
                 value = date.fromisoformat(value)
             setattr(participant, ticket.seeker_field, value)
             participant.save(update_fields=[ticket.seeker_field, "updated_at"])
+        case ChangeKind.MEASURABLE_SKILLS_GAIN:
+            SkillsGain.objects.create(participant=ticket.participant, program=ticket.new_program,
+                                      gain_type=ticket.gain_type, achieved_on=ticket.gain_date, ticket=ticket)
+
+
+def ticket_acknowledge(*, actor, ticket: DataEditTicket) -> DataEditTicket:
+    """The state replies that it received the ticket (Attachment II: "OESC will reply and inform the
+    local area the ticket request was received"); the filer is told. Once per ticket."""
+    if not actor.can_decide_data_edits:
+        raise PortalError("Only the state's data-edit staff acknowledge tickets.", code="not_state_staff")
+    with transaction.atomic():
+        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        if locked.state not in (TicketState.STATE_QUEUE, TicketState.APPROVED, TicketState.DENIED) or locked.received_at is None:
+            raise PortalError("The state acknowledges a ticket once it is in its queue.", code="not_received")
+        if locked.acknowledged_at is not None:
+            raise PortalError("This ticket's receipt is already acknowledged.", code="acknowledged")
+        locked.acknowledged_at, locked.acknowledged_by = timezone.now(), actor
+        with audit_reason("data-edit ticket receipt acknowledged by the state", actor=actor):
+            locked.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+        _notify_filer(locked, f"The state received data-edit ticket #{locked.pk} and works it in the order received.")
+    return locked
 
 
 def notifications_mark_read(*, actor) -> int:

@@ -20,6 +20,7 @@ from .tickets import (
     TicketCreateView,
     TicketDetailView,
     document_add_view,
+    ticket_acknowledge_view,
     document_download,
     ticket_precheck_view,
     ticket_submit_view,
@@ -29,5 +30,5 @@ __all__ = [
     "CaseNoteCorrectView", "CaseNoteCreateView", "CaseNoteRemoveView", "ServiceCorrectView", "ServiceRemoveView", "DataIntegrityView", "DecideView", "IndexView", "LocalQueueView", "LocalReviewView",
     "NotificationsView", "QuarterlyCountsCsvView", "QuarterlyCountsView", "SeekerView", "ServiceCreateView",
     "StateQueueView", "TicketCreateView", "TicketDetailView", "document_add_view", "document_download",
-    "ticket_precheck_view", "ticket_submit_view",
+    "ticket_acknowledge_view", "ticket_precheck_view", "ticket_submit_view",
 ]

@@ -105,7 +105,8 @@ class SeekerView(CapabilityRequiredMixin, View):
         except PortalError as exc:
             refusal = exc.message
         today, now = timezone.localdate(), timezone.now()
-        notes = paginate(request, participant.case_notes.select_related("author", "office"), 10)
+        notes = paginate(request, CaseNote.objects.readable_by(request.user).filter(participant=participant)
+                         .select_related("author", "office"), 10)
 
         def correctable(record, recorded_by_id, dates):
             return refusal is None and self_correction_refusal(

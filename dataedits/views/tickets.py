@@ -23,6 +23,7 @@ from ..selectors import local_board_queue, seeker_services, state_queue, visible
 from ..services import (
     document_add,
     notifications_mark_read,
+    ticket_acknowledge,
     ticket_create,
     ticket_decide,
     ticket_local_review,
@@ -65,11 +66,11 @@ class TicketCreateView(CapabilityRequiredMixin, View):
             draft.kind = request.GET["kind"]
         if request.GET.get("service", "").isdigit():
             draft.service = Service.objects.filter(participant=participant, pk=request.GET["service"]).first()
-        return self.render_form(participant, TicketForm(participant=participant, instance=draft))
+        return self.render_form(participant, TicketForm(participant=participant, user=request.user, instance=draft))
 
     def post(self, request, pk):
         participant = editable_seeker(request, pk)
-        form = TicketForm(request.POST, request.FILES, participant=participant)
+        form = TicketForm(request.POST, request.FILES, participant=participant, user=request.user)
         if form.is_valid():
             try:
                 ticket = ticket_create(actor=request.user, participant=participant, ticket=form.instance,
@@ -92,7 +93,7 @@ def ticket_precheck_view(request, pk):
     """The pre-check partial (htmx): the form as filled so far, never saved."""
     filers_only(request)
     participant = editable_seeker(request, pk)
-    form = TicketForm(request.POST, request.FILES, participant=participant)
+    form = TicketForm(request.POST, request.FILES, participant=participant, user=request.user)
     form.is_valid()  # the partial shows what the rules say of whatever is filled in so far
     return render(request, "dataedits/_precheck.html", precheck_context(form, participant))
 
@@ -119,11 +120,13 @@ class TicketDetailView(CapabilityRequiredMixin, View):
             "crumb": f"Ticket #{ticket.pk}",
             "filed_on": filed_on,
             "documents": ticket.documents.all(),
-            "notes": ticket.supporting_notes.select_related("author"),
+            "notes": ticket.supporting_notes.readable_by(user).select_related("author"),
             "document_form": DocumentForm(),
             "is_filer": ticket.filed_by_id == user.pk,
             "can_review": ticket.state == TicketState.LOCAL_REVIEW and local_review_refusal(user, ticket) is None,
             "can_decide": ticket.state == TicketState.STATE_QUEUE and decision_refusal(user, ticket) is None,
+            "can_acknowledge": (user.can_decide_data_edits and ticket.received_at is not None
+                                and ticket.acknowledged_at is None),
         })
 
 
@@ -167,6 +170,20 @@ def ticket_submit_view(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Ticket #{ticket.pk} was submitted for local board review.")
+    return redirect("dataedits:ticket_detail", pk=ticket.pk)
+
+
+@require_POST
+def ticket_acknowledge_view(request, pk):
+    if not request.user.can_decide_data_edits:
+        raise PermissionDenied("Only the state's data-edit staff acknowledge tickets.")
+    ticket = visible_ticket(request, pk)
+    try:
+        ticket_acknowledge(actor=request.user, ticket=ticket)
+    except PortalError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Receipt of ticket #{ticket.pk} acknowledged: the filer is told.")
     return redirect("dataedits:ticket_detail", pk=ticket.pk)
 
 

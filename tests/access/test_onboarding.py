@@ -119,3 +119,20 @@ def test_an_app_is_enrolled_once(world):
 
     with pytest.raises(PortalError, match="already set up"):
         mfa_enrolment_start(actor=world.partner_case_manager)
+
+
+def test_the_agreement_keeps_attachment_is_fields_as_they_were_when_signed(world):
+    person = StaffFactory(organization=world.partner, current_office=world.office_a, nda_signed_at=None,
+                          first_name="Pat", last_name="Newhire", username="pnewhire")
+    agreement = nda_sign(actor=person, typed_name="Pat Newhire")
+    person.role = Role.ACCESS_REQUESTER
+    person.save()
+    person.offices.set([world.office_b])
+    agreement.refresh_from_db()
+    assert (agreement.first_name, agreement.last_name, agreement.role, agreement.user_id) == (
+        "Pat", "Newhire", "Case manager", "pnewhire")
+    assert world.office_a.area.name in agreement.area and agreement.offices == world.office_a.name
+    client = Client()
+    client.force_login(person)
+    page = client.get(reverse("access:nda")).content.decode()
+    assert "Staff user ID" in page and "pnewhire" in page and world.office_a.name in page

@@ -55,3 +55,15 @@ def test_people_see_only_their_own_reports(world):
     assert "Subpoena served" not in client.get(reverse("access:reports")).content.decode()
     client.force_login(world.mis_admin)
     assert "Subpoena served" in client.get(reverse("access:reports")).content.decode()
+
+
+def test_a_records_request_tells_the_reporter_all_four_ways_to_reach_the_records_disclosure_unit(world):
+    client = Client()
+    client.force_login(world.partner_case_manager)
+    response = client.post(reverse("access:report_add"), {
+        "kind": "records_request", "occurred_on": timezone.localdate().isoformat(),
+        "summary": "A reporter asks for placement records", "details": "By phone, this morning.",
+    }, follow=True)
+    page = response.content.decode()
+    for way in ("recordsdisclosure@esd.wa.gov", "844-766-8930", "866-610-9225", "PO Box 9046", "Olympia, WA 98507-9046"):
+        assert way in page, way

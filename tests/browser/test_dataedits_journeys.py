@@ -67,6 +67,9 @@ def test_a_ticket_is_filed_reviewed_and_approved_and_the_services_change(portal,
         expect(precheck).to_contain_text(code)
     expect(precheck.get_by_role("img", name="Timeline of services and periods of participation")).to_be_visible()
 
+    page.get_by_label("Subject of the ticket").fill("Delete a cancelled workshop")
+    page.get_by_label("Type of need").select_option(label="Participant data edit")
+    page.get_by_label("Your work phone").fill("(360) 555-0100")
     page.get_by_label("What is wrong").fill("A workforce preparation workshop is recorded that never took place.")
     page.get_by_label("What is right").fill("No workforce preparation service on that date.")
     page.get_by_label("Justification").fill("The workshop was cancelled; see the case note.")

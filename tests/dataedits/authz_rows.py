@@ -65,6 +65,8 @@ MATRIX = {
     ("dataedits:ticket_precheck", "GET"): by_role(405, anonymous=LOGIN),
     ("dataedits:ticket_precheck", "POST"): by_role(403, anonymous=LOGIN, **RECORD),
     ("dataedits:ticket_detail", "GET"): by_role(403, anonymous=LOGIN, **SEEKER_PAGE),
+    ("dataedits:ticket_acknowledge", "GET"): by_role(405, anonymous=LOGIN),
+    ("dataedits:ticket_acknowledge", "POST"): by_role(403, anonymous=LOGIN, state_dataedits=302),
     ("dataedits:ticket_submit", "GET"): by_role(405, anonymous=LOGIN),
     ("dataedits:ticket_submit", "POST"): by_role(403, anonymous=LOGIN, **FILER_ONLY),
     ("dataedits:document_add", "GET"): by_role(405, anonymous=LOGIN),
@@ -149,9 +151,14 @@ def request_for(name, world, seeker):
         return reverse(name, args=[seeker.pk]), {"contact_date": today, "text": "Called about training."}
     if name in ("dataedits:ticket_create", "dataedits:ticket_precheck"):
         return reverse(name, args=[seeker.pk]), {
+            "subject": "First name misspelled", "need_type": "demographic_snapshot", "filer_phone": "3605550100",
             "kind": "correct_seeker_data", "new_program": "adult", "seeker_field": "first_name",
             "seeker_value": "Corrected", "what_is_wrong": "Misspelled", "what_is_right": "Corrected",
             "justification": "ID card"}
+    if name == "dataedits:ticket_acknowledge":
+        ticket = ticket_for(world, seeker, TicketState.STATE_QUEUE)
+        DataEditTicket.objects.filter(pk=ticket.pk).update(received_at=timezone.now())
+        return reverse(name, args=[ticket.pk]), {}
     if name in ("dataedits:ticket_detail", "dataedits:ticket_submit"):
         return reverse(name, args=[ticket_for(world, seeker).pk]), {}
     if name == "dataedits:document_add":

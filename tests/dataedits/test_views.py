@@ -75,7 +75,8 @@ class TestEntry:
 class TestTicketForm:
     def form_data(self, services, **overrides):
         return {"kind": "delete_service", "service": services["wpa"].pk, "new_program": "", "what_is_wrong": "",
-                "what_is_right": "", "justification": ""} | overrides
+                "what_is_right": "", "justification": "", "subject": "Delete a cancelled workshop",
+                "need_type": "participant_data", "filer_phone": "(360) 555-0100"} | overrides
 
     def test_the_live_precheck_shows_every_reason_the_deadline_and_the_timeline(self, world, at_2021_05_30):
         seeker = world.seekers["own"]
@@ -117,6 +118,7 @@ class TestTicketForm:
             ticket = DataEditTicket.objects.get()
             assert response.status_code == 302 and response["Location"] == reverse("dataedits:ticket_detail", args=[ticket.pk])
             assert ticket.documents.get().original_name == "memo.pdf"
+            assert ticket.filer_phone == "3605550100"  # digits only, as Attachment II asks
             response = client.post(reverse("dataedits:ticket_submit", args=[ticket.pk]), follow=True)
         assert f"Ticket #{ticket.pk} was submitted for local board review." in response.content.decode()
         assert DataEditTicket.objects.get().state == TicketState.LOCAL_REVIEW
