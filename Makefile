@@ -84,7 +84,7 @@ test: install browser services-check
 mutants: install services-check
 	rm -rf mutants
 	$(VENV)/bin/mutmut run --max-children 2
-	$(VENV)/bin/mutmut results
+	$(PY) scripts/check_mutants.py
 
 clean:
 	rm -rf $(VENV) node_modules $(USWDS) var static_root mutants

@@ -355,7 +355,7 @@ def touched_dates(services: Sequence[ServiceFact], change: Change) -> list[date]
     raise ChangeError(f"Unknown change {change!r}.")
 
 
-def new_service_dates(services: Sequence[ServiceFact], change: Change) -> list[date]:
+def new_service_dates(change: Change) -> list[date]:
     """The dates a change would give a service: an added one's start, a modified one's new start."""
     match change:
         case AddService(service=new):
@@ -488,7 +488,7 @@ def decide(services: Sequence[ServiceFact], change: Change | None, *, filed_on: 
     reasons = period_reasons(before, after, filed_on=filed_on)
     if deadline is not None and filed_on > deadline:
         reasons.add(Reason.PAST_DEADLINE)
-    if any(day > filed_on for day in new_service_dates(services, change)):
+    if any(day > filed_on for day in new_service_dates(change)):
         reasons.add(Reason.FUTURE_SERVICE)
     if paperwork is not None:
         reasons |= paperwork_reasons(paperwork)

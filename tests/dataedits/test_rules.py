@@ -16,6 +16,7 @@ from dataedits.rules import (
     Paperwork,
     Quarter,
     Reason,
+    RecordSkillsGain,
     ServiceFact,
     apply_change,
     counted_received_at,
@@ -23,6 +24,7 @@ from dataedits.rules import (
     filing_deadline,
     is_late_entry,
     periods_of,
+    touched_dates,
 )
 
 D = date
@@ -405,3 +407,89 @@ def test_deleting_a_service_that_does_not_count_never_changes_periods(services, 
     filed_on = data.draw(st.dates(D(2019, 7, 1), D(2024, 6, 30)))
     reasons = decide(services, DeleteService(target.id), filed_on=filed_on).reasons
     assert set(reasons) <= {Reason.PAST_DEADLINE}
+
+
+# --- the edges mutation testing found unguarded (tests/MUTANTS.md) -----------------------------------
+
+
+def test_quarters_at_the_calendars_ends_keep_their_own_months():
+    from dataedits.rules import days_after
+
+    assert Quarter(0, 4).start == D(1, 4, 1) and Quarter(9999, 1).start == D(9999, 7, 1)
+    assert days_after(D.max - timedelta(days=1), 5) == D.max and days_after(D(2020, 1, 1), 31) == D(2020, 2, 1)
+
+
+def test_the_quarter_before():
+    assert Quarter(2020, 3).previous() == Quarter(2020, 2) and Quarter(2020, 1).previous() == Quarter(2019, 4)
+
+
+@pytest.mark.parametrize("text,quarter", [
+    ("PY2020 Q1", Quarter(2020, 1)), ("PY2020Q4", Quarter(2020, 4)), ("py2020q2", Quarter(2020, 2)),
+    ("2020-3", Quarter(2020, 3)), ("PY1900 Q1", Quarter(1900, 1)), ("PY9998 Q4", Quarter(9998, 4)),
+])
+def test_a_quarter_is_read_as_written(text, quarter):
+    assert Quarter.parse(text) == quarter
+
+
+@pytest.mark.parametrize("text", ["PY1899 Q4", "PY9999 Q1", "PY2020 Q0", "PY2020 Q5", "2020", "PY2020 Q1 Q2"])
+def test_a_quarter_out_of_range_or_garbled_is_refused(text):
+    with pytest.raises(ValueError, match="Not a program year quarter"):
+        Quarter.parse(text)
+
+
+@pytest.mark.parametrize("entered,ends", [
+    (datetime(2024, 3, 13, 10, 0), D(2024, 3, 14)), (datetime(2024, 3, 15, 16, 30), D(2024, 3, 18)),
+    (datetime(2024, 3, 16, 9, 0), D(2024, 3, 18)),
+])
+def test_a_slip_may_be_corrected_until_the_end_of_the_next_business_day(entered, ends):
+    from datetime import time
+
+    from dataedits.rules import self_correction_ends
+
+    tz = ZoneInfo("America/Los_Angeles")
+    assert self_correction_ends(entered.replace(tzinfo=tz)) == datetime.combine(ends, time.max, tzinfo=tz)
+
+
+def test_a_modification_changes_that_service_only_and_says_what_is_missing():
+    first, second = svc("a", "t", D(2024, 1, 2)), svc("b", "t", D(2024, 1, 9))
+    after = apply_change([first, second], ModifyService("a", start=D(2024, 1, 3), end=D(2024, 1, 3)))
+    assert after == [svc("a", "t", D(2024, 1, 3)), second]
+    with pytest.raises(ChangeError, match=r"^A new service type needs its counts-toward-participation flag\.$"):
+        apply_change([first], ModifyService("a", type="other"))
+    with pytest.raises(ChangeError, match="Unknown change"):
+        apply_change([first], object())
+    with pytest.raises(ChangeError, match="Unknown change"):
+        touched_dates([first], object())
+
+
+def test_the_dates_a_change_touches():
+    old = svc("a", "t", D(2024, 1, 2), D(2024, 1, 5))
+    assert touched_dates([old], ModifyService("a", start=D(2024, 1, 3))) == [D(2024, 1, 2), D(2024, 1, 3)]
+    assert touched_dates([old], ModifyService("a", end=D(2024, 1, 6))) == [D(2024, 1, 5), D(2024, 1, 6)]
+    assert touched_dates([old], ModifyService("a", start=D(2024, 1, 3), end=D(2024, 1, 6))) == [
+        D(2024, 1, 2), D(2024, 1, 3), D(2024, 1, 5), D(2024, 1, 6)]
+    assert touched_dates([old], ModifyService("a", start=D(2024, 1, 2), end=D(2024, 1, 6))) == [D(2024, 1, 5), D(2024, 1, 6)]
+    assert touched_dates([old], RecordSkillsGain(D(2024, 2, 1))) == [D(2024, 2, 1)]
+    three = [svc("a", "t", D(2020, 1, 2)), svc("b", "t", D(2021, 1, 4)), svc("c", "t", D(2022, 1, 3))]
+    assert touched_dates(three, CorrectSeekerData("first_name")) == [D(2022, 1, 3)]
+
+
+def test_a_service_after_the_filing_date_is_denied_on_that_day_not_before():
+    filed = D(2024, 1, 10)
+    for change, future in [
+        (AddService(svc("n", "t", D(2024, 1, 11))), True), (AddService(svc("n", "t", filed)), False),
+        (ModifyService("a", start=D(2024, 1, 11), end=D(2024, 1, 11)), True),
+    ]:
+        reasons = decide([svc("a", "t", D(2024, 1, 2))], change, filed_on=filed).reasons
+        assert (Reason.FUTURE_SERVICE in reasons) is future, change
+
+
+def test_the_decisions_json_and_what_paperwork_is_enough():
+    decision = decide(EXAMPLE_1_SERVICES, DELETE_WPA, filed_on=D(2021, 5, 30))
+    assert decision.as_json()["reasons"] == ["past_deadline", "exit_quarter_changed"]
+    assert decide([], CorrectSeekerData("first_name"), filed_on=D(2021, 5, 30)).as_json()["deadline"] is None
+    both = Paperwork(what_is_wrong="w", what_is_right="r", justification="j", supporting_case_notes=1,
+                     supporting_documents=1)
+    assert decide(EXAMPLE_1_SERVICES, DELETE_WPA, filed_on=D(2021, 1, 9), paperwork=both).reasons == ()
+    # A change not yet complete is a missing field, however complete the texts are.
+    assert decide(EXAMPLE_1_SERVICES, None, filed_on=D(2021, 1, 9), paperwork=both).reasons == (Reason.MISSING_FIELD,)
