@@ -17,7 +17,11 @@ class AccessConfig(AppConfig):
         auditlog.register(models.Organization)
         auditlog.register(models.Office)
         # Passwords and sign-in times are not changes of anyone's access: keep them out of the trail.
-        auditlog.register(models.Staff, exclude_fields=["password", "last_login"], m2m_fields={"offices", "groups"})
+        auditlog.register(
+            models.Staff,
+            exclude_fields=["password", "last_login"],
+            m2m_fields={"offices", "groups"},
+        )
         auditlog.register(models.Contract)
         auditlog.register(models.AccessRequest, m2m_fields={"offices"})
         # The secret never enters the trail; the step counter, drift and throttle change at every sign-in.

@@ -43,7 +43,11 @@ def _context(user_id: int) -> bytes:
 
 def seal_secret(secret: bytes, user_id: int) -> str:
     """The stored form of an authenticator secret: encrypted, bound to its owner."""
-    return base64.urlsafe_b64encode(keyring().seal(secret, _context(user_id))).rstrip(b"=").decode("ascii")
+    return (
+        base64.urlsafe_b64encode(keyring().seal(secret, _context(user_id)))
+        .rstrip(b"=")
+        .decode("ascii")
+    )
 
 
 def _blob(stored: str) -> bytes:
@@ -94,7 +98,10 @@ def qr_svg(data: str) -> str:
 
 def new_recovery_codes(count: int = RECOVERY_CODES) -> list[str]:
     """Random one-time codes like `k7pq-2xmd-9tfw` (60 bits each), easy to read aloud and to type."""
-    return ["-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(4)) for _ in range(3)) for _ in range(count)]
+    return [
+        "-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(4)) for _ in range(3))
+        for _ in range(count)
+    ]
 
 
 def recovery_token(code: str) -> str:

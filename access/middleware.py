@@ -7,7 +7,14 @@ from .selectors import access_end_reason
 from .services import staff_end_access
 
 # Where a signed-in person may go before the first sign-in is complete.
-ONBOARDING_VIEWS = {"access:mfa_enrol", "access:mfa_verify", "access:nda", "access:welcome", "logout", "login"}
+ONBOARDING_VIEWS = {
+    "access:mfa_enrol",
+    "access:mfa_verify",
+    "access:nda",
+    "access:welcome",
+    "logout",
+    "login",
+}
 MFA_PENDING = "access_mfa_pending"
 ONBOARDED = "access_onboarded"
 
@@ -36,7 +43,9 @@ class AccessControlMiddleware:
         if reason is not None:
             staff_end_access(staff_id=user.pk)
             logout(request)
-            messages.error(request, f"You were signed out: {reason.message}. Ask your MIS access requester.")
+            messages.error(
+                request, f"You were signed out: {reason.message}. Ask your MIS access requester."
+            )
             return redirect("login")
         try:
             view_name = resolve(request.path_info).view_name

@@ -49,7 +49,9 @@ class Office(AuditedModel, models.Model):
     """A WorkSource office (one-stop center or affiliate) in a workforce development area."""
 
     name = models.CharField(max_length=200, unique=True)
-    area = models.ForeignKey(WorkforceDevelopmentArea, on_delete=models.PROTECT, related_name="offices")
+    area = models.ForeignKey(
+        WorkforceDevelopmentArea, on_delete=models.PROTECT, related_name="offices"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -191,7 +193,9 @@ class Contract(AuditedModel, models.Model):
         ESD = "esd", "Employment Security Department"
         DOL = "dol", "U.S. Department of Labor"
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="contracts")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="contracts"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     party = models.CharField("with", max_length=8, choices=Party.choices)
     number = models.CharField("contract number", max_length=40, blank=True)
@@ -200,7 +204,9 @@ class Contract(AuditedModel, models.Model):
     business_case = models.TextField()
     data_owner_name = models.CharField("data owner", max_length=120)
     data_owner_signed_on = models.DateField("data owner signed on")
-    approved_by = models.ForeignKey("Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey(
+        "Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
 
     objects = ContractQuerySet.as_manager()
@@ -209,7 +215,8 @@ class Contract(AuditedModel, models.Model):
         ordering = ["organization__name", "kind", "-expiry_date"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(expiry_date__gt=models.F("effective_date")), name="contract_expires_after_it_starts"
+                condition=models.Q(expiry_date__gt=models.F("effective_date")),
+                name="contract_expires_after_it_starts",
             ),
         ]
 
@@ -228,7 +235,11 @@ class ContractWarning(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["contract", "days_ahead"], name="one_warning_per_contract_and_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "days_ahead"], name="one_warning_per_contract_and_day"
+            )
+        ]
 
 
 class StaffSession(models.Model):
@@ -284,7 +295,9 @@ class RecoveryCodes(StaticDevice):
 
     def replace_codes(self, codes: list[str]) -> None:
         self.token_set.all().delete()
-        StaticToken.objects.bulk_create(StaticToken(device=self, token=mfa.recovery_token(c)) for c in codes)
+        StaticToken.objects.bulk_create(
+            StaticToken(device=self, token=mfa.recovery_token(c)) for c in codes
+        )
 
     @property
     def left(self) -> int:
@@ -294,7 +307,9 @@ class RecoveryCodes(StaticDevice):
 class ConfidentialityAgreement(AuditedModel, models.Model):
     """A signed non-disclosure / confidentiality agreement: the typed name is the signature."""
 
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="confidentiality_agreements")
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="confidentiality_agreements"
+    )
     typed_name = models.CharField(max_length=150)
     version = models.CharField(max_length=20)
     # Attachment I's fields, as they were when the agreement was signed.
@@ -349,14 +364,20 @@ class AccessRequest(AuditedModel, models.Model):
     # Seed 004: "In the event that staff ... have been dismissed for any reason, the appropriate
     # State agency must be notified immediately": such a disable may take effect at once.
     DISMISSALS = (DisableReason.TERMINATION, DisableReason.DISMISSED_FOR_CAUSE)
-    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="access_requests_filed")
+    requested_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="access_requests_filed"
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
     # The user: chosen for change and disable; for add, the account made when approved.
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="access_requests")
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="access_requests"
+    )
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
     email = models.EmailField("work email", blank=True)
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     role = models.CharField("profile (role)", max_length=32, choices=Role.choices, blank=True)
     offices = models.ManyToManyField(Office, blank=True, related_name="+")
     training_completed_on = models.DateField("MIS training completed on", null=True, blank=True)
@@ -364,7 +385,9 @@ class AccessRequest(AuditedModel, models.Model):
     disable_reason = models.CharField(max_length=20, choices=DisableReason.choices, blank=True)
     disable_reason_other = models.CharField("other reason", max_length=200, blank=True)
     effective_at = models.DateTimeField("effective", null=True, blank=True)
-    decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
     logon_id = models.CharField(max_length=150, blank=True)
@@ -418,7 +441,9 @@ class Report(AuditedModel, models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REPORTED)
     reported_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="reports_filed")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     occurred_on = models.DateField("received or discovered on")
     summary = models.CharField(max_length=200)
     details = models.TextField()

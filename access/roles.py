@@ -25,4 +25,6 @@ AUDIT_READERS = frozenset({Role.AUDITOR, Role.MIS_ADMIN})
 
 # Data edits (seed 004): an office's data-integrity page (late services and case notes by staff
 # member and week) is read by supervisors, local board reviewers, state data-edit staff and auditors.
-DATA_INTEGRITY_READERS = frozenset({Role.SUPERVISOR, Role.LWDB_REVIEWER, Role.STATE_DATAEDITS, Role.AUDITOR})
+DATA_INTEGRITY_READERS = frozenset(
+    {Role.SUPERVISOR, Role.LWDB_REVIEWER, Role.STATE_DATAEDITS, Role.AUDITOR}
+)

@@ -41,12 +41,18 @@ def organizations_with_contracts(on) -> "Organization.objects":
     in_effect = Contract.objects.in_effect(on).filter(organization=OuterRef("pk"))
     return Organization.objects.filter(
         Q(is_state_agency=True)
-        | (Exists(in_effect.filter(kind=Contract.Kind.SERVICE)) & Exists(in_effect.filter(kind=Contract.Kind.DATA_SHARING)))
+        | (
+            Exists(in_effect.filter(kind=Contract.Kind.SERVICE))
+            & Exists(in_effect.filter(kind=Contract.Kind.DATA_SHARING))
+        )
     )
 
 
 def organization_has_contracts(organization, on) -> bool:
-    return organization is not None and organizations_with_contracts(on).filter(pk=organization.pk).exists()
+    return (
+        organization is not None
+        and organizations_with_contracts(on).filter(pk=organization.pk).exists()
+    )
 
 
 def inactivity_cutoff(now: datetime) -> datetime:
@@ -70,9 +76,13 @@ def access_end_reasons(people: list[Staff], now: datetime | None = None) -> dict
     now = now or timezone.now()
     organizations = {person.organization_id for person in people} - {None}
     covered = set(
-        organizations_with_contracts(timezone.localdate(now)).filter(pk__in=organizations).values_list("pk", flat=True)
+        organizations_with_contracts(timezone.localdate(now))
+        .filter(pk__in=organizations)
+        .values_list("pk", flat=True)
     )
-    disabled = set(due_disable_requests(now).filter(staff__in=people).values_list("staff_id", flat=True))
+    disabled = set(
+        due_disable_requests(now).filter(staff__in=people).values_list("staff_id", flat=True)
+    )
     cutoff = inactivity_cutoff(now)
     reasons = {}
     for person in people:
@@ -83,14 +93,17 @@ def access_end_reasons(people: list[Staff], now: datetime | None = None) -> dict
         elif person.pk in disabled:
             reasons[person.pk] = DISABLE_IN_EFFECT
         elif (person.last_login or person.date_joined) < cutoff:
-            reasons[person.pk] = AccessEnd(INACTIVE.code, INACTIVE.message.format(days=settings.ACCESS_INACTIVITY_DAYS))
+            reasons[person.pk] = AccessEnd(
+                INACTIVE.code, INACTIVE.message.format(days=settings.ACCESS_INACTIVITY_DAYS)
+            )
     return reasons
 
 
 def due_disable_requests(now: datetime):
     """Disable requests whose time has come and that have not yet ended access: approved or not."""
     return AccessRequest.objects.filter(
-        kind=AccessRequest.Kind.DISABLE, effective_at__lte=now,
+        kind=AccessRequest.Kind.DISABLE,
+        effective_at__lte=now,
         status__in=[AccessRequest.Status.PENDING, AccessRequest.Status.SCHEDULED],
     )
 
@@ -98,11 +111,17 @@ def due_disable_requests(now: datetime):
 def staff_whose_access_ended(now: datetime):
     """Active staff whose access has ended at `now`, with the reason: what the sweep works through."""
     # django-guardian's stand-in for anonymous visitors is no person and never signs in.
-    active = Staff.objects.filter(is_active=True).exclude(username=guardian_settings.ANONYMOUS_USER_NAME)
-    no_contracts = active.exclude(organization__in=organizations_with_contracts(timezone.localdate(now)))
+    active = Staff.objects.filter(is_active=True).exclude(
+        username=guardian_settings.ANONYMOUS_USER_NAME
+    )
+    no_contracts = active.exclude(
+        organization__in=organizations_with_contracts(timezone.localdate(now))
+    )
     disabled = active.filter(pk__in=due_disable_requests(now).values("staff_id"))
     cutoff = inactivity_cutoff(now)
-    inactive = active.filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+    inactive = active.filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    )
     return no_contracts, disabled, inactive
 
 
@@ -119,14 +138,19 @@ def requester_offices(staff: Staff):
     options = {"use_groups": True, "with_superuser": False, "accept_global_perms": False}
     areas = get_objects_for_user(staff, REQUEST_IN_AREA, klass=WorkforceDevelopmentArea, **options)
     offices = get_objects_for_user(staff, REQUEST_IN_OFFICE, klass=Office, **options)
-    return Office.objects.filter(Q(area__in=areas) | Q(pk__in=offices.values("pk"))).select_related("area")
+    return Office.objects.filter(Q(area__in=areas) | Q(pk__in=offices.values("pk"))).select_related(
+        "area"
+    )
 
 
 def requester_staff(staff: Staff):
     """The users a requester looks after: their own organization's staff in the requester's offices."""
     return (
-        Staff.objects.filter(organization=staff.organization_id, offices__in=requester_offices(staff))
-        .exclude(pk=staff.pk).distinct()
+        Staff.objects.filter(
+            organization=staff.organization_id, offices__in=requester_offices(staff)
+        )
+        .exclude(pk=staff.pk)
+        .distinct()
     )
 
 
@@ -134,23 +158,35 @@ def requestable_roles(staff: Staff) -> list:
     """The roles `staff` may ask for: the state-only ones only for the state agency's own staff."""
     from .services import REQUESTABLE_ROLES, STATE_ONLY_ROLES
 
-    return [role for role in REQUESTABLE_ROLES if staff.is_state_staff or role not in STATE_ONLY_ROLES]
+    return [
+        role for role in REQUESTABLE_ROLES if staff.is_state_staff or role not in STATE_ONLY_ROLES
+    ]
 
 
 def unsigned_staff_for(requester: Staff):
     """The requester's active users who have not signed the confidentiality agreement yet."""
-    return requester_staff(requester).filter(is_active=True, nda_signed_at__isnull=True).select_related("organization")
+    return (
+        requester_staff(requester)
+        .filter(is_active=True, nda_signed_at__isnull=True)
+        .select_related("organization")
+    )
 
 
 def requests_filed_by(requester: Staff):
-    return AccessRequest.objects.filter(requested_by=requester).select_related("staff", "organization").order_by("-submitted_at", "-pk")
+    return (
+        AccessRequest.objects.filter(requested_by=requester)
+        .select_related("staff", "organization")
+        .order_by("-submitted_at", "-pk")
+    )
 
 
 def access_request_queue():
     """Requests waiting for MIS access management, oldest first: those to decide, and disables that
     took effect before anyone approved them, to confirm."""
     return (
-        AccessRequest.objects.filter(status__in=[AccessRequest.Status.PENDING, AccessRequest.Status.IN_EFFECT])
+        AccessRequest.objects.filter(
+            status__in=[AccessRequest.Status.PENDING, AccessRequest.Status.IN_EFFECT]
+        )
         .select_related("requested_by", "staff", "organization")
         .order_by("submitted_at", "pk")
     )
@@ -174,4 +210,6 @@ def staff_losing_access(contract: Contract, now: datetime):
     )
     if successor.exists():
         return Staff.objects.none()
-    return Staff.objects.filter(organization=contract.organization_id, is_active=True).order_by("last_name", "first_name")
+    return Staff.objects.filter(organization=contract.organization_id, is_active=True).order_by(
+        "last_name", "first_name"
+    )

@@ -35,12 +35,18 @@ def audit_lockout(sender, request, username, ip_address=None, **kwargs):
     if staff is None:
         return
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    earlier = LogEntry.objects.get_for_object(staff).filter(timestamp__gte=since, changes__has_key=LOCKOUT_CHANGE)
+    earlier = LogEntry.objects.get_for_object(staff).filter(
+        timestamp__gte=since, changes__has_key=LOCKOUT_CHANGE
+    )
     latest = earlier.order_by("-timestamp", "-pk").first()
     if latest is not None and latest.changes_dict.get(LOCKOUT_CHANGE) == ["unlocked", "locked"]:
         return
     LogEntry.objects.log_create(
-        staff, force_log=True, action=LogEntry.Action.UPDATE,
+        staff,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
         changes={LOCKOUT_CHANGE: ["unlocked", "locked"]},
-        additional_data={"reason": f"sign-in locked after {settings.AXES_FAILURE_LIMIT} failed attempts"},
+        additional_data={
+            "reason": f"sign-in locked after {settings.AXES_FAILURE_LIMIT} failed attempts"
+        },
     )

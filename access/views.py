@@ -39,7 +39,15 @@ from .forms import (
 )
 from .middleware import MFA_PENDING, ONBOARDED
 from .signals import session_key_changed
-from .models import AccessRequest, AuthenticatorApp, Contract, Organization, RecoveryCodes, Report, Staff
+from .models import (
+    AccessRequest,
+    AuthenticatorApp,
+    Contract,
+    Organization,
+    RecoveryCodes,
+    Report,
+    Staff,
+)
 from .services import NDA_VERSION, staff_switch_office
 
 PER_PAGE = 25
@@ -53,7 +61,9 @@ def _refused(form, exc: PortalError):
 def switch_office(request):
     """Changes the office the person is logged into, then returns to the page they were on."""
     try:
-        office = staff_switch_office(actor=request.user, office_id=int(request.POST.get("office", 0)))
+        office = staff_switch_office(
+            actor=request.user, office_id=int(request.POST.get("office", 0))
+        )
     except (PortalError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", "Choose one of your assigned offices."))
     else:
@@ -136,7 +146,9 @@ class CodeStepMixin:
         """
         if refusal.code != "bad_code":
             return False
-        user_login_failed.send(sender=type(self), credentials=self.credentials(request), request=request)
+        user_login_failed.send(
+            sender=type(self), credentials=self.credentials(request), request=request
+        )
         if getattr(request, "axes_locked_out", False):
             services.mfa_throttle_reset(staff=request.user)
             return True
@@ -163,7 +175,9 @@ class MFAEnrolView(CodeStepMixin, View):
             return redirect("access:mfa_enrol")
         if form.is_valid():
             try:
-                codes = services.mfa_enrolment_confirm(actor=request.user, code=form.cleaned_data["code"])
+                codes = services.mfa_enrolment_confirm(
+                    actor=request.user, code=form.cleaned_data["code"]
+                )
             except PortalError as exc:
                 if self.count_failure(request, exc):
                     return self.lockout(request)
@@ -177,7 +191,11 @@ class MFAEnrolView(CodeStepMixin, View):
         uri = app.config_url
         secret = app.secret_base32
         spaced = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-        return render(request, "access/mfa_enrol.html", {"form": form, "qr": mfa.qr_svg(uri), "secret": spaced})
+        return render(
+            request,
+            "access/mfa_enrol.html",
+            {"form": form, "qr": mfa.qr_svg(uri), "secret": spaced},
+        )
 
 
 class MFAVerifyView(CodeStepMixin, View):
@@ -206,9 +224,14 @@ class MFAVerifyView(CodeStepMixin, View):
                 complete_sign_in(request, request.user)
                 if used == "recovery":
                     left = RecoveryCodes.objects.get(user=request.user).left
-                    messages.warning(request, f"You signed in with a recovery code. {left} recovery codes are left.")
+                    messages.warning(
+                        request,
+                        f"You signed in with a recovery code. {left} recovery codes are left.",
+                    )
                 next_url = request.session.pop("access_next", "")
-                if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                if not url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()}
+                ):
                     next_url = reverse("portal:dashboard")
                 return redirect(next_url)
         return render(request, "access/mfa_verify.html", {"form": form})
@@ -222,7 +245,8 @@ class AgreementView(View):
         offices = list(user.offices.select_related("area"))
         return {
             "form": form,
-            "areas": ", ".join(sorted({str(o.area) for o in offices})) or "your workforce development area",
+            "areas": ", ".join(sorted({str(o.area) for o in offices}))
+            or "your workforce development area",
             "offices": ", ".join(o.name for o in offices),
             "signed": user.confidentiality_agreements.first(),
             "version": NDA_VERSION,
@@ -254,11 +278,17 @@ class RequesterMixin(CapabilityRequiredMixin):
 
 class MyRequestsView(RequesterMixin, View):
     def get(self, request):
-        return render(request, "access/my_requests.html", {
-            "page": paginate(request, selectors.requests_filed_by(request.user), PER_PAGE),
-            "unsigned": selectors.unsigned_staff_for(request.user).order_by("last_name", "first_name")[:100],
-            "offices": selectors.requester_offices(request.user),
-        })
+        return render(
+            request,
+            "access/my_requests.html",
+            {
+                "page": paginate(request, selectors.requests_filed_by(request.user), PER_PAGE),
+                "unsigned": selectors.unsigned_staff_for(request.user).order_by(
+                    "last_name", "first_name"
+                )[:100],
+                "offices": selectors.requester_offices(request.user),
+            },
+        )
 
 
 class RequestFormView(RequesterMixin, View):
@@ -286,7 +316,10 @@ class RequestFormView(RequesterMixin, View):
             else:
                 if warning:
                     messages.warning(request, warning)
-                messages.success(request, f"Request filed: {access_request.get_kind_display().lower()} ({access_request.person_name}).")
+                messages.success(
+                    request,
+                    f"Request filed: {access_request.get_kind_display().lower()} ({access_request.person_name}).",
+                )
                 return redirect("access:request_detail", access_request.pk)
         return self.show(form)
 
@@ -336,9 +369,16 @@ def visible_requests(user):
 class RequestDetailView(View):
     def get(self, request, pk):
         access_request = get_object_or_404(
-            visible_requests(request.user).select_related("requested_by", "staff", "organization", "decided_by"), pk=pk
+            visible_requests(request.user).select_related(
+                "requested_by", "staff", "organization", "decided_by"
+            ),
+            pk=pk,
         )
-        return render(request, "access/request_detail.html", {"req": access_request, "reject_form": RejectForm()})
+        return render(
+            request,
+            "access/request_detail.html",
+            {"req": access_request, "reject_form": RejectForm()},
+        )
 
 
 @require_POST
@@ -362,7 +402,11 @@ class AccessManagementMixin(CapabilityRequiredMixin):
 
 class QueueView(AccessManagementMixin, View):
     def get(self, request):
-        return render(request, "access/queue.html", {"page": paginate(request, selectors.access_request_queue(), PER_PAGE)})
+        return render(
+            request,
+            "access/queue.html",
+            {"page": paginate(request, selectors.access_request_queue(), PER_PAGE)},
+        )
 
 
 class DecideView(AccessManagementMixin, View):
@@ -372,9 +416,13 @@ class DecideView(AccessManagementMixin, View):
         try:
             if request.POST.get("decision") == "approve":
                 access_request = services.access_request_approve(actor=request.user, request_id=pk)
-                messages.success(request, f"Approved: {access_request}. The requester and the user are notified.")
+                messages.success(
+                    request, f"Approved: {access_request}. The requester and the user are notified."
+                )
             elif request.POST.get("decision") == "reject" and form.is_valid():
-                access_request = services.access_request_reject(actor=request.user, request_id=pk, reason=form.cleaned_data["reason"])
+                access_request = services.access_request_reject(
+                    actor=request.user, request_id=pk, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, f"Rejected: {access_request}. The requester is notified.")
             else:
                 raise PortalError("Choose approve or reject.", code="decision")
@@ -389,10 +437,14 @@ class LockoutsView(AccessManagementMixin, View):
         # Counted as django-axes counts: failures per username, summed over addresses and browsers.
         locked = (
             AccessAttempt.objects.filter(attempt_time__gte=cutoff)
-            .values("username").annotate(failures=Sum("failures_since_start"))
-            .filter(failures__gte=settings.AXES_FAILURE_LIMIT).order_by("username")
+            .values("username")
+            .annotate(failures=Sum("failures_since_start"))
+            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+            .order_by("username")
         )
-        return render(request, "access/lockouts.html", {"page": paginate(request, locked, PER_PAGE)})
+        return render(
+            request, "access/lockouts.html", {"page": paginate(request, locked, PER_PAGE)}
+        )
 
     def post(self, request):
         form = UnlockForm(request.POST)
@@ -416,16 +468,25 @@ class AdministratorMixin(CapabilityRequiredMixin):
 class ContractsView(AdministratorMixin, View):
     def get(self, request):
         today = timezone.localdate()
-        organizations = Organization.objects.filter(is_state_agency=False).prefetch_related("contracts")
+        organizations = Organization.objects.filter(is_state_agency=False).prefetch_related(
+            "contracts"
+        )
         rows = []
         for organization in organizations:
             contracts = list(organization.contracts.all())
-            rows.append({
-                "organization": organization,
-                "contracts": contracts,
-                "in_effect": {c.kind for c in contracts if c.is_in_effect(today)} >= set(Contract.Kind.values),
-            })
-        return render(request, "access/contracts.html", {"page": paginate(request, rows, PER_PAGE), "today": today})
+            rows.append(
+                {
+                    "organization": organization,
+                    "contracts": contracts,
+                    "in_effect": {c.kind for c in contracts if c.is_in_effect(today)}
+                    >= set(Contract.Kind.values),
+                }
+            )
+        return render(
+            request,
+            "access/contracts.html",
+            {"page": paginate(request, rows, PER_PAGE), "today": today},
+        )
 
 
 class ContractAddView(AdministratorMixin, View):
@@ -450,21 +511,34 @@ class ContractEndView(AdministratorMixin, View):
     def get(self, request, pk):
         contract = get_object_or_404(Contract.objects.select_related("organization"), pk=pk)
         losing = Staff.objects.filter(organization=contract.organization, is_active=True).count()
-        return render(request, "access/contract_end.html", {"contract": contract, "form": EndContractForm(), "losing": losing})
+        return render(
+            request,
+            "access/contract_end.html",
+            {"contract": contract, "form": EndContractForm(), "losing": losing},
+        )
 
     def post(self, request, pk):
         contract = get_object_or_404(Contract.objects.select_related("organization"), pk=pk)
         form = EndContractForm(request.POST)
         if form.is_valid():
             try:
-                services.contract_end(actor=request.user, contract_id=pk, reason=form.cleaned_data["reason"])
+                services.contract_end(
+                    actor=request.user, contract_id=pk, reason=form.cleaned_data["reason"]
+                )
             except PortalError as exc:
                 _refused(form, exc)
             else:
-                messages.success(request, f"The contract ended today. Staff of {contract.organization} are signed out at their next page.")
+                messages.success(
+                    request,
+                    f"The contract ended today. Staff of {contract.organization} are signed out at their next page.",
+                )
                 return redirect("access:contracts")
         losing = Staff.objects.filter(organization=contract.organization, is_active=True).count()
-        return render(request, "access/contract_end.html", {"contract": contract, "form": form, "losing": losing})
+        return render(
+            request,
+            "access/contract_end.html",
+            {"contract": contract, "form": form, "losing": losing},
+        )
 
 
 class ExpiringView(AdministratorMixin, View):
@@ -474,7 +548,11 @@ class ExpiringView(AdministratorMixin, View):
         now = timezone.now()
         today = timezone.localdate(now)
         rows = [
-            {"contract": c, "days": (c.expiry_date - today).days, "losing": list(selectors.staff_losing_access(c, now))}
+            {
+                "contract": c,
+                "days": (c.expiry_date - today).days,
+                "losing": list(selectors.staff_losing_access(c, now)),
+            }
             for c in selectors.expiring_contracts(now)
         ]
         return render(request, "access/expiring.html", {"page": paginate(request, rows, PER_PAGE)})
@@ -482,11 +560,20 @@ class ExpiringView(AdministratorMixin, View):
 
 class RequestersView(AdministratorMixin, View):
     def get(self, request, form=None):
-        groups = Group.objects.filter(name__startswith="MIS access requesters").prefetch_related("user_set").order_by("name")
+        groups = (
+            Group.objects.filter(name__startswith="MIS access requesters")
+            .prefetch_related("user_set")
+            .order_by("name")
+        )
         designations = [(group, person) for group in groups for person in group.user_set.all()]
-        return render(request, "access/requesters.html", {
-            "form": form or DesignateForm(), "page": paginate(request, designations, PER_PAGE),
-        })
+        return render(
+            request,
+            "access/requesters.html",
+            {
+                "form": form or DesignateForm(),
+                "page": paginate(request, designations, PER_PAGE),
+            },
+        )
 
     def post(self, request):
         form = DesignateForm(request.POST)
@@ -533,10 +620,18 @@ class ReportsView(View):
         status = request.GET.get("status")
         if status in Report.Status.values:
             reports = reports.filter(status=status)
-        return render(request, "access/reports.html", {
-            "page": paginate(request, reports, PER_PAGE), "statuses": Report.Status.choices, "status": status,
-            "open": visible_reports(request.user).filter(~Q(status=Report.Status.CLOSED)).count(),
-        })
+        return render(
+            request,
+            "access/reports.html",
+            {
+                "page": paginate(request, reports, PER_PAGE),
+                "statuses": Report.Status.choices,
+                "status": status,
+                "open": visible_reports(request.user)
+                .filter(~Q(status=Report.Status.CLOSED))
+                .count(),
+            },
+        )
 
 
 class ReportAddView(View):
@@ -551,22 +646,32 @@ class ReportAddView(View):
             except PortalError as exc:
                 _refused(form, exc)
             else:
-                messages.success(request, "Reported. The MIS security administrator has been alerted.")
+                messages.success(
+                    request, "Reported. The MIS security administrator has been alerted."
+                )
                 return redirect("access:report_detail", report.pk)
         return render(request, "access/report_form.html", {"form": form})
 
 
 class ReportDetailView(View):
     def get(self, request, pk, form=None):
-        report = get_object_or_404(visible_reports(request.user).select_related("reported_by", "organization"), pk=pk)
-        return render(request, "access/report_detail.html", {
-            "report": report, "events": report.events.select_related("by"), "form": form or ReportMoveForm(),
-        })
+        report = get_object_or_404(
+            visible_reports(request.user).select_related("reported_by", "organization"), pk=pk
+        )
+        return render(
+            request,
+            "access/report_detail.html",
+            {
+                "report": report,
+                "events": report.events.select_related("by"),
+                "form": form or ReportMoveForm(),
+            },
+        )
 
     def post(self, request, pk):
         report = get_object_or_404(visible_reports(request.user), pk=pk)
         if not request.user.can_administer_contracts:
-                raise PermissionDenied("Only the MIS security administrator works reports.")
+            raise PermissionDenied("Only the MIS security administrator works reports.")
         form = ReportMoveForm(request.POST)
         if form.is_valid():
             try:
@@ -577,4 +682,3 @@ class ReportDetailView(View):
                 messages.success(request, "The report's status is updated.")
                 return redirect("access:report_detail", report.pk)
         return self.get(request, pk, form)
-

@@ -37,7 +37,15 @@ from access import mfa  # noqa: E402
 from access.models import AuthenticatorApp, Office, Organization, Staff  # noqa: E402
 from access.roles import Role  # noqa: E402
 from dataedits.models import (  # noqa: E402
-    PROGRAM_TITLE, ChangeKind, DataEditTicket, Program, SeekerField, Service, ServiceType, TicketState, Title,
+    PROGRAM_TITLE,
+    ChangeKind,
+    DataEditTicket,
+    Program,
+    SeekerField,
+    Service,
+    ServiceType,
+    TicketState,
+    Title,
 )
 from dataedits.rules import counted_received_at  # noqa: E402
 from optout.models import OptInRequest, OptOutLookup, Status  # noqa: E402
@@ -71,15 +79,26 @@ CLIENT_REASONS = (
 )
 PHONE_AREAS = ("206", "253", "360", "425", "509")
 TICKET_TEXTS = {
-    ChangeKind.ADD_SERVICE: ("The service was delivered but never entered.",
-                             "The service, with its dates, as delivered.",
-                             "The case manager left before entering the workshop attendance."),
-    ChangeKind.MODIFY_SERVICE: ("The end date is wrong.", "The service ended later, as the case notes show.",
-                                "The end date was typed from the wrong calendar week."),
-    ChangeKind.DELETE_SERVICE: ("The service was entered twice.", "One entry of the service.",
-                                "A duplicate entry made when the office's system was slow."),
-    ChangeKind.CORRECT_SEEKER_DATA: ("The name is misspelled.", "The name as on the client's ID.",
-                                     "The client brought their ID; the registration had a typo."),
+    ChangeKind.ADD_SERVICE: (
+        "The service was delivered but never entered.",
+        "The service, with its dates, as delivered.",
+        "The case manager left before entering the workshop attendance.",
+    ),
+    ChangeKind.MODIFY_SERVICE: (
+        "The end date is wrong.",
+        "The service ended later, as the case notes show.",
+        "The end date was typed from the wrong calendar week.",
+    ),
+    ChangeKind.DELETE_SERVICE: (
+        "The service was entered twice.",
+        "One entry of the service.",
+        "A duplicate entry made when the office's system was slow.",
+    ),
+    ChangeKind.CORRECT_SEEKER_DATA: (
+        "The name is misspelled.",
+        "The name as on the client's ID.",
+        "The client brought their ID; the registration had a typo.",
+    ),
 }
 
 
@@ -94,7 +113,9 @@ class Place:
 
 
 def place() -> Place:
-    partner = Staff.objects.select_related("organization", "current_office").get(username="bench.partner")
+    partner = Staff.objects.select_related("organization", "current_office").get(
+        username="bench.partner"
+    )
     return Place(
         office=partner.current_office,
         state_agency=Organization.objects.get(is_state_agency=True),
@@ -113,25 +134,50 @@ def ensure_people(where: Place) -> dict[str, int]:
     roles |= {name: (where.state_agency, Role.CASE_MANAGER) for name in ESD_CASE_MANAGERS}
     roles |= {name: (where.state_agency, Role.SUPERVISOR) for name in SUPERVISORS}
     roles |= {name: (where.state_agency, Role.STATE_DATAEDITS) for name in STATE_STAFF}
-    existing = set(Staff.objects.filter(username__in=BENCH_USERS).values_list("username", flat=True))
-    Staff.objects.bulk_create([
-        Staff(username=name, password=where.template.password, first_name="Bench",
-              last_name=name.removeprefix("bench.").capitalize(), organization=organization, role=role,
-              current_office=where.office, date_joined=now, last_login=now, nda_signed_at=now, is_active=True)
-        for name, (organization, role) in roles.items() if name not in existing
-    ])
+    existing = set(
+        Staff.objects.filter(username__in=BENCH_USERS).values_list("username", flat=True)
+    )
+    Staff.objects.bulk_create(
+        [
+            Staff(
+                username=name,
+                password=where.template.password,
+                first_name="Bench",
+                last_name=name.removeprefix("bench.").capitalize(),
+                organization=organization,
+                role=role,
+                current_office=where.office,
+                date_joined=now,
+                last_login=now,
+                nda_signed_at=now,
+                is_active=True,
+            )
+            for name, (organization, role) in roles.items()
+            if name not in existing
+        ]
+    )
     people = dict(Staff.objects.filter(username__in=BENCH_USERS).values_list("username", "pk"))
     # Sign-in refuses accounts unused for 90 days: a database kept for months still signs in.
-    Staff.objects.filter(pk__in=people.values(), last_login__lt=now - timedelta(days=30)).update(last_login=now)
+    Staff.objects.filter(pk__in=people.values(), last_login__lt=now - timedelta(days=30)).update(
+        last_login=now
+    )
     # A sweep run while their organization's contracts were not in effect may have deactivated them.
     Staff.objects.filter(pk__in=people.values(), is_active=False).update(is_active=True)
     # The supervisors serve the whole area of the first office; everyone else works in that office.
-    area_offices = list(Office.objects.filter(area=where.office.area_id).values_list("pk", flat=True))
+    area_offices = list(
+        Office.objects.filter(area=where.office.area_id).values_list("pk", flat=True)
+    )
     Staff.offices.through.objects.bulk_create(
-        [Staff.offices.through(staff_id=people[name], office_id=office)
-         for name in SUPERVISORS for office in area_offices]
-        + [Staff.offices.through(staff_id=people[name], office_id=where.office.pk)
-           for name in BENCH_USERS if name not in SUPERVISORS],
+        [
+            Staff.offices.through(staff_id=people[name], office_id=office)
+            for name in SUPERVISORS
+            for office in area_offices
+        ]
+        + [
+            Staff.offices.through(staff_id=people[name], office_id=where.office.pk)
+            for name in BENCH_USERS
+            if name not in SUPERVISORS
+        ],
         ignore_conflicts=True,
     )
     ensure_authenticator_apps(list(people.values()))
@@ -142,7 +188,9 @@ def ensure_authenticator_apps(staff_ids: list[int]) -> None:
     """Each bench user's authenticator app holds the known secret; its used steps start over."""
     secret = mfa.secret_from_base32(TOTP_SECRET)
     AuthenticatorApp.objects.filter(user_id__in=staff_ids).delete()
-    apps = [AuthenticatorApp(user_id=pk, name="Authenticator app", confirmed=True) for pk in staff_ids]
+    apps = [
+        AuthenticatorApp(user_id=pk, name="Authenticator app", confirmed=True) for pk in staff_ids
+    ]
     for app in apps:
         app.set_secret(secret)
     AuthenticatorApp.objects.bulk_create(apps)
@@ -158,14 +206,21 @@ def ensure_opt_in_requests(where: Place, rng: random.Random) -> int:
     if missing <= 0:
         return 0
     filers = list(
-        Staff.objects.filter(role=Role.CASE_MANAGER, organization__is_state_agency=False, is_active=True,
-                             current_office__area=area)
-        .exclude(username__startswith="bench.").values_list("pk", "current_office_id")
+        Staff.objects.filter(
+            role=Role.CASE_MANAGER,
+            organization__is_state_agency=False,
+            is_active=True,
+            current_office__area=area,
+        )
+        .exclude(username__startswith="bench.")
+        .values_list("pk", "current_office_id")
     )
     already = OptInRequest.objects.filter(area=area).values("participant_id")
     seekers = list(
-        Participant.objects.filter(opted_out=True, ssn_index__isnull=False).exclude(pk__in=already)
-        .order_by("pk").values_list("pk", "first_name", "last_name", "ssn_index")
+        Participant.objects.filter(opted_out=True, ssn_index__isnull=False)
+        .exclude(pk__in=already)
+        .order_by("pk")
+        .values_list("pk", "first_name", "last_name", "ssn_index")
     )
     seekers = rng.sample(seekers, min(missing, len(seekers)))
     now = timezone.now()
@@ -176,20 +231,36 @@ def ensure_opt_in_requests(where: Place, rng: random.Random) -> int:
         filed_at = now - timedelta(minutes=rng.randint(30, 42 * 24 * 60))
         filed.append((seeker_id, first, last, index, filer, office, filed_at))
     with transaction.atomic():
-        lookups = OptOutLookup.objects.bulk_create([
-            OptOutLookup(staff_id=filer, looked_up_at=filed_at - timedelta(minutes=rng.randint(2, 20)),
-                         ssn_index=index, result=OptOutLookup.Result.OPTED_OUT, participant_id=seeker_id)
-            for seeker_id, _, _, index, filer, _, filed_at in filed
-        ])
-        OptInRequest.objects.bulk_create([
-            OptInRequest(
-                participant_id=seeker_id, lookup=lookup, filed_by_id=filer, office_id=office, area_id=area,
-                filed_at=filed_at, client_name=f"{first} {last}",
-                client_phone=f"({rng.choice(PHONE_AREAS)}) 555-01{rng.randint(0, 99):02d}",
-                client_reason=rng.choice(CLIENT_REASONS),
-            )
-            for (seeker_id, first, last, _, filer, office, filed_at), lookup in zip(filed, lookups)
-        ])
+        lookups = OptOutLookup.objects.bulk_create(
+            [
+                OptOutLookup(
+                    staff_id=filer,
+                    looked_up_at=filed_at - timedelta(minutes=rng.randint(2, 20)),
+                    ssn_index=index,
+                    result=OptOutLookup.Result.OPTED_OUT,
+                    participant_id=seeker_id,
+                )
+                for seeker_id, _, _, index, filer, _, filed_at in filed
+            ]
+        )
+        OptInRequest.objects.bulk_create(
+            [
+                OptInRequest(
+                    participant_id=seeker_id,
+                    lookup=lookup,
+                    filed_by_id=filer,
+                    office_id=office,
+                    area_id=area,
+                    filed_at=filed_at,
+                    client_name=f"{first} {last}",
+                    client_phone=f"({rng.choice(PHONE_AREAS)}) 555-01{rng.randint(0, 99):02d}",
+                    client_reason=rng.choice(CLIENT_REASONS),
+                )
+                for (seeker_id, first, last, _, filer, office, filed_at), lookup in zip(
+                    filed, lookups
+                )
+            ]
+        )
     return len(filed)
 
 
@@ -198,14 +269,17 @@ def ensure_opt_in_requests(where: Place, rng: random.Random) -> int:
 
 def ensure_state_queue(where: Place, rng: random.Random) -> int:
     """Tops the state Title I queue up to STATE_QUEUE_TICKETS tickets; returns how many were added."""
-    waiting = DataEditTicket.objects.filter(state=TicketState.STATE_QUEUE, title=STATE_QUEUE).count()
+    waiting = DataEditTicket.objects.filter(
+        state=TicketState.STATE_QUEUE, title=STATE_QUEUE
+    ).count()
     missing = STATE_QUEUE_TICKETS - waiting
     if missing <= 0:
         return 0
     case_managers, reviewers = {}, {}
     for pk, role, office, area in (
         Staff.objects.filter(role__in=[Role.CASE_MANAGER, Role.LWDB_REVIEWER], is_active=True)
-        .exclude(username__startswith="bench.").values_list("pk", "role", "current_office_id", "current_office__area_id")
+        .exclude(username__startswith="bench.")
+        .values_list("pk", "role", "current_office_id", "current_office__area_id")
     ):
         if role == Role.CASE_MANAGER:
             case_managers.setdefault(office, []).append(pk)
@@ -216,11 +290,14 @@ def ensure_state_queue(where: Place, rng: random.Random) -> int:
     low, high = bounds.first(), bounds.last()
     picked = rng.sample(range(low, high + 1), min(missing * 2, high - low + 1))
     enrollments = list(
-        Enrollment.objects.filter(pk__in=picked, office__in=list(case_managers))
-        .values_list("participant_id", "office_id", "office__area_id")[:missing]
+        Enrollment.objects.filter(pk__in=picked, office__in=list(case_managers)).values_list(
+            "participant_id", "office_id", "office__area_id"
+        )[:missing]
     )
     services = {}
-    for service in Service.objects.filter(participant__in=[e[0] for e in enrollments]).select_related("service_type"):
+    for service in Service.objects.filter(
+        participant__in=[e[0] for e in enrollments]
+    ).select_related("service_type"):
         if PROGRAM_TITLE[service.program] == STATE_QUEUE:
             services.setdefault(service.participant_id, []).append(service)
     type_ids = list(ServiceType.objects.filter(is_active=True).values_list("pk", flat=True))
@@ -237,28 +314,45 @@ def ensure_state_queue(where: Place, rng: random.Random) -> int:
         received = min(received, now)
         wrong, right, why = TICKET_TEXTS[kind]
         ticket = DataEditTicket(
-            participant_id=seeker, office_id=office, filed_by_id=rng.choice(case_managers[office]),
-            state=TicketState.STATE_QUEUE, kind=kind, title=STATE_QUEUE,
-            what_is_wrong=wrong, what_is_right=right, justification=why,
-            submitted_at=submitted, filed_on=timezone.localdate(submitted),
+            participant_id=seeker,
+            office_id=office,
+            filed_by_id=rng.choice(case_managers[office]),
+            state=TicketState.STATE_QUEUE,
+            kind=kind,
+            title=STATE_QUEUE,
+            what_is_wrong=wrong,
+            what_is_right=right,
+            justification=why,
+            submitted_at=submitted,
+            filed_on=timezone.localdate(submitted),
             local_reviewer_id=rng.choice(reviewers[area]) if reviewers.get(area) else None,
-            local_reviewed_at=received, local_justified=True, local_documented=True, local_aligned=True,
-            received_at=received, counted_received_at=counted_received_at(timezone.localtime(received)),
+            local_reviewed_at=received,
+            local_justified=True,
+            local_documented=True,
+            local_aligned=True,
+            received_at=received,
+            counted_received_at=counted_received_at(timezone.localtime(received)),
             precheck={"decision": "approve", "reasons": []},
         )
         if kind == ChangeKind.ADD_SERVICE:
             start = timezone.localdate(submitted) - timedelta(days=rng.randint(5, 200))
             ticket.new_service_type_id = rng.choice(type_ids)
             ticket.new_program = rng.choice(title_programs)
-            ticket.new_start_date, ticket.new_end_date = start, start + timedelta(days=rng.randint(0, 30))
+            ticket.new_start_date, ticket.new_end_date = (
+                start,
+                start + timedelta(days=rng.randint(0, 30)),
+            )
         elif kind == ChangeKind.CORRECT_SEEKER_DATA:
             ticket.seeker_field, ticket.seeker_value = SeekerField.LAST_NAME, "Corrected"
             ticket.new_program = rng.choice(title_programs)
         else:
             ticket.service = service
             ticket.service_snapshot = {
-                "id": service.pk, "type": service.service_type.code, "type_name": service.service_type.name,
-                "program": service.program, "start": service.start_date.isoformat(),
+                "id": service.pk,
+                "type": service.service_type.code,
+                "type_name": service.service_type.name,
+                "program": service.program,
+                "start": service.start_date.isoformat(),
                 "end": service.end_date.isoformat(),
             }
             if kind == ChangeKind.MODIFY_SERVICE:
@@ -273,12 +367,21 @@ def ensure_state_queue(where: Place, rng: random.Random) -> int:
 
 def ensure_precheck_seeker(where: Place, rng: random.Random) -> Participant:
     """A seeker enrolled in the first office with PRECHECK_SERVICES services over five program years."""
-    Participant.objects.bulk_create([Participant(
-        customer_id=PRECHECK_CUSTOMER_ID, first_name="Rosalind", last_name="Okafor-Lindqvist",
-        date_of_birth=date(1979, 4, 12),
-    )], ignore_conflicts=True)
+    Participant.objects.bulk_create(
+        [
+            Participant(
+                customer_id=PRECHECK_CUSTOMER_ID,
+                first_name="Rosalind",
+                last_name="Okafor-Lindqvist",
+                date_of_birth=date(1979, 4, 12),
+            )
+        ],
+        ignore_conflicts=True,
+    )
     seeker = Participant.objects.get(customer_id=PRECHECK_CUSTOMER_ID)
-    Enrollment.objects.bulk_create([Enrollment(participant=seeker, office=where.office)], ignore_conflicts=True)
+    Enrollment.objects.bulk_create(
+        [Enrollment(participant=seeker, office=where.office)], ignore_conflicts=True
+    )
     if Service.objects.filter(participant=seeker).count() == PRECHECK_SERVICES:
         return seeker
     Service.objects.filter(participant=seeker).delete()
@@ -293,10 +396,18 @@ def ensure_precheck_seeker(where: Place, rng: random.Random) -> Participant:
         day = min(day, today - timedelta(days=1))
         end = min(day + timedelta(days=rng.randint(0, 10)), today - timedelta(days=1))
         service_type = rng.choice(counted if rng.random() < 0.8 else types)
-        services.append(Service(
-            participant=seeker, service_type=service_type, program=rng.choice(list(Program)), start_date=day,
-            end_date=end, office=where.office, entered_by=where.template, entered_at=timezone.now(),
-        ))
+        services.append(
+            Service(
+                participant=seeker,
+                service_type=service_type,
+                program=rng.choice(list(Program)),
+                start_date=day,
+                end_date=end,
+                office=where.office,
+                entered_by=where.template,
+                entered_at=timezone.now(),
+            )
+        )
     Service.objects.bulk_create(services)
     return seeker
 

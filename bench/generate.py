@@ -61,12 +61,84 @@ FIRST_NAMES = (
 
 
 # The rest of the surnames: about 12,000 rarer ones made of syllables, so that most prefixes match few.
-RARE_LAST_NAMES = [a + b + c for a in ("Al", "Bar", "Cor", "Dal", "El", "Fen", "Gar", "Hol", "Ish", "Jor", "Kel",
-                                        "Lor", "Mar", "Nor", "Ol", "Pen", "Quin", "Ros", "Sel", "Tor", "Ul", "Var")
-                   for b in ("a", "e", "i", "o", "u", "ba", "de", "ri", "mo", "ta", "ne", "lo", "vi", "ka", "su",
-                             "ra", "le", "no", "ti", "mu", "sa", "ge", "do", "fi", "pe")
-                   for c in ("n", "s", "x", "ton", "ley", "berg", "ford", "wick", "man", "stad", "ov", "ez",
-                             "ani", "elli", "son", "ard", "ine", "ock", "ett", "ham", "ova", "ski")]
+RARE_LAST_NAMES = [
+    a + b + c
+    for a in (
+        "Al",
+        "Bar",
+        "Cor",
+        "Dal",
+        "El",
+        "Fen",
+        "Gar",
+        "Hol",
+        "Ish",
+        "Jor",
+        "Kel",
+        "Lor",
+        "Mar",
+        "Nor",
+        "Ol",
+        "Pen",
+        "Quin",
+        "Ros",
+        "Sel",
+        "Tor",
+        "Ul",
+        "Var",
+    )
+    for b in (
+        "a",
+        "e",
+        "i",
+        "o",
+        "u",
+        "ba",
+        "de",
+        "ri",
+        "mo",
+        "ta",
+        "ne",
+        "lo",
+        "vi",
+        "ka",
+        "su",
+        "ra",
+        "le",
+        "no",
+        "ti",
+        "mu",
+        "sa",
+        "ge",
+        "do",
+        "fi",
+        "pe",
+    )
+    for c in (
+        "n",
+        "s",
+        "x",
+        "ton",
+        "ley",
+        "berg",
+        "ford",
+        "wick",
+        "man",
+        "stad",
+        "ov",
+        "ez",
+        "ani",
+        "elli",
+        "son",
+        "ard",
+        "ine",
+        "ock",
+        "ett",
+        "ham",
+        "ova",
+        "ski",
+    )
+]
 COMMON_SHARE = 0.25  # a quarter of seekers carry one of the common surnames, Zipf-distributed
 
 
@@ -97,7 +169,9 @@ def copy_rows(model, columns: list[str], rows) -> int:
     table = model._meta.db_table
     count = 0
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f'COPY "{table}" ({", ".join(f'"{n}"' for n in names)}) FROM STDIN') as copy:
+        with cursor.cursor.copy(
+            f'COPY "{table}" ({", ".join(f'"{n}"' for n in names)}) FROM STDIN'
+        ) as copy:
             for row in rows:
                 copy.write_row(row + tail)
                 count += 1
@@ -114,45 +188,141 @@ def build(seekers: int, seed: int = 2026) -> dict:
     today = date.today()
     figures = {}
 
-    copy_rows(WorkforceDevelopmentArea, ["number", "name"], ((n, f"Area {n}") for n in range(1, AREAS + 1)))
+    copy_rows(
+        WorkforceDevelopmentArea,
+        ["number", "name"],
+        ((n, f"Area {n}") for n in range(1, AREAS + 1)),
+    )
     area_ids = ids(WorkforceDevelopmentArea)
-    copy_rows(Office, ["name", "area_id"], ((f"WorkSource Office {n:03d}", area_ids[n % AREAS]) for n in range(OFFICES)))
+    copy_rows(
+        Office,
+        ["name", "area_id"],
+        ((f"WorkSource Office {n:03d}", area_ids[n % AREAS]) for n in range(OFFICES)),
+    )
     office_ids = ids(Office)
 
     # The state agency first, then partners and local boards, each with contracts in effect.
-    copy_rows(Organization, ["name", "is_state_agency"],
-              [("Employment Security Department", True)] + [(f"Partner Organization {n:03d}", False) for n in range(1, ORGANIZATIONS)])
+    copy_rows(
+        Organization,
+        ["name", "is_state_agency"],
+        [("Employment Security Department", True)]
+        + [(f"Partner Organization {n:03d}", False) for n in range(1, ORGANIZATIONS)],
+    )
     org_ids = ids(Organization)
     signed, approved = today - timedelta(days=366), now - timedelta(days=366)
     contract_rows = (
-        (org, kind, "esd", today - timedelta(days=365), today + timedelta(days=365 * 3), "Benchmark", "Data Owner", signed, approved)
-        for org in org_ids[1:] for kind in (Contract.Kind.SERVICE, Contract.Kind.DATA_SHARING)
+        (
+            org,
+            kind,
+            "esd",
+            today - timedelta(days=365),
+            today + timedelta(days=365 * 3),
+            "Benchmark",
+            "Data Owner",
+            signed,
+            approved,
+        )
+        for org in org_ids[1:]
+        for kind in (Contract.Kind.SERVICE, Contract.Kind.DATA_SHARING)
     )
-    copy_rows(Contract, ["organization_id", "kind", "party", "effective_date", "expiry_date", "business_case",
-                         "data_owner_name", "data_owner_signed_on", "approved_at"], contract_rows)
+    copy_rows(
+        Contract,
+        [
+            "organization_id",
+            "kind",
+            "party",
+            "effective_date",
+            "expiry_date",
+            "business_case",
+            "data_owner_name",
+            "data_owner_signed_on",
+            "approved_at",
+        ],
+        contract_rows,
+    )
 
     # Staff: two named case managers the load generator signs in as, then everyone else.
     password = make_password(BENCH_PASSWORD)
-    roles = [Role.CASE_MANAGER] * 14 + [Role.SUPERVISOR, Role.LWDB_REVIEWER, Role.STATE_DATAEDITS, Role.ACCESS_REQUESTER]
+    roles = [Role.CASE_MANAGER] * 14 + [
+        Role.SUPERVISOR,
+        Role.LWDB_REVIEWER,
+        Role.STATE_DATAEDITS,
+        Role.ACCESS_REQUESTER,
+    ]
 
     def staff_rows():
-        yield ("bench.partner", password, "Bench", "Partner", org_ids[1], Role.CASE_MANAGER, office_ids[0], now, now, now, True)
-        yield ("bench.esd", password, "Bench", "State", org_ids[0], Role.CASE_MANAGER, office_ids[0], now, now, now, True)
+        yield (
+            "bench.partner",
+            password,
+            "Bench",
+            "Partner",
+            org_ids[1],
+            Role.CASE_MANAGER,
+            office_ids[0],
+            now,
+            now,
+            now,
+            True,
+        )
+        yield (
+            "bench.esd",
+            password,
+            "Bench",
+            "State",
+            org_ids[0],
+            Role.CASE_MANAGER,
+            office_ids[0],
+            now,
+            now,
+            now,
+            True,
+        )
         for n in range(STAFF - 2):
             # One in ten works for the state agency; partner organizations have about 90 staff each.
             org = org_ids[0] if n % 10 == 0 else rng.choice(org_ids[1:])
-            yield (f"staff{n:05d}", password, rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), org, rng.choice(roles),
-                   office_ids[n % OFFICES], now, now, now, True)
+            yield (
+                f"staff{n:05d}",
+                password,
+                rng.choice(FIRST_NAMES),
+                rng.choice(LAST_NAMES),
+                org,
+                rng.choice(roles),
+                office_ids[n % OFFICES],
+                now,
+                now,
+                now,
+                True,
+            )
 
-    figures["staff"] = copy_rows(Staff, ["username", "password", "first_name", "last_name", "organization_id", "role",
-                                         "current_office_id", "date_joined", "last_login", "nda_signed_at", "is_active"],
-                                 staff_rows())
+    figures["staff"] = copy_rows(
+        Staff,
+        [
+            "username",
+            "password",
+            "first_name",
+            "last_name",
+            "organization_id",
+            "role",
+            "current_office_id",
+            "date_joined",
+            "last_login",
+            "nda_signed_at",
+            "is_active",
+        ],
+        staff_rows(),
+    )
     staff_ids = ids(Staff)
-    copy_rows(Staff.offices.through, ["staff_id", "office_id"],
-              ((sid, office_ids[i % OFFICES]) for i, sid in enumerate(staff_ids)))
+    copy_rows(
+        Staff.offices.through,
+        ["staff_id", "office_id"],
+        ((sid, office_ids[i % OFFICES]) for i, sid in enumerate(staff_ids)),
+    )
 
     ring = keyring()
-    last_weights, first_weights = zipf_weights(len(LAST_NAMES), 0.9), zipf_weights(len(FIRST_NAMES), 0.8)
+    last_weights, first_weights = (
+        zipf_weights(len(LAST_NAMES), 0.9),
+        zipf_weights(len(FIRST_NAMES), 0.8),
+    )
 
     def last_name():
         if rng.random() < COMMON_SHARE:
@@ -164,22 +334,47 @@ def build(seekers: int, seed: int = 2026) -> dict:
     def seeker_rows():
         for n in range(seekers):
             ssn = ssn_of(n)
-            yield (customer_id_of(n), rng.choices(FIRST_NAMES, first_weights)[0], last_name(),
-                   rng.random() < 0.02, ring.encrypt(ssn), ring.blind_index(ssn), now, now,
-                   date(1950, 1, 1) + timedelta(days=rng.randint(0, 20_000)))
+            yield (
+                customer_id_of(n),
+                rng.choices(FIRST_NAMES, first_weights)[0],
+                last_name(),
+                rng.random() < 0.02,
+                ring.encrypt(ssn),
+                ring.blind_index(ssn),
+                now,
+                now,
+                date(1950, 1, 1) + timedelta(days=rng.randint(0, 20_000)),
+            )
 
-    figures["seekers"] = copy_rows(Participant, ["customer_id", "first_name", "last_name", "opted_out", "ssn_ciphertext",
-                                                 "ssn_index", "created_at", "updated_at", "date_of_birth"], seeker_rows())
+    figures["seekers"] = copy_rows(
+        Participant,
+        [
+            "customer_id",
+            "first_name",
+            "last_name",
+            "opted_out",
+            "ssn_ciphertext",
+            "ssn_index",
+            "created_at",
+            "updated_at",
+            "date_of_birth",
+        ],
+        seeker_rows(),
+    )
     seeker_ids = ids(Participant)
 
     def enrollment_rows():
-        for pid in seeker_ids:  # one office each, a second for half of them: 3 enrollments per 2 seekers
+        for (
+            pid
+        ) in seeker_ids:  # one office each, a second for half of them: 3 enrollments per 2 seekers
             first = rng.randrange(OFFICES)
             yield (pid, office_ids[first], now)
             if rng.random() < 0.5:
                 yield (pid, office_ids[(first + 1 + rng.randrange(OFFICES - 1)) % OFFICES], now)
 
-    figures["enrollments"] = copy_rows(Enrollment, ["participant_id", "office_id", "enrolled_at"], enrollment_rows())
+    figures["enrollments"] = copy_rows(
+        Enrollment, ["participant_id", "office_id", "enrolled_at"], enrollment_rows()
+    )
 
     type_ids = list(ServiceType.objects.values_list("pk", flat=True))
     programs = [p.value for p in Program]
@@ -190,12 +385,34 @@ def build(seekers: int, seed: int = 2026) -> dict:
             start = first_day + timedelta(days=rng.randrange(5 * 365 - 120))
             for _ in range(3):
                 end = start + timedelta(days=rng.randint(0, 60))
-                yield (pid, rng.choice(type_ids), rng.choice(programs), start, end, office_ids[pid % OFFICES],
-                       staff_ids[pid % len(staff_ids)], now, False)
+                yield (
+                    pid,
+                    rng.choice(type_ids),
+                    rng.choice(programs),
+                    start,
+                    end,
+                    office_ids[pid % OFFICES],
+                    staff_ids[pid % len(staff_ids)],
+                    now,
+                    False,
+                )
                 start = end + timedelta(days=rng.randint(1, 120))
 
-    figures["services"] = copy_rows(Service, ["participant_id", "service_type_id", "program", "start_date", "end_date",
-                                              "office_id", "entered_by_id", "entered_at", "is_late"], service_rows())
+    figures["services"] = copy_rows(
+        Service,
+        [
+            "participant_id",
+            "service_type_id",
+            "program",
+            "start_date",
+            "end_date",
+            "office_id",
+            "entered_by_id",
+            "entered_at",
+            "is_late",
+        ],
+        service_rows(),
+    )
     figures["seconds_loading_seekers_and_children"] = round(time.monotonic() - started, 1)
     vacuum_analyze()
     return figures
@@ -210,12 +427,18 @@ def main():
     with connection.cursor() as cursor:
         if args.rebuild:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        cursor.execute("CREATE TABLE IF NOT EXISTS bench_population (seekers integer, built_at timestamptz)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_population (seekers integer, built_at timestamptz)"
+        )
         cursor.execute("SELECT seekers FROM bench_population")
         built = cursor.fetchone()
     if built and built[0] == args.seekers:
-        print(f"{name}: already holds {args.seekers:,} seekers; reusing it (--rebuild to start afresh).")
-        call_command("migrate", verbosity=0)  # the portal's newest indexes, on the data already there
+        print(
+            f"{name}: already holds {args.seekers:,} seekers; reusing it (--rebuild to start afresh)."
+        )
+        call_command(
+            "migrate", verbosity=0
+        )  # the portal's newest indexes, on the data already there
         return
     if built:
         sys.exit(f"{name} holds a population of {built[0]:,} seekers: run again with --rebuild.")

@@ -26,7 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.web import (  # noqa: E402 - sets Django up on the bench database first
-    WORKERS, Browser, InProcessBrowser, Page, Refused, Server, expect, sign_in_all, sign_out,
+    WORKERS,
+    Browser,
+    InProcessBrowser,
+    Page,
+    Refused,
+    Server,
+    expect,
+    sign_in_all,
+    sign_out,
 )
 
 from django.apps import apps  # noqa: E402
@@ -91,7 +99,9 @@ def ssn_for(customer_id: str, dashed: bool) -> str:
 def random_seekers(rng: random.Random, count: int, **filters) -> list[dict]:
     """About `count` seekers picked at random over the whole table, matching `filters`."""
     generated = Participant.objects.filter(ssn_index__isnull=False)
-    low, high = (generated.order_by(order).values_list("pk", flat=True).first() for order in ("pk", "-pk"))
+    low, high = (
+        generated.order_by(order).values_list("pk", flat=True).first() for order in ("pk", "-pk")
+    )
     picked = rng.sample(range(low, high + 1), min(count * 3, high - low + 1))
     rows = generated.filter(pk__in=picked, **filters)
     return list(rows.values("pk", "customer_id", "first_name", "last_name"))[:count]
@@ -101,29 +111,45 @@ def draw_pools(rng: random.Random) -> Pools:
     office = Staff.objects.get(username="bench.partner").current_office_id
     common = {name.lower() for name in LAST_NAMES}
     # The office's own seekers: who a case manager searches for most; found in both scopes.
-    own = Participant.objects.filter(enrollments__office=office, opted_out=False, ssn_index__isnull=False)
+    own = Participant.objects.filter(
+        enrollments__office=office, opted_out=False, ssn_index__isnull=False
+    )
     own = list(own.values("pk", "customer_id", "first_name", "last_name"))
     own = rng.sample(own, min(200, len(own)))
     rare = [s for s in own if s["last_name"].lower() not in common]
     searches = {
         "last-name prefix, common": [name.lower() for name in LAST_NAMES[:5]],
         "last-name prefix, rarer": sorted({s["last_name"][:4].lower() for s in rare}),
-        "full name, common": [f"{first} {last}".lower() for first, last in zip(FIRST_NAMES[:5], LAST_NAMES)],
+        "full name, common": [
+            f"{first} {last}".lower() for first, last in zip(FIRST_NAMES[:5], LAST_NAMES)
+        ],
         "full name, rarer": [f"{s['first_name']} {s['last_name']}".lower() for s in rare],
         "SSN": [ssn_for(s["customer_id"], dashed=n % 2 == 1) for n, s in enumerate(own)],
         "customer ID": [s["customer_id"] for s in own],
     }
     # Seekers to add to the office: rare names (a full-name search lists them on its first page).
-    strangers = [s for s in random_seekers(rng, 1500, opted_out=False) if s["last_name"].lower() not in common]
-    enrolled = Enrollment.objects.filter(office=office, participant__in=[s["pk"] for s in strangers])
+    strangers = [
+        s
+        for s in random_seekers(rng, 1500, opted_out=False)
+        if s["last_name"].lower() not in common
+    ]
+    enrolled = Enrollment.objects.filter(
+        office=office, participant__in=[s["pk"] for s in strangers]
+    )
     enrolled = set(enrolled.values_list("participant_id", flat=True))
-    strangers = [(f"{s['first_name']} {s['last_name']}", s["pk"]) for s in strangers if s["pk"] not in enrolled]
+    strangers = [
+        (f"{s['first_name']} {s['last_name']}", s["pk"])
+        for s in strangers
+        if s["pk"] not in enrolled
+    ]
     half = len(strangers) // 2
     seeker = Participant.objects.get(customer_id=fixtures.PRECHECK_CUSTOMER_ID)
     services = Service.objects.filter(participant=seeker).values_list("pk", "end_date")
 
     def ssns(**filters):
-        return [ssn_for(s["customer_id"], dashed=False) for s in random_seekers(rng, 200, **filters)]
+        return [
+            ssn_for(s["customer_id"], dashed=False) for s in random_seekers(rng, 200, **filters)
+        ]
 
     def pks(seekers):
         return [s["pk"] for s in seekers]
@@ -163,6 +189,7 @@ def searching(queries: list[str], scope: str) -> Operation:
         started = time.perf_counter()
         quick_search(browser, rng.choice(queries), scope)
         return clock_ms(started)
+
     return operation
 
 
@@ -173,11 +200,13 @@ def mixed_searching(searches: dict[str, list[str]]) -> Operation:
         started = time.perf_counter()
         quick_search(browser, rng.choice(rng.choice(forms)), rng.choice(("office", "worksource")))
         return clock_ms(started)
+
     return operation
 
 
 def looking_up(pools: Pools) -> Operation:
     """The Opt-Out Lookup: half the SSNs are opted-out seekers'; the answer must say so."""
+
     def operation(browser, rng):
         opted_out = rng.random() < 0.5
         ssn = rng.choice(pools.opted_out_ssns if opted_out else pools.sharing_ssns)
@@ -186,6 +215,7 @@ def looking_up(pools: Pools) -> Operation:
         page, _ = browser.follow(posted)
         expect(page, 200, "CLIENT OPTED OUT" if opted_out else "No opt-out on file")
         return clock_ms(started)
+
     return operation
 
 
@@ -194,11 +224,13 @@ def opening(records: list[int]) -> Operation:
         started = time.perf_counter()
         expect(browser.get(f"/participants/{rng.choice(records)}/"), 200, "View / Edit participant")
         return clock_ms(started)
+
     return operation
 
 
 def enrolling(candidates: list[tuple[str, int]]) -> Operation:
     """Add Seeker to Office: found by a WorkSource search (not timed), ticked, enrolled."""
+
     def operation(browser, rng):
         name, seeker = candidates.pop()
         found, results = quick_search(browser, name, "worksource")
@@ -210,21 +242,32 @@ def enrolling(candidates: list[tuple[str, int]]) -> Operation:
         page, _ = browser.follow(posted)
         expect(page, 200, "Enrolled in")
         return clock_ms(started)
+
     return operation
 
 
 def prechecking(pools: Pools) -> Operation:
     """The live pre-check (htmx) of a ticket that moves one of the 200 services' end dates."""
+
     def operation(browser, rng):
         service, end = rng.choice(pools.precheck_services)
-        form = {"kind": "modify_service", "service": service, "new_end_date": end,
-                "what_is_wrong": "The end date is wrong.", "what_is_right": "It ended a week later.",
-                "justification": "The case notes show the last session a week later."}
+        form = {
+            "kind": "modify_service",
+            "service": service,
+            "new_end_date": end,
+            "what_is_wrong": "The end date is wrong.",
+            "what_is_right": "It ended a week later.",
+            "justification": "The case notes show the last session a week later.",
+        }
         started = time.perf_counter()
-        page = browser.post(f"/dataedits/seekers/{pools.precheck_seeker}/tickets/precheck/", form,
-                            headers={"HX-Request": "true"})
+        page = browser.post(
+            f"/dataedits/seekers/{pools.precheck_seeker}/tickets/precheck/",
+            form,
+            headers={"HX-Request": "true"},
+        )
         expect(page, 200, "precheck-summary")
         return clock_ms(started)
+
     return operation
 
 
@@ -233,6 +276,7 @@ def paging(path: str, pages: int, marker: str) -> Operation:
         started = time.perf_counter()
         expect(browser.get(f"{path}?page={rng.randint(1, pages)}"), 200, marker)
         return clock_ms(started)
+
     return operation
 
 
@@ -245,7 +289,9 @@ class Run:
     errors: int = 0
     first_error: str = ""
     seconds: float = 0.0
-    others: float = 0.0  # cores used meanwhile by other programs on the machine (see `bystanders_cpu`)
+    others: float = (
+        0.0  # cores used meanwhile by other programs on the machine (see `bystanders_cpu`)
+    )
 
     @property
     def throughput(self) -> float:
@@ -277,8 +323,15 @@ def cores_between(before: dict[int, int], after: dict[int, int], seconds: float)
     return ticks / os.sysconf("SC_CLK_TCK") / seconds if seconds else 0.0
 
 
-def drive(browsers: list[Browser], operation: Operation, *, seconds: float,
-          limit: int = MAX_OPERATIONS, seed: int = 0, bystanders: Callable[[], dict] = dict) -> Run:
+def drive(
+    browsers: list[Browser],
+    operation: Operation,
+    *,
+    seconds: float,
+    limit: int = MAX_OPERATIONS,
+    seed: int = 0,
+    bystanders: Callable[[], dict] = dict,
+) -> Run:
     """Everyone repeats `operation` until `limit` operations or `seconds` have passed, after a warm-up.
 
     People do not pause between operations: with more people than workers, the workers are never idle.
@@ -316,7 +369,9 @@ def drive(browsers: list[Browser], operation: Operation, *, seconds: float,
             attempt(browser, rng, timed=True)
 
     barrier = threading.Barrier(len(browsers), action=open_window)
-    threads = [threading.Thread(target=person, args=(i, b, barrier)) for i, b in enumerate(browsers)]
+    threads = [
+        threading.Thread(target=person, args=(i, b, barrier)) for i, b in enumerate(browsers)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -340,31 +395,68 @@ def scenarios(pools: Pools) -> list[Scenario]:
     for person in ("partner", "ESD"):
         for form, queries in pools.searches.items():
             for scope, label in (("office", "in: office"), ("worksource", "in: WorkSource")):
-                found.append(Scenario("Quick Search", person, f"{form}, {label}",
-                                      searching(queries, scope), form))
-    found.append(Scenario("Opt-Out Lookup", "partner", "SSN, half of them opted out", looking_up(pools)))
+                found.append(
+                    Scenario(
+                        "Quick Search", person, f"{form}, {label}", searching(queries, scope), form
+                    )
+                )
+    found.append(
+        Scenario("Opt-Out Lookup", "partner", "SSN, half of them opted out", looking_up(pools))
+    )
     records = {"partner": pools.partner_records, "ESD": pools.esd_records}
     for person in ("partner", "ESD"):
-        found.append(Scenario("Opening a record", person, "own office's and others' seekers",
-                              opening(records[person])))
+        found.append(
+            Scenario(
+                "Opening a record",
+                person,
+                "own office's and others' seekers",
+                opening(records[person]),
+            )
+        )
     for person in ("partner", "ESD"):
-        found.append(Scenario("Add Seeker to Office", person, "one seeker found in WorkSource",
-                              enrolling(pools.enroll_candidates[person])))
+        found.append(
+            Scenario(
+                "Add Seeker to Office",
+                person,
+                "one seeker found in WorkSource",
+                enrolling(pools.enroll_candidates[person]),
+            )
+        )
     services = len(pools.precheck_services)
     for person in ("partner", "ESD"):
-        found.append(Scenario("Data-edit pre-check", person, f"seeker with {services} services",
-                              prechecking(pools)))
+        found.append(
+            Scenario(
+                "Data-edit pre-check",
+                person,
+                f"seeker with {services} services",
+                prechecking(pools),
+            )
+        )
     per_page = settings.PARTICIPANTS_PER_PAGE
-    found.append(Scenario(
-        "Supervisor's opt-in queue, a page", "supervisor",
-        f"{per_page} of ~{fixtures.OPT_IN_REQUESTS:,} open requests",
-        paging("/optout/queue/", -(-fixtures.OPT_IN_REQUESTS // per_page), "Requests waiting for a decision"),
-    ))
-    found.append(Scenario(
-        "State data-edit queue, a page", "state", f"Title I, {per_page} of ~{fixtures.STATE_QUEUE_TICKETS:,} tickets",
-        paging(f"/dataedits/queues/state/{fixtures.STATE_QUEUE}/", -(-fixtures.STATE_QUEUE_TICKETS // per_page),
-               "Decide #"),
-    ))
+    found.append(
+        Scenario(
+            "Supervisor's opt-in queue, a page",
+            "supervisor",
+            f"{per_page} of ~{fixtures.OPT_IN_REQUESTS:,} open requests",
+            paging(
+                "/optout/queue/",
+                -(-fixtures.OPT_IN_REQUESTS // per_page),
+                "Requests waiting for a decision",
+            ),
+        )
+    )
+    found.append(
+        Scenario(
+            "State data-edit queue, a page",
+            "state",
+            f"Title I, {per_page} of ~{fixtures.STATE_QUEUE_TICKETS:,} tickets",
+            paging(
+                f"/dataedits/queues/state/{fixtures.STATE_QUEUE}/",
+                -(-fixtures.STATE_QUEUE_TICKETS // per_page),
+                "Decide #",
+            ),
+        )
+    )
     return found
 
 
@@ -398,10 +490,16 @@ def restore(since, staff_ids: list[int]) -> None:
     """Takes out what the run wrote, but for the audit trail (append-only)."""
     # Plain DELETEs: the audit trail would keep a deletion entry for each row otherwise.
     with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{Enrollment._meta.db_table}" '
-                       "WHERE enrolled_by_id = ANY(%s) AND enrolled_at >= %s", [staff_ids, since])
-        cursor.execute(f'DELETE FROM "{OptOutLookup._meta.db_table}" '
-                       "WHERE staff_id = ANY(%s) AND looked_up_at >= %s", [staff_ids, since])
+        cursor.execute(
+            f'DELETE FROM "{Enrollment._meta.db_table}" '
+            "WHERE enrolled_by_id = ANY(%s) AND enrolled_at >= %s",
+            [staff_ids, since],
+        )
+        cursor.execute(
+            f'DELETE FROM "{OptOutLookup._meta.db_table}" '
+            "WHERE staff_id = ANY(%s) AND looked_up_at >= %s",
+            [staff_ids, since],
+        )
     # Sessions a crashed run left signed in (a finished run signed out of them).
     left = StaffSession.objects.filter(staff__in=staff_ids, created_at__gte=since)
     Session.objects.filter(session_key__in=left.values("session_key")).delete()
@@ -425,13 +523,21 @@ class Results:
 
 def measure(users: int = 4, seconds: float = 4.0, mixed_seconds: float = 15.0) -> Section:
     if not 2 <= users <= len(fixtures.PARTNERS):
-        raise ValueError(f"users: from 2 to {len(fixtures.PARTNERS)} (bench/fixtures.py makes that many)")
+        raise ValueError(
+            f"users: from 2 to {len(fixtures.PARTNERS)} (bench/fixtures.py makes that many)"
+        )
     fixtures.ensure()
     pools = draw_pools(random.Random(2026))
-    groups = {"partner": fixtures.PARTNERS[:users], "ESD": fixtures.ESD_CASE_MANAGERS[:users],
-              "supervisor": fixtures.SUPERVISORS[:users], "state": fixtures.STATE_STAFF[:users]}
+    groups = {
+        "partner": fixtures.PARTNERS[:users],
+        "ESD": fixtures.ESD_CASE_MANAGERS[:users],
+        "supervisor": fixtures.SUPERVISORS[:users],
+        "state": fixtures.STATE_STAFF[:users],
+    }
     found = scenarios(pools)
-    staff_ids = list(Staff.objects.filter(username__in=fixtures.BENCH_USERS).values_list("pk", flat=True))
+    staff_ids = list(
+        Staff.objects.filter(username__in=fixtures.BENCH_USERS).values_list("pk", flat=True)
+    )
     since = timezone.now()
     started, load_before = time.monotonic(), os.getloadavg()[0]
     server = Server()
@@ -441,10 +547,20 @@ def measure(users: int = 4, seconds: float = 4.0, mixed_seconds: float = 15.0) -
         browsers = sign_in_all(server.port, [name for names in groups.values() for name in names])
         spared = {os.getpid(), server.process.pid, *server.worker_pids()}
         watch = {"bystanders": lambda: bystanders_cpu(spared)}
-        runs = [drive([browsers[name] for name in groups[scenario.person]], scenario.run, seconds=seconds, seed=n,
-                      **watch)
-                for n, scenario in enumerate(found)]
-        mixers = [browsers[name] for name in groups["partner"][: users // 2] + groups["ESD"][: users - users // 2]]
+        runs = [
+            drive(
+                [browsers[name] for name in groups[scenario.person]],
+                scenario.run,
+                seconds=seconds,
+                seed=n,
+                **watch,
+            )
+            for n, scenario in enumerate(found)
+        ]
+        mixers = [
+            browsers[name]
+            for name in groups["partner"][: users // 2] + groups["ESD"][: users - users // 2]
+        ]
         searches = mixed_searching(pools.searches)
         mixed = drive(mixers, searches, seconds=mixed_seconds, limit=10**9, seed=99, **watch)
         alone = drive(mixers[:1], searches, seconds=ALONE_SECONDS, limit=10**9, seed=98, **watch)
@@ -457,8 +573,11 @@ def measure(users: int = 4, seconds: float = 4.0, mixed_seconds: float = 15.0) -
         queries = count_queries(found, groups)
     finally:
         restore(since, staff_ids)
-    machine = {"minutes": (time.monotonic() - started) / 60, "load_before": load_before,
-               "generator_share": generator_share}
+    machine = {
+        "minutes": (time.monotonic() - started) / 60,
+        "load_before": load_before,
+        "generator_share": generator_share,
+    }
     section = report(Results(found, runs, mixed, alone, queries, memory, machine), users=users)
     if not all(target.met for target in section.targets):
         section.notes.append(WHY_MISSED)
@@ -468,16 +587,51 @@ def measure(users: int = 4, seconds: float = 4.0, mixed_seconds: float = 15.0) -
 def report(results: Results, *, users: int) -> Section:
     section = Section(
         f"Over HTTP: gunicorn, {WORKERS} workers, {users} people at once",
-        ["operation", "as", "what", "ops", "errors", "p50 ms", "p95 ms", "p99 ms", "ops/s", "queries/op",
-         "others' cores"],
+        [
+            "operation",
+            "as",
+            "what",
+            "ops",
+            "errors",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "ops/s",
+            "queries/op",
+            "others' cores",
+        ],
     )
     for index, (scenario, run) in enumerate(zip(results.found, results.runs)):
-        section.rows.append([scenario.operation, scenario.person, scenario.detail, *figures(run),
-                             results.queries.get(index, "-"), f"{run.others:.2f}"])
-    section.rows.append(["Quick Search, mixed", "partner + ESD", f"every form and scope at random, {users} people",
-                         *figures(results.mixed), "-", f"{results.mixed.others:.2f}"])
-    section.rows.append(["Quick Search, mixed", "partner", "the same, one person alone", *figures(results.alone),
-                         "-", f"{results.alone.others:.2f}"])
+        section.rows.append(
+            [
+                scenario.operation,
+                scenario.person,
+                scenario.detail,
+                *figures(run),
+                results.queries.get(index, "-"),
+                f"{run.others:.2f}",
+            ]
+        )
+    section.rows.append(
+        [
+            "Quick Search, mixed",
+            "partner + ESD",
+            f"every form and scope at random, {users} people",
+            *figures(results.mixed),
+            "-",
+            f"{results.mixed.others:.2f}",
+        ]
+    )
+    section.rows.append(
+        [
+            "Quick Search, mixed",
+            "partner",
+            "the same, one person alone",
+            *figures(results.alone),
+            "-",
+            f"{results.alone.others:.2f}",
+        ]
+    )
     section.targets = targets(results, users=users)
     section.notes = notes(results, users=users)
     return section
@@ -504,29 +658,56 @@ def latency_target(name: str, limit: float, results: Results, chosen, *, users: 
     if run.errors:
         measured += f", {run.errors} errors"
     note = f"{results.queries.get(index, '?')} queries per operation; see why below the HTTP table"
-    return Target(name, f"p95 < {limit} ms at {users} people", measured, run.errors == 0 and p95(run) < limit, note)
+    return Target(
+        name,
+        f"p95 < {limit} ms at {users} people",
+        measured,
+        run.errors == 0 and p95(run) < limit,
+        note,
+    )
 
 
 def targets(results: Results, *, users: int) -> list[Target]:
     found = results.found
-    result = [latency_target(f"Quick Search: {form}", SEARCH_P95_MS, results, lambda s, f=form: s.form == f,
-                             users=users)
-              for form in dict.fromkeys(s.form for s in found if s.form)]
+    result = [
+        latency_target(
+            f"Quick Search: {form}",
+            SEARCH_P95_MS,
+            results,
+            lambda s, f=form: s.form == f,
+            users=users,
+        )
+        for form in dict.fromkeys(s.form for s in found if s.form)
+    ]
     mixed, alone = results.mixed, results.alone
     alone_p50 = percentile(alone.latencies, 50) if alone.latencies else float("nan")
-    result.append(Target(
-        f"Quick Search throughput, {WORKERS} workers", f">= {SEARCHES_PER_SECOND} searches/s",
-        f"{mixed.throughput:.0f} searches/s (mixed run, {users} people, {mixed.errors} errors)",
-        mixed.throughput >= SEARCHES_PER_SECOND and mixed.errors == 0,
-        f"one person alone: p50 {alone_p50:.1f} ms a search, {alone.throughput:.0f} searches/s",
-    ))
-    for operation, limit in (("Opt-Out Lookup", LOOKUP_P95_MS), ("Opening a record", RECORD_P95_MS)):
-        result.append(latency_target(operation, limit, results, lambda s, o=operation: s.operation == o,
-                                     users=users))
+    result.append(
+        Target(
+            f"Quick Search throughput, {WORKERS} workers",
+            f">= {SEARCHES_PER_SECOND} searches/s",
+            f"{mixed.throughput:.0f} searches/s (mixed run, {users} people, {mixed.errors} errors)",
+            mixed.throughput >= SEARCHES_PER_SECOND and mixed.errors == 0,
+            f"one person alone: p50 {alone_p50:.1f} ms a search, {alone.throughput:.0f} searches/s",
+        )
+    )
+    for operation, limit in (
+        ("Opt-Out Lookup", LOOKUP_P95_MS),
+        ("Opening a record", RECORD_P95_MS),
+    ):
+        result.append(
+            latency_target(
+                operation, limit, results, lambda s, o=operation: s.operation == o, users=users
+            )
+        )
     memory = results.memory
-    result.append(Target("Web worker memory at the end", f"< {WORKER_MB} MB",
-                         ", ".join(f"{mb:.0f} MB" for mb in memory.values()) or "not read",
-                         0 < max(memory.values(), default=0.0) < WORKER_MB))
+    result.append(
+        Target(
+            "Web worker memory at the end",
+            f"< {WORKER_MB} MB",
+            ", ".join(f"{mb:.0f} MB" for mb in memory.values()) or "not read",
+            0 < max(memory.values(), default=0.0) < WORKER_MB,
+        )
+    )
     return result
 
 
@@ -553,15 +734,21 @@ def notes(results: Results, *, users: int) -> list[str]:
         "PostgreSQL left out, since it serves both), in cores of the 2: above ~0.2, the row was measured on a "
         "shared machine and is slower than the portal alone would be.",
         "Workers' resident memory (VmRSS) at the end of the run: "
-        + (", ".join(f"pid {pid}: {mb:.0f} MB" for pid, mb in results.memory.items()) or "not read") + ".",
+        + (", ".join(f"pid {pid}: {mb:.0f} MB" for pid, mb in results.memory.items()) or "not read")
+        + ".",
         "What the run wrote is taken out again (enrollments, Opt-Out Lookups, sessions, sign-in log); the "
         "audit trail's entries stay (append-only).",
     ]
     for scenario, run in zip(results.found, results.runs):
         if run.errors:
-            said.append(f"Errors, {scenario.operation} ({scenario.person}, {scenario.detail}): {run.errors}; "
-                        f"first: {run.first_error}")
-    for name, run in (("the mixed search run", results.mixed), ("the search run alone", results.alone)):
+            said.append(
+                f"Errors, {scenario.operation} ({scenario.person}, {scenario.detail}): {run.errors}; "
+                f"first: {run.first_error}"
+            )
+    for name, run in (
+        ("the mixed search run", results.mixed),
+        ("the search run alone", results.alone),
+    ):
         if run.errors:
             said.append(f"Errors in {name}: {run.errors}; first: {run.first_error}")
     return said
@@ -570,8 +757,12 @@ def notes(results: Results, *, users: int) -> list[str]:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=4)
-    parser.add_argument("--seconds", type=float, default=4.0, help="time box of each operation's run")
-    parser.add_argument("--mixed-seconds", type=float, default=15.0, help="time box of the mixed search run")
+    parser.add_argument(
+        "--seconds", type=float, default=4.0, help="time box of each operation's run"
+    )
+    parser.add_argument(
+        "--mixed-seconds", type=float, default=15.0, help="time box of the mixed search run"
+    )
     args = parser.parse_args()
     section = measure(users=args.users, seconds=args.seconds, mixed_seconds=args.mixed_seconds)
     print(section.markdown())

@@ -38,12 +38,12 @@ NAME_TARGET, SSN_TARGET = 20, 100  # times faster than the baseline
 # Why a search within one office is held to a smaller ratio, by kind of search.
 OFFICE_MISS = {
     "name": "Within an office the usual way scans only the office's ~5,000 enrolled seekers, while ours reads "
-            "every match of the name in the index (38,000 Smiths) and keeps the office's; both take milliseconds. "
-            "Plan: drive office searches from the office's enrollments when the name is broad (an index on "
-            "enrollments that carries the search keys).",
+    "every match of the name in the index (38,000 Smiths) and keeps the office's; both take milliseconds. "
+    "Plan: drive office searches from the office's enrollments when the name is broad (an index on "
+    "enrollments that carries the search keys).",
     "ssn": "Within an office the scans cover only the office's ~5,000 enrolled seekers (tens of milliseconds), "
-           "while ours is one index probe: the ~1.5 ms is Django building and reading two small queries, not the "
-           "search. Nothing to do at this size.",
+    "while ours is one index probe: the ~1.5 ms is Django building and reading two small queries, not the "
+    "search. Nothing to do at this size.",
 }
 
 
@@ -60,13 +60,25 @@ def searches(office_id: int) -> list[Search]:
     The SSN and the customer ID are a seeker's of the searching staff's office, so that both
     scopes find them.
     """
-    rare = Participant.objects.filter(customer_id="10500000").values("first_name", "last_name").get()
-    enrolled = (Participant.objects.filter(opted_out=False, enrollments__office=office_id, customer_id__startswith="1")
-                .order_by("pk").values_list("customer_id", flat=True).first())
+    rare = (
+        Participant.objects.filter(customer_id="10500000").values("first_name", "last_name").get()
+    )
+    enrolled = (
+        Participant.objects.filter(
+            opted_out=False, enrollments__office=office_id, customer_id__startswith="1"
+        )
+        .order_by("pk")
+        .values_list("customer_id", flat=True)
+        .first()
+    )
     return [
-        Search("last-name prefix, common (\"smith\")", "smith", "name"),
-        Search(f"last-name prefix, typical (\"{rare['last_name'][:4].lower()}\")", rare["last_name"][:4].lower(), "name"),
-        Search("full name, common (\"james smith\")", "james smith", "name"),
+        Search('last-name prefix, common ("smith")', "smith", "name"),
+        Search(
+            f'last-name prefix, typical ("{rare["last_name"][:4].lower()}")',
+            rare["last_name"][:4].lower(),
+            "name",
+        ),
+        Search('full name, common ("james smith")', "james smith", "name"),
         Search("full name, typical", f"{rare['first_name']} {rare['last_name']}".lower(), "name"),
         Search("SSN", ssn_of_customer_id(enrolled), "ssn"),
         Search("customer ID", enrolled, "customer_id"),
@@ -108,7 +120,9 @@ def icontains_baseline(user, scope: Scope, query: str):
 
 
 def plain_ssn_baseline(user, scope: Scope, ssn: str):
-    return in_scope(user, scope).extra(where=["participants_participant.bench_plain_ssn = %s"], params=[ssn])
+    return in_scope(user, scope).extra(
+        where=["participants_participant.bench_plain_ssn = %s"], params=[ssn]
+    )
 
 
 def decrypting_scan(user, scope: Scope, ssn: str) -> int:
@@ -152,7 +166,9 @@ def ensure_plain_ssn_column() -> None:
 
 # --- Plans ---------------------------------------------------------------------------------------
 
-INDEX_USED = re.compile(r"(?:Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)?(?: using| on) (\w+)")
+INDEX_USED = re.compile(
+    r"(?:Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)?(?: using| on) (\w+)"
+)
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 
 
@@ -173,8 +189,12 @@ def plans(results) -> str:
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN ANALYZE SELECT COUNT(*) FROM ({sql}) AS matches", params)
             count_plan = "\n".join(row[0] for row in cursor.fetchall())
-        page_plan = part.values_list("pk", flat=True)[: settings.PARTICIPANTS_PER_PAGE].explain(analyze=True)
-        texts.append(f"-- part {number}: count\n{count_plan}\n-- part {number}: first page of ids\n{page_plan}")
+        page_plan = part.values_list("pk", flat=True)[: settings.PARTICIPANTS_PER_PAGE].explain(
+            analyze=True
+        )
+        texts.append(
+            f"-- part {number}: count\n{count_plan}\n-- part {number}: first page of ids\n{page_plan}"
+        )
     return "\n".join(texts)
 
 
@@ -182,34 +202,84 @@ def measure() -> Section:
     ensure_plain_ssn_column()
     section = Section(
         "Quick Search in-process: ours against the usual way (count + first page, best of runs)",
-        ["user", "scope", "search", "matches", "ours (ms)", "baseline", "baseline (ms)", "times faster", "our plans (count, first page)"],
+        [
+            "user",
+            "scope",
+            "search",
+            "matches",
+            "ours (ms)",
+            "baseline",
+            "baseline (ms)",
+            "times faster",
+            "our plans (count, first page)",
+        ],
     )
     worst = {}  # (kind, scope) -> the smallest ratio of our time to the baseline's
     for username in ("bench.partner", "bench.esd"):
         user = Staff.objects.get(username=username)
         for scope in (Scope.OFFICE, Scope.WORKSOURCE):
             for search in searches(user.current_office_id):
-                ours_ms, matches = fastest_ms(lambda: results_page(quick_search(user=user, query=search.query, scope=scope)), REPEATS)
+                ours_ms, matches = fastest_ms(
+                    lambda: results_page(quick_search(user=user, query=search.query, scope=scope)),
+                    REPEATS,
+                )
                 plan = plans(quick_search(user=user, query=search.query, scope=scope))
-                section.appendix.append(f"### {username}, {scope.value}, {search.form}\n\n```\n{plan}\n```\n")
+                section.appendix.append(
+                    f"### {username}, {scope.value}, {search.form}\n\n```\n{plan}\n```\n"
+                )
                 for label, run, repeats in baselines(search, user, scope):
-                    baseline_ms, _ = fastest_ms(run, repeats) if repeats > 1 else (timed_once(run), None)
+                    baseline_ms, _ = (
+                        fastest_ms(run, repeats) if repeats > 1 else (timed_once(run), None)
+                    )
                     ratio = baseline_ms / ours_ms
-                    worst[search.kind, scope] = min(worst.get((search.kind, scope), float("inf")), ratio)
-                    section.rows.append([
-                        username, scope.value, search.form, f"{matches:,}", f"{ours_ms:.1f}", label,
-                        f"{baseline_ms:.0f}", f"{ratio:,.0f}×", plan_summary(plan),
-                    ])
+                    worst[search.kind, scope] = min(
+                        worst.get((search.kind, scope), float("inf")), ratio
+                    )
+                    section.rows.append(
+                        [
+                            username,
+                            scope.value,
+                            search.form,
+                            f"{matches:,}",
+                            f"{ours_ms:.1f}",
+                            label,
+                            f"{baseline_ms:.0f}",
+                            f"{ratio:,.0f}×",
+                            plan_summary(plan),
+                        ]
+                    )
                 if search.kind == "customer_id":  # a unique column, indexed the usual way too
-                    section.rows.append([username, scope.value, search.form, f"{matches:,}", f"{ours_ms:.1f}",
-                                         "the same (a unique, indexed column)", "—", "—", plan_summary(plan)])
-    for kind, name, goal in (("name", "Name search vs icontains", NAME_TARGET), ("ssn", "SSN through the blind index vs a scan", SSN_TARGET)):
-        for scope, where in ((Scope.WORKSOURCE, "in: WorkSource, 1M seekers"), (Scope.OFFICE, "in: one office, ~5,000 enrolled")):
+                    section.rows.append(
+                        [
+                            username,
+                            scope.value,
+                            search.form,
+                            f"{matches:,}",
+                            f"{ours_ms:.1f}",
+                            "the same (a unique, indexed column)",
+                            "—",
+                            "—",
+                            plan_summary(plan),
+                        ]
+                    )
+    for kind, name, goal in (
+        ("name", "Name search vs icontains", NAME_TARGET),
+        ("ssn", "SSN through the blind index vs a scan", SSN_TARGET),
+    ):
+        for scope, where in (
+            (Scope.WORKSOURCE, "in: WorkSource, 1M seekers"),
+            (Scope.OFFICE, "in: one office, ~5,000 enrolled"),
+        ):
             ratio = worst[kind, scope]
-            section.targets.append(Target(
-                f"{name} ({where})", f"≥ {goal}× faster", f"{ratio:,.0f}× (the slowest ratio)", ratio >= goal,
-                "" if ratio >= goal else OFFICE_MISS[kind] if scope == Scope.OFFICE else "",
-            ))
+            section.targets.append(
+                Target(
+                    f"{name} ({where})",
+                    f"≥ {goal}× faster",
+                    f"{ratio:,.0f}× (the slowest ratio)",
+                    ratio >= goal,
+                    "" if ratio >= goal else OFFICE_MISS[kind] if scope == Scope.OFFICE else "",
+                )
+            )
     return section
 
 
@@ -217,11 +287,21 @@ def baselines(search: Search, user, scope: Scope) -> list:
     """(label, the run, repeats) of what a typical application does for this search."""
     if search.kind == "ssn":
         return [
-            ("plain SSN column, scanned", lambda: results_page(plain_ssn_baseline(user, scope, search.query)), BASELINE_REPEATS),
+            (
+                "plain SSN column, scanned",
+                lambda: results_page(plain_ssn_baseline(user, scope, search.query)),
+                BASELINE_REPEATS,
+            ),
             ("decrypting every SSN", lambda: decrypting_scan(user, scope, search.query), 1),
         ]
     if search.kind == "name":
-        return [("icontains on first or last name", lambda: results_page(icontains_baseline(user, scope, search.query)), BASELINE_REPEATS)]
+        return [
+            (
+                "icontains on first or last name",
+                lambda: results_page(icontains_baseline(user, scope, search.query)),
+                BASELINE_REPEATS,
+            )
+        ]
     return []
 
 
@@ -235,4 +315,6 @@ if __name__ == "__main__":
     result = measure()
     print(result.markdown())
     for target in result.targets:
-        print(f"{'met ' if target.met else 'MISS'} {target.name}: {target.measured} (target {target.target})")
+        print(
+            f"{'met ' if target.met else 'MISS'} {target.name}: {target.measured} (target {target.target})"
+        )

@@ -25,7 +25,9 @@ class Section:
     rows: list[list] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
-    appendix: list[str] = field(default_factory=list)  # long detail (query plans) for the end of the report
+    appendix: list[str] = field(
+        default_factory=list
+    )  # long detail (query plans) for the end of the report
 
     def markdown(self) -> str:
         lines = [f"## {self.title}", ""]

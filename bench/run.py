@@ -42,17 +42,28 @@ def population() -> str:
                     " (SELECT count(*) FROM access_staff), (SELECT count(*) FROM access_organization)"
                 )
                 enrollments, services, staff, organizations = cursor.fetchone()
-                return (f"{built[0]:,} seekers, {enrollments:,} enrollments, {services:,} services, {staff:,} staff, "
-                        f"{organizations:,} organizations (built {built[1]:%Y-%m-%d})")
+                return (
+                    f"{built[0]:,} seekers, {enrollments:,} enrollments, {services:,} services, {staff:,} staff, "
+                    f"{organizations:,} organizations (built {built[1]:%Y-%m-%d})"
+                )
     sys.exit("The bench database holds no population yet: run `make bench-data` first.")
 
 
 def machine() -> list[str]:
     """What the figures were measured on: they mean little without it."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                     if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
@@ -72,7 +83,15 @@ def targets_section(sections: list[Section]) -> Section:
     summary = Section("Targets", ["target", "goal", "measured", "met", "why missed, and the plan"])
     for section in sections:
         for target in section.targets:
-            summary.rows.append([target.name, target.target, target.measured, "yes" if target.met else "**no**", target.note])
+            summary.rows.append(
+                [
+                    target.name,
+                    target.target,
+                    target.measured,
+                    "yes" if target.met else "**no**",
+                    target.note,
+                ]
+            )
     return summary
 
 
@@ -95,7 +114,9 @@ def report(sections: list[Section], population_line: str) -> tuple[str, str]:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default=",".join(PARTS), help=f"a comma-separated subset of {', '.join(PARTS)}")
+    parser.add_argument(
+        "--only", default=",".join(PARTS), help=f"a comma-separated subset of {', '.join(PARTS)}"
+    )
     parser.add_argument("--seconds", type=float, default=None, help="length of each HTTP scenario")
     args = parser.parse_args()
     chosen = [part.strip() for part in args.only.split(",") if part.strip()]

@@ -17,7 +17,10 @@ DEFAULT_DATABASE_URL = "postgres://root@127.0.0.1:5432/portal_bench"
 
 def bench_environment() -> dict[str, str]:
     """The environment a bench script, or the server it starts, runs Django with."""
-    environment = {"DJANGO_SETTINGS_MODULE": "portal.settings", "DATABASE_URL": DEFAULT_DATABASE_URL}
+    environment = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": DEFAULT_DATABASE_URL,
+    }
     demo_env = ROOT / "var" / "demo.env"
     if demo_env.exists():
         for line in demo_env.read_text().splitlines():
@@ -34,7 +37,9 @@ def bench_environment() -> dict[str, str]:
 def refuse_unless_bench(url: str) -> None:
     parts = urlparse(url)
     if not parts.scheme.startswith("postgres") or not parts.path.rstrip("/").endswith("_bench"):
-        sys.exit(f"Refusing {url!r}: the benchmark needs its own PostgreSQL database named *_bench.")
+        sys.exit(
+            f"Refusing {url!r}: the benchmark needs its own PostgreSQL database named *_bench."
+        )
 
 
 def ensure_database(url: str) -> None:
@@ -43,7 +48,12 @@ def ensure_database(url: str) -> None:
 
     parts = urlparse(url)
     name = parts.path.lstrip("/")
-    server = {"host": parts.hostname, "port": parts.port or 5432, "user": parts.username, "password": parts.password}
+    server = {
+        "host": parts.hostname,
+        "port": parts.port or 5432,
+        "user": parts.username,
+        "password": parts.password,
+    }
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             admin.execute(f'CREATE DATABASE "{name}"')

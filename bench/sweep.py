@@ -49,13 +49,18 @@ from access.services import access_sweep  # noqa: E402
 from bench.report import Section, Target  # noqa: E402
 
 ORGANIZATIONS = 100
-BENCH_USERS = ("bench.partner", "bench.esd")  # other measurements sign in as them: their organizations stay
+BENCH_USERS = (
+    "bench.partner",
+    "bench.esd",
+)  # other measurements sign in as them: their organizations stay
 TARGET_USERS, TARGET_SECONDS = 10_000, 30.0
 TARGET_NAME = "Revocation sweep of 10,000 users"
 TITLE = "Revocation sweep: 100 organizations' data sharing contracts expire at once"
 COLUMNS = ["users", "sessions", "seconds", "users/s", "audit events", "sessions left"]
 # A password sign-in is authenticated by Django's model backend (the lockout backend only refuses).
 SIGN_IN_BACKEND = "access.backends.StaffBackend"
+
+
 @dataclass
 class Expiry:
     """What the measurement changed in the shared database, so that it can all be put back."""
@@ -69,8 +74,10 @@ def expiring_organizations() -> list[int]:
     """The last 100 partner organizations by pk, never the state agency nor a bench user's organization."""
     spared = Staff.objects.filter(username__in=BENCH_USERS).values("organization_id")
     return list(
-        Organization.objects.filter(is_state_agency=False).exclude(pk__in=spared)
-        .order_by("-pk").values_list("pk", flat=True)[:ORGANIZATIONS]
+        Organization.objects.filter(is_state_agency=False)
+        .exclude(pk__in=spared)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:ORGANIZATIONS]
     )
 
 
@@ -79,20 +86,32 @@ def sign_in(staff: list[Staff], keys: list[str]) -> None:
     store = SessionStore()
     expire = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
     sessions = [
-        Session(session_key=key, expire_date=expire, session_data=store.encode({
-            SESSION_KEY: str(person.pk), BACKEND_SESSION_KEY: SIGN_IN_BACKEND,
-            HASH_SESSION_KEY: person.get_session_auth_hash(), ONBOARDED: True,
-        }))
+        Session(
+            session_key=key,
+            expire_date=expire,
+            session_data=store.encode(
+                {
+                    SESSION_KEY: str(person.pk),
+                    BACKEND_SESSION_KEY: SIGN_IN_BACKEND,
+                    HASH_SESSION_KEY: person.get_session_auth_hash(),
+                    ONBOARDED: True,
+                }
+            ),
+        )
         for key, person in zip(keys, staff)
     ]
     Session.objects.bulk_create(sessions, batch_size=2000)
-    StaffSession.objects.bulk_create((StaffSession(staff=person, session_key=key) for key, person in zip(keys, staff)),
-                                     batch_size=2000)
+    StaffSession.objects.bulk_create(
+        (StaffSession(staff=person, session_key=key) for key, person in zip(keys, staff)),
+        batch_size=2000,
+    )
 
 
 def expire_data_sharing_contracts(organization_ids: list[int]) -> dict[int, date]:
     """Their data sharing contracts expired yesterday; returns the expiry dates they had."""
-    contracts = Contract.objects.filter(organization__in=organization_ids, kind=Contract.Kind.DATA_SHARING)
+    contracts = Contract.objects.filter(
+        organization__in=organization_ids, kind=Contract.Kind.DATA_SHARING
+    )
     old = dict(contracts.values_list("pk", "expiry_date"))
     # A plain UPDATE, as a contract recorded with a past expiry date would look to the sweep.
     contracts.update(expiry_date=timezone.localdate() - timedelta(days=1))
@@ -101,7 +120,9 @@ def expire_data_sharing_contracts(organization_ids: list[int]) -> dict[int, date
 
 def losing_access() -> set[int]:
     """Everyone the sweep would deactivate if it ran now."""
-    return set().union(*(ended.values_list("pk", flat=True) for ended in staff_whose_access_ended(timezone.now())))
+    return set().union(
+        *(ended.values_list("pk", flat=True) for ended in staff_whose_access_ended(timezone.now()))
+    )
 
 
 class PopulationNotReady(Exception):
@@ -125,8 +146,11 @@ def prepare(expiry: Expiry) -> None:
     vacuum()  # whatever an earlier run or another measurement left is not counted against this one
     refuse_unless_only(set())
     organization_ids = expiring_organizations()
-    staff = list(Staff.objects.filter(organization__in=organization_ids, is_active=True)
-                 .only("pk", "password").order_by("pk"))
+    staff = list(
+        Staff.objects.filter(organization__in=organization_ids, is_active=True)
+        .only("pk", "password")
+        .order_by("pk")
+    )
     expiry.staff_ids = [person.pk for person in staff]
     expiry.session_keys = [get_random_string(32, VALID_KEY_CHARS) for _ in staff]
     sign_in(staff, expiry.session_keys)
@@ -157,8 +181,12 @@ def audit_events_per_person(staff_ids: list[int], since) -> dict[int, int]:
     """How many Staff audit entries the sweep wrote for each person (0 for none)."""
     staff_type = ContentType.objects.get_for_model(Staff)
     written = (
-        LogEntry.objects.filter(content_type=staff_type, object_id__in=staff_ids, timestamp__gte=since)
-        .values("object_id").annotate(n=Count("pk")).values_list("object_id", "n")
+        LogEntry.objects.filter(
+            content_type=staff_type, object_id__in=staff_ids, timestamp__gte=since
+        )
+        .values("object_id")
+        .annotate(n=Count("pk"))
+        .values_list("object_id", "n")
     )
     return dict.fromkeys(staff_ids, 0) | dict(written)
 
@@ -169,7 +197,9 @@ class Sweep:
 
     result: dict
     seconds: float
-    cpu_seconds: float  # of this process: the rest is waiting on PostgreSQL (and on whatever else runs)
+    cpu_seconds: (
+        float  # of this process: the rest is waiting on PostgreSQL (and on whatever else runs)
+    )
     statements: int
     load: tuple[float, float]  # the machine's 1-minute load average before and after
     deactivated: int = 0
@@ -201,8 +231,10 @@ def run_sweep() -> Sweep:
 def check(sweep: Sweep, expiry: Expiry, since) -> None:
     """What the sweep must have done to the people whose organizations' contracts expired."""
     sweep.deactivated = Staff.objects.filter(pk__in=expiry.staff_ids, is_active=False).count()
-    sweep.sessions_left = (Session.objects.filter(session_key__in=expiry.session_keys).count()
-                           + StaffSession.objects.filter(staff__in=expiry.staff_ids).count())
+    sweep.sessions_left = (
+        Session.objects.filter(session_key__in=expiry.session_keys).count()
+        + StaffSession.objects.filter(staff__in=expiry.staff_ids).count()
+    )
     sweep.events = audit_events_per_person(expiry.staff_ids, since)
 
 
@@ -224,8 +256,15 @@ def measure() -> Section:
 
 def not_measured(reason: str) -> Section:
     section = Section(title=TITLE, columns=COLUMNS, notes=[reason])
-    section.targets.append(Target(name=TARGET_NAME, target=f"under {TARGET_SECONDS:.0f} s", measured="—",
-                                  met=False, note=reason))
+    section.targets.append(
+        Target(
+            name=TARGET_NAME,
+            target=f"under {TARGET_SECONDS:.0f} s",
+            measured="—",
+            met=False,
+            note=reason,
+        )
+    )
     return section
 
 
@@ -238,9 +277,18 @@ def report(expiry: Expiry, sweep: Sweep, setup_seconds: float) -> Section:
     # The target is for 10,000 users; 100 organizations hold about 9,000, so it is held against the measured rate.
     projected = TARGET_USERS / per_second
     section = Section(
-        title=TITLE, columns=COLUMNS,
-        rows=[[f"{users:,}", f"{len(expiry.session_keys):,}", f"{sweep.seconds:.1f}", f"{per_second:.0f}",
-               f"{sum(events):,}", f"{sweep.sessions_left:,}"]],
+        title=TITLE,
+        columns=COLUMNS,
+        rows=[
+            [
+                f"{users:,}",
+                f"{len(expiry.session_keys):,}",
+                f"{sweep.seconds:.1f}",
+                f"{per_second:.0f}",
+                f"{sum(events):,}",
+                f"{sweep.sessions_left:,}",
+            ]
+        ],
     )
     ms_per_person = 1000 * sweep.seconds / users
     section.notes += [
@@ -255,12 +303,19 @@ def report(expiry: Expiry, sweep: Sweep, setup_seconds: float) -> Section:
         f"insert, the contracts expired) took {setup_seconds:.1f} s and is not counted.",
     ]
     met = complete and projected < TARGET_SECONDS
-    section.targets.append(Target(
-        name=TARGET_NAME, target=f"under {TARGET_SECONDS:.0f} s",
-        measured=f"{projected:.1f} s ({sweep.seconds:.1f} s for {users:,})", met=met,
-        note="" if met else "the sweep left work undone" if not complete
-        else missed_note(sweep, users),
-    ))
+    section.targets.append(
+        Target(
+            name=TARGET_NAME,
+            target=f"under {TARGET_SECONDS:.0f} s",
+            measured=f"{projected:.1f} s ({sweep.seconds:.1f} s for {users:,})",
+            met=met,
+            note=""
+            if met
+            else "the sweep left work undone"
+            if not complete
+            else missed_note(sweep, users),
+        )
+    )
     return section
 
 
@@ -280,4 +335,6 @@ if __name__ == "__main__":
     print(section.markdown())
     for target in section.targets:
         verdict = "met" if target.met else "MISSED"
-        print(f"- {target.name}: {target.target}; measured {target.measured}: {verdict}. {target.note}".rstrip())
+        print(
+            f"- {target.name}: {target.target}; measured {target.measured}: {verdict}. {target.note}".rstrip()
+        )

@@ -96,8 +96,14 @@ class Browser:
                 self.cookies.pop(name, None)
         return Page(response.status, response.headers.get("Location", ""), text)
 
-    def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None) -> Page:
-        body = None if form is None else urlencode(form | {"csrfmiddlewaretoken": self.csrf}, doseq=True)
+    def request(
+        self, method: str, path: str, form: dict | None = None, headers: dict | None = None
+    ) -> Page:
+        body = (
+            None
+            if form is None
+            else urlencode(form | {"csrfmiddlewaretoken": self.csrf}, doseq=True)
+        )
         page = self.send(method, path, body, headers or {})
         token = CSRF_INPUT.search(page.text)
         if token:
@@ -138,8 +144,9 @@ class InProcessBrowser(Browser):
             if method == "GET":
                 response = self.client.get(path, **extra)
             else:
-                response = self.client.post(path, body, content_type="application/x-www-form-urlencoded",
-                                            **extra)
+                response = self.client.post(
+                    path, body, content_type="application/x-www-form-urlencoded", **extra
+                )
         self.queries += len(captured)
         text = response.content.decode("utf-8", "replace")
         return Page(response.status_code, response.get("Location", ""), text)
@@ -174,7 +181,9 @@ def sign_in(port: int, username: str) -> Browser:
     credentials = {"username": username, "password": BENCH_PASSWORD}
     page, path = browser.follow(browser.post("/sign-in/", credentials))
     if not path.startswith("/access/authenticator/verify/"):
-        raise Refused(f"{username}: sign-in did not ask for the code (at {path or 'the sign-in page'})")
+        raise Refused(
+            f"{username}: sign-in did not ask for the code (at {path or 'the sign-in page'})"
+        )
     page, path = browser.follow(browser.post(path, {"code": authenticator_code(username)}))
     expect(page, 200)
     if path != "/":
@@ -224,8 +233,15 @@ def gunicorn_command(port: int) -> list[str]:
     if not program.exists():
         program = ROOT / ".venv" / "bin" / "gunicorn"
     # No control socket: it sits at one path in the home directory, which another server would share.
-    return [str(program), "portal.wsgi:application", "--workers", str(WORKERS),
-            "--bind", f"127.0.0.1:{port}", "--no-control-socket"]
+    return [
+        str(program),
+        "portal.wsgi:application",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--no-control-socket",
+    ]
 
 
 class Server:
@@ -233,10 +249,16 @@ class Server:
 
     def __init__(self):
         self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
-        self.process = subprocess.Popen(gunicorn_command(self.port), cwd=ROOT,
-                                        env=os.environ | SERVER_ENVIRONMENT,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.log = tempfile.NamedTemporaryFile(
+            prefix="bench-gunicorn-", suffix=".log", delete=False
+        )
+        self.process = subprocess.Popen(
+            gunicorn_command(self.port),
+            cwd=ROOT,
+            env=os.environ | SERVER_ENVIRONMENT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_until_answering(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -260,7 +282,9 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         pid = self.process.pid
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
 
     def worker_memory_mb(self) -> dict[int, float]:
         """Each worker's resident memory (VmRSS), in MB."""

@@ -27,8 +27,11 @@ CATALOG = [
 def catalog_ensure(*, actor=None) -> int:
     """Adds the catalog entries that are missing; existing ones are left as they are. Returns how many."""
     existing = set(ServiceType.objects.values_list("code", flat=True))
-    missing = [ServiceType(code=code, name=name, counts_toward_participation=counts)
-               for code, name, counts in CATALOG if code not in existing]
+    missing = [
+        ServiceType(code=code, name=name, counts_toward_participation=counts)
+        for code, name, counts in CATALOG
+        if code not in existing
+    ]
     if missing:
         with transaction.atomic(), audit_reason("service catalog loaded", actor=actor):
             for service_type in missing:

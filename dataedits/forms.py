@@ -30,7 +30,12 @@ DATE = {"type": "date"}
 
 
 def date_field(label, required=True, **kwargs):
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"), **kwargs)
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        **kwargs,
+    )
 
 
 class SeekerLookupForm(USWDSFormMixin, forms.Form):
@@ -50,7 +55,9 @@ class ClosedQuarterCheck(forms.Form):
     """
 
     checked_date_field = ""
-    confirm_date = forms.BooleanField(label="The date is right: record it in the closed quarter", required=False)
+    confirm_date = forms.BooleanField(
+        label="The date is right: record it in the closed quarter", required=False
+    )
 
     asks_to_confirm = False
 
@@ -59,32 +66,47 @@ class ClosedQuarterCheck(forms.Form):
         day = data.get(self.checked_date_field)
         if day and filing_deadline(day) < timezone.localdate() and not data.get("confirm_date"):
             self.asks_to_confirm = True
-            self.add_error(self.checked_date_field, (
-                f"{day:%m/%d/%Y} is in {Quarter.of(day)}, a closed quarter: its data-edit deadline was "
-                f"{filing_deadline(day):%m/%d/%Y}. Check the date; if it is right, tick the box below and record again."
-            ))
+            self.add_error(
+                self.checked_date_field,
+                (
+                    f"{day:%m/%d/%Y} is in {Quarter.of(day)}, a closed quarter: its data-edit deadline was "
+                    f"{filing_deadline(day):%m/%d/%Y}. Check the date; if it is right, tick the box below and record again."
+                ),
+            )
         return data
 
     def recorded(self) -> dict:
         """What is recorded: the fields, without the confirmations."""
-        return {name: value for name, value in self.cleaned_data.items() if not name.startswith("confirm_")}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if not name.startswith("confirm_")
+        }
 
 
 class ServiceForm(USWDSFormMixin, ClosedQuarterCheck):
     checked_date_field = "start_date"
 
-    service_type = forms.ModelChoiceField(label="Service", queryset=ServiceType.objects.filter(is_active=True),
-                                          empty_label="- Choose a service -")
-    program = forms.ChoiceField(label="Program", choices=[("", "- Choose a program -"), *Program.choices])
+    service_type = forms.ModelChoiceField(
+        label="Service",
+        queryset=ServiceType.objects.filter(is_active=True),
+        empty_label="- Choose a service -",
+    )
+    program = forms.ChoiceField(
+        label="Program", choices=[("", "- Choose a program -"), *Program.choices]
+    )
     start_date = date_field("Start date", help_text="The date the service was actually provided.")
     end_date = date_field("End date", help_text="The same as the start date for a one-day service.")
     follow_up_kind = forms.ChoiceField(
-        label="For a follow-up service: what was it?", required=False,
+        label="For a follow-up service: what was it?",
+        required=False,
         choices=[("", "- Not a follow-up service -"), *FollowUpKind.choices],
         help_text="Follow-up services benefit a seeker who exited. An attempted contact is a case note, not a follow-up.",
     )
     follow_up_note = forms.CharField(
-        label="For a follow-up service: the case note documenting it", required=False, max_length=10_000,
+        label="For a follow-up service: the case note documenting it",
+        required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -92,14 +114,20 @@ class ServiceForm(USWDSFormMixin, ClosedQuarterCheck):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
         if start and start > timezone.localdate():
-            self.add_error("start_date", "A service cannot be recorded before it is provided: this date is in the future.")
+            self.add_error(
+                "start_date",
+                "A service cannot be recorded before it is provided: this date is in the future.",
+            )
         if start and end and end < start:
             self.add_error("end_date", "The end date is before the start date.")
         service_type = data.get("service_type")
         if service_type and service_type.code == FOLLOW_UP_TYPE:
             if data.get("follow_up_kind") in NOT_FOLLOW_UPS:
-                self.add_error("follow_up_kind", "Write a case note instead: an attempted contact, or a contact to "
-                                                 "collect documentation or performance measures, is not a follow-up service.")
+                self.add_error(
+                    "follow_up_kind",
+                    "Write a case note instead: an attempted contact, or a contact to "
+                    "collect documentation or performance measures, is not a follow-up service.",
+                )
             elif not data.get("follow_up_kind"):
                 self.add_error("follow_up_kind", "Say what the follow-up service was.")
             if not (data.get("follow_up_note") or "").strip():
@@ -110,13 +138,18 @@ class ServiceForm(USWDSFormMixin, ClosedQuarterCheck):
 class CaseNoteForm(USWDSFormMixin, ClosedQuarterCheck):
     checked_date_field = "contact_date"
 
-    contact_date = date_field("Contact date", help_text="The date the service was delivered or the contact made.")
+    contact_date = date_field(
+        "Contact date", help_text="The date the service was delivered or the contact made."
+    )
     text = forms.CharField(
-        label="Case note", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000,
+        label="Case note",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
         help_text="Record that an accommodation was made, never the medical condition or disability itself.",
     )
     confirm_condition = forms.BooleanField(
-        label="The note must name it: keep it to my office and the state", required=False,
+        label="The note must name it: keep it to my office and the state",
+        required=False,
     )
     asks_about_condition = False
 
@@ -125,11 +158,14 @@ class CaseNoteForm(USWDSFormMixin, ClosedQuarterCheck):
         condition = named_condition(data.get("text") or "")
         if condition and not data.get("confirm_condition"):
             self.asks_about_condition = True
-            self.add_error("text", (
-                f"This note names a medical condition or disability (\u201c{condition}\u201d). Confidential medical "
-                "information stays out of case notes: record only that an accommodation was made. If the note must keep "
-                "it, tick the box below: it will be seen only in your office and by state staff."
-            ))
+            self.add_error(
+                "text",
+                (
+                    f"This note names a medical condition or disability (\u201c{condition}\u201d). Confidential medical "
+                    "information stays out of case notes: record only that an accommodation was made. If the note must keep "
+                    "it, tick the box below: it will be seen only in your office and by state staff."
+                ),
+            )
         return data
 
     def clean_contact_date(self):
@@ -145,25 +181,40 @@ REASON_HELP = "Why it was wrong (kept in the audit trail)."
 class ServiceCorrectionForm(USWDSFormMixin, forms.Form):
     """The person who recorded a service corrects a slip (dataedits.services.service_correct)."""
 
-    service_type = forms.ModelChoiceField(label="Service", queryset=ServiceType.objects.filter(is_active=True))
+    service_type = forms.ModelChoiceField(
+        label="Service", queryset=ServiceType.objects.filter(is_active=True)
+    )
     program = forms.ChoiceField(label="Program", choices=Program.choices)
     start_date = date_field("Start date")
     end_date = date_field("End date")
-    reason = forms.CharField(label="Reason for the correction", max_length=1000, help_text=REASON_HELP,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=1000,
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CaseNoteCorrectionForm(USWDSFormMixin, forms.Form):
     contact_date = date_field("Contact date")
-    text = forms.CharField(label="Case note", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
-    reason = forms.CharField(label="Reason for the correction", max_length=1000, help_text=REASON_HELP,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label="Case note", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000
+    )
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=1000,
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class RemovalForm(USWDSFormMixin, forms.Form):
-    reason = forms.CharField(label="Why it is removed", max_length=1000,
-                             help_text="For instance: recorded on the wrong seeker. Kept in the audit trail.",
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Why it is removed",
+        max_length=1000,
+        help_text="For instance: recorded on the wrong seeker. Kept in the audit trail.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SupportingNotesField(forms.ModelMultipleChoiceField):
@@ -194,22 +245,40 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
 
     # Typed as people type a phone; kept as Attachment II asks, digits only (clean_filer_phone).
     filer_phone = forms.CharField(
-        label="Your work phone", max_length=20,
+        label="Your work phone",
+        max_length=20,
         help_text="10 digits, for the state to call you about the ticket (punctuation is left out).",
     )
     document = forms.FileField(
-        label="Supporting document (optional)", required=False, validators=[validate_document],
+        label="Supporting document (optional)",
+        required=False,
+        validators=[validate_document],
         help_text="A PDF, PNG or JPEG scan; more can be attached to the draft.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}
+        ),
     )
 
     class Meta:
         model = DataEditTicket
         fields = [
-            "subject", "need_type", "filer_phone",
-            "kind", "service", "new_service_type", "new_program", "new_start_date", "new_end_date",
-            "seeker_field", "seeker_value", "gain_type", "gain_date",
-            "what_is_wrong", "what_is_right", "justification", "supporting_notes",
+            "subject",
+            "need_type",
+            "filer_phone",
+            "kind",
+            "service",
+            "new_service_type",
+            "new_program",
+            "new_start_date",
+            "new_end_date",
+            "seeker_field",
+            "seeker_value",
+            "gain_type",
+            "gain_date",
+            "what_is_wrong",
+            "what_is_right",
+            "justification",
+            "supporting_notes",
         ]
         labels = {
             "subject": "Subject of the ticket",
@@ -230,7 +299,7 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
             "supporting_notes": "Supporting case notes",
         }
         help_texts = {
-            "subject": "A few words, such as \"Delete duplicate workshop\".",
+            "subject": 'A few words, such as "Delete duplicate workshop".',
             "gain_date": "For a measurable skills gain: its quarter's deadline applies, as for any edit.",
             "service": "For a modification or a deletion.",
             "new_service_type": "For a new service, or a modification (leave empty to keep the type).",
@@ -256,20 +325,25 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.participant = participant
         self.fields["kind"].choices = ChangeKind.choices
-        self.fields["service"].queryset = (
-            Service.objects.filter(participant=participant).select_related("service_type")
-        )
+        self.fields["service"].queryset = Service.objects.filter(
+            participant=participant
+        ).select_related("service_type")
         self.fields["service"].empty_label = "- Choose the service -"
         self.fields["new_service_type"].queryset = ServiceType.objects.filter(is_active=True)
         self.fields["new_service_type"].empty_label = "- Keep / choose a type -"
         self.fields["new_program"].choices = [("", "- Choose a program -"), *Program.choices]
         self.fields["seeker_field"].choices = [("", "- Choose a field -"), *SeekerField.choices]
-        self.fields["gain_type"].choices = [("", "- Choose the type of gain -"), *SkillsGainType.choices]
+        self.fields["gain_type"].choices = [
+            ("", "- Choose the type of gain -"),
+            *SkillsGainType.choices,
+        ]
         self.fields["need_type"].choices = [("", "- Choose the type of need -"), *NeedType.choices]
         for name in ("subject", "need_type", "filer_phone"):
             self.fields[name].required = True
         notes = CaseNote.objects.readable_by(user) if user is not None else CaseNote.objects.all()
-        self.fields["supporting_notes"].queryset = notes.filter(participant=participant).select_related("author")
+        self.fields["supporting_notes"].queryset = notes.filter(
+            participant=participant
+        ).select_related("author")
         # The radio buttons and checkboxes take USWDS's own classes, not the text inputs' one.
         self.fields["kind"].widget.attrs["class"] = "usa-radio__input"
         self.fields["supporting_notes"].widget.attrs["class"] = "usa-checkbox__input"
@@ -277,10 +351,15 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE) and not data.get("service"):
+        if kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE) and not data.get(
+            "service"
+        ):
             self.add_error("service", "Choose the service to change.")
-        if kind in (ChangeKind.ADD_SERVICE, ChangeKind.CORRECT_SEEKER_DATA, ChangeKind.MEASURABLE_SKILLS_GAIN) \
-                and not data.get("new_program"):
+        if kind in (
+            ChangeKind.ADD_SERVICE,
+            ChangeKind.CORRECT_SEEKER_DATA,
+            ChangeKind.MEASURABLE_SKILLS_GAIN,
+        ) and not data.get("new_program"):
             self.add_error("new_program", "Choose the program: it decides the state queue.")
         if kind == ChangeKind.MEASURABLE_SKILLS_GAIN:
             if not data.get("gain_type"):
@@ -294,7 +373,6 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
             self.add_error("new_end_date", "The end date is before the start date.")
         return data
 
-
     def clean_filer_phone(self):
         typed = self.cleaned_data["filer_phone"]
         if not typed:
@@ -306,26 +384,52 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
 
 
 class DocumentForm(forms.Form):
-    document = forms.FileField(label="Supporting document", validators=[validate_document],
-                               help_text="A PDF, PNG or JPEG scan.",
-                               widget=forms.ClearableFileInput(attrs={"class": "usa-file-input", "accept": ".pdf,.png,.jpg,.jpeg"}))
+    document = forms.FileField(
+        label="Supporting document",
+        validators=[validate_document],
+        help_text="A PDF, PNG or JPEG scan.",
+        widget=forms.ClearableFileInput(
+            attrs={"class": "usa-file-input", "accept": ".pdf,.png,.jpg,.jpeg"}
+        ),
+    )
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class LocalReviewForm(USWDSFormMixin, forms.Form):
-    justified = forms.ChoiceField(label="Is the change fully justified in the request?", choices=YES_NO, widget=forms.RadioSelect)
+    justified = forms.ChoiceField(
+        label="Is the change fully justified in the request?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
     documented = forms.ChoiceField(
         label="Are the changes documented and supported throughout the seeker's record (case notes, documents, dates of other services)?",
-        choices=YES_NO, widget=forms.RadioSelect)
-    aligned = forms.ChoiceField(label="Does the change align with established policy?", choices=YES_NO, widget=forms.RadioSelect)
-    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
-        ("approve", "Approve and send to the state queue"), ("deny", "Deny")])
-    reasons = forms.MultipleChoiceField(label="Reasons for a denial", choices=DENIAL_REASONS, required=False,
-                                        widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label="Note to the filer (optional)", required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    aligned = forms.ChoiceField(
+        label="Does the change align with established policy?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[("approve", "Approve and send to the state queue"), ("deny", "Deny")],
+    )
+    reasons = forms.MultipleChoiceField(
+        label="Reasons for a denial",
+        choices=DENIAL_REASONS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label="Note to the filer (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, past_deadline=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -340,20 +444,38 @@ class LocalReviewForm(USWDSFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "approve" and "no" in (data.get("justified"), data.get("documented"), data.get("aligned")):
-            self.add_error("decision", "A request that is not justified, documented and aligned with policy is denied.")
+        if data.get("decision") == "approve" and "no" in (
+            data.get("justified"),
+            data.get("documented"),
+            data.get("aligned"),
+        ):
+            self.add_error(
+                "decision",
+                "A request that is not justified, documented and aligned with policy is denied.",
+            )
         if data.get("decision") == "deny" and not data.get("reasons"):
             self.add_error("reasons", "Give at least one reason for the denial.")
         return data
 
 
 class DecisionForm(USWDSFormMixin, forms.Form):
-    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
-        ("approve", "Approve and apply the change"), ("deny", "Deny")])
-    reasons = forms.MultipleChoiceField(label="Reasons for a denial", choices=DENIAL_REASONS, required=False,
-                                        widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label="Note to the filer (optional)", required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[("approve", "Approve and apply the change"), ("deny", "Deny")],
+    )
+    reasons = forms.MultipleChoiceField(
+        label="Reasons for a denial",
+        choices=DENIAL_REASONS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label="Note to the filer (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,7 +43,9 @@ class ServiceType(AuditedModel, models.Model):
     counts_toward_participation = models.BooleanField(
         help_text="Services of this type open and extend periods of participation (follow-up services do not)."
     )
-    is_active = models.BooleanField(default=True, help_text="Inactive types cannot be chosen for new services.")
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive types cannot be chosen for new services."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -57,12 +59,21 @@ class FollowUpKind(models.TextChoices):
 
     WORKPLACE_COUNSELING = "workplace_counseling", "Counseling about the workplace"
     CAREER_PLANNING = "career_planning", "Additional career planning and counseling"
-    EMPLOYER_CONTACT = "employer_contact", "Contact with the employer, including help with work-related issues"
+    EMPLOYER_CONTACT = (
+        "employer_contact",
+        "Contact with the employer, including help with work-related issues",
+    )
     PEER_SUPPORT = "peer_support", "Peer support group"
-    EDUCATION_REFERRAL = "education_referral", "Information about Partner or Referral educational opportunities"
+    EDUCATION_REFERRAL = (
+        "education_referral",
+        "Information about Partner or Referral educational opportunities",
+    )
     LABOR_MARKET_INFORMATION = "labor_market_information", "Labor market information"
     ATTEMPTED_CONTACT = "attempted_contact", "Attempted contact with the participant"
-    DOCUMENTATION_CONTACT = "documentation_contact", "Contact to collect documentation or performance measures"
+    DOCUMENTATION_CONTACT = (
+        "documentation_contact",
+        "Contact to collect documentation or performance measures",
+    )
 
 
 # Seed 004: "Attempted contact with the participant or contact made for the collection of
@@ -79,7 +90,9 @@ class Service(AuditedModel, models.Model):
     recorded, a service changes only through an approved data-edit ticket.
     """
 
-    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="services")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="services"
+    )
     service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="services")
     program = models.CharField(max_length=32, choices=Program.choices)
     start_date = models.DateField()
@@ -87,7 +100,9 @@ class Service(AuditedModel, models.Model):
     office = models.ForeignKey("access.Office", on_delete=models.PROTECT, related_name="+")
     entered_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(default=timezone.now)
-    is_late = models.BooleanField(default=False, help_text="Entered more than seven calendar days after its date.")
+    is_late = models.BooleanField(
+        default=False, help_text="Entered more than seven calendar days after its date."
+    )
     follow_up_kind = models.CharField(max_length=32, choices=FollowUpKind.choices, blank=True)
 
     objects = ParticipantChildQuerySet.as_manager()
@@ -95,7 +110,9 @@ class Service(AuditedModel, models.Model):
     class Meta:
         ordering = ["start_date", "end_date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="service_ends_after_it_starts"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="service_ends_after_it_starts"
+            ),
         ]
         indexes = [
             models.Index(fields=["participant", "start_date"], name="service_participant"),
@@ -119,15 +136,20 @@ class CaseNote(AuditedModel, models.Model):
     written and is seen only in its author's office and by state staff (`readable_by`).
     """
 
-    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="case_notes")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="case_notes"
+    )
     contact_date = models.DateField()
     text = models.TextField()
     office = models.ForeignKey("access.Office", on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(default=timezone.now)
-    is_late = models.BooleanField(default=False, help_text="Entered more than seven calendar days after the contact.")
+    is_late = models.BooleanField(
+        default=False, help_text="Entered more than seven calendar days after the contact."
+    )
     names_condition = models.BooleanField(
-        "names a medical condition or disability", default=False,
+        "names a medical condition or disability",
+        default=False,
         help_text="Seen only in its author's office and by state staff (29 CFR 38.41(b)(3)).",
     )
 
@@ -135,7 +157,9 @@ class CaseNote(AuditedModel, models.Model):
 
     class Meta:
         ordering = ["-contact_date", "-pk"]
-        indexes = [models.Index(fields=["participant", "contact_date"], name="case_note_participant")]
+        indexes = [
+            models.Index(fields=["participant", "contact_date"], name="case_note_participant")
+        ]
 
     def __str__(self):
         return f"Case note of {self.contact_date:%m/%d/%Y} by {self.author}"
@@ -181,7 +205,10 @@ class ChangeKind(models.TextChoices):
 class SkillsGainType(models.TextChoices):
     """The five types of measurable skills gain of WIOA performance reporting."""
 
-    EDUCATIONAL_FUNCTIONING_LEVEL = "educational_functioning_level", "Educational functioning level achieved"
+    EDUCATIONAL_FUNCTIONING_LEVEL = (
+        "educational_functioning_level",
+        "Educational functioning level achieved",
+    )
     SECONDARY_DIPLOMA = "secondary_diploma", "Secondary school diploma or equivalent attained"
     TRANSCRIPT = "transcript", "Secondary or postsecondary transcript or report card"
     TRAINING_MILESTONE = "training_milestone", "Training milestone"
@@ -208,7 +235,9 @@ class SeekerField(models.TextChoices):
 
 # A denial gives the rules' reasons, or this one from the policy's list (seed 004, "Processes").
 NOT_POLICY_COMPLIANT = "not_policy_compliant"
-DENIAL_REASONS = [(str(r), r.text) for r in Reason] + [(NOT_POLICY_COMPLIANT, "Does not comply with policy.")]
+DENIAL_REASONS = [(str(r), r.text) for r in Reason] + [
+    (NOT_POLICY_COMPLIANT, "Does not comply with policy.")
+]
 DENIAL_REASON_TEXT = dict(DENIAL_REASONS)
 
 
@@ -231,9 +260,13 @@ class DataEditTicket(AuditedModel, models.Model):
 
     # The change. Modify and delete name a service; the service's values when the ticket was
     # filed are kept too, since an approved deletion removes the service itself.
-    service = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
     service_snapshot = models.JSONField(default=dict, blank=True)
-    new_service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    new_service_type = models.ForeignKey(
+        ServiceType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     new_program = models.CharField(max_length=32, choices=Program.choices, blank=True)
     new_start_date = models.DateField(null=True, blank=True)
     new_end_date = models.DateField(null=True, blank=True)
@@ -247,7 +280,9 @@ class DataEditTicket(AuditedModel, models.Model):
     # Attachment II: the subject, the filer's work phone (digits only) and the type of need.
     subject = models.CharField(max_length=200, blank=True)
     filer_phone = models.CharField("work phone", max_length=10, blank=True)
-    need_type = models.CharField("type of need", max_length=32, choices=NeedType.choices, blank=True)
+    need_type = models.CharField(
+        "type of need", max_length=32, choices=NeedType.choices, blank=True
+    )
 
     what_is_wrong = models.TextField(blank=True)
     what_is_right = models.TextField(blank=True)
@@ -261,30 +296,40 @@ class DataEditTicket(AuditedModel, models.Model):
     # the end of the applicable quarter": it counts as filed with the state when the local board
     # sends it on, and the deadline is measured on that day.
     filed_on = models.DateField(
-        "filed with the state on", null=True, blank=True,
+        "filed with the state on",
+        null=True,
+        blank=True,
         help_text="The day the local board sent it to the state: the 20-day deadline is measured here.",
     )
     deadline = models.DateField(
-        null=True, blank=True, help_text="The last day the state may receive it: its applicable quarter's end plus 20 days.",
+        null=True,
+        blank=True,
+        help_text="The last day the state may receive it: its applicable quarter's end plus 20 days.",
     )
     # Where the local step went, when not to the area's board (the seeker opted out of data sharing).
     routing_note = models.CharField(max_length=300, blank=True)
     # The state's reply that the ticket was received (Attachment II, "OESC will reply ...").
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        "access.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The state queue's order: when the ticket arrived, and when it counts as received
     # (after 4:00 PM or on a weekend: the next business day at 7:00 AM).
     received_at = models.DateTimeField(null=True, blank=True)
     counted_received_at = models.DateTimeField(null=True, blank=True)
 
-    local_reviewer = models.ForeignKey("access.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    local_reviewer = models.ForeignKey(
+        "access.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     local_reviewed_at = models.DateTimeField(null=True, blank=True)
     local_justified = models.BooleanField(null=True, blank=True)
     local_documented = models.BooleanField(null=True, blank=True)
     local_aligned = models.BooleanField(null=True, blank=True)
     local_note = models.TextField(blank=True)
 
-    decided_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        "access.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     denial_reasons = models.JSONField(default=list, blank=True)
     decision_note = models.TextField(blank=True)
@@ -296,7 +341,9 @@ class DataEditTicket(AuditedModel, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["state", "title", "counted_received_at"], name="ticket_state_queue"),
+            models.Index(
+                fields=["state", "title", "counted_received_at"], name="ticket_state_queue"
+            ),
             models.Index(fields=["state", "deadline", "submitted_at"], name="ticket_local_queue"),
         ]
 
@@ -326,11 +373,15 @@ class DataEditTicket(AuditedModel, models.Model):
 class SkillsGain(AuditedModel, models.Model):
     """A measurable skills gain, recorded by an approved data-edit ticket (seed 004)."""
 
-    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="skills_gains")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="skills_gains"
+    )
     program = models.CharField(max_length=32, choices=Program.choices)
     gain_type = models.CharField(max_length=32, choices=SkillsGainType.choices)
     achieved_on = models.DateField()
-    ticket = models.OneToOneField(DataEditTicket, on_delete=models.PROTECT, related_name="skills_gain")
+    ticket = models.OneToOneField(
+        DataEditTicket, on_delete=models.PROTECT, related_name="skills_gain"
+    )
 
     objects = ParticipantChildQuerySet.as_manager()
 
@@ -370,8 +421,12 @@ class SupportingDocument(AuditedModel, models.Model):
 class Notification(models.Model):
     """A message to a ticket's filer about a step of its workflow, shown in the portal and emailed."""
 
-    recipient = models.ForeignKey("access.Staff", on_delete=models.CASCADE, related_name="dataedit_notifications")
-    ticket = models.ForeignKey(DataEditTicket, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        "access.Staff", on_delete=models.CASCADE, related_name="dataedit_notifications"
+    )
+    ticket = models.ForeignKey(
+        DataEditTicket, on_delete=models.CASCADE, related_name="notifications"
+    )
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

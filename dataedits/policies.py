@@ -46,8 +46,10 @@ def self_correction_refusal(user, *, recorded_by_id: int, entered_at, dates, now
         return "Only the person who recorded it corrects it: anyone else files a data-edit ticket."
     until = self_correction_ends(timezone.localtime(entered_at))
     if now > until:
-        return (f"It could be corrected without a ticket until {timezone.localtime(until):%m/%d/%Y} (the end of the "
-                "next business day after it was entered): file a data-edit ticket.")
+        return (
+            f"It could be corrected without a ticket until {timezone.localtime(until):%m/%d/%Y} (the end of the "
+            "next business day after it was entered): file a data-edit ticket."
+        )
     today = timezone.localdate(now)
     for day in dates:
         if filing_deadline(day) < today:

@@ -42,19 +42,43 @@ def change_of(ticket: DataEditTicket) -> Change | None:
             if ticket.new_end_date < ticket.new_start_date:
                 return None
             new_type = ticket.new_service_type
-            return AddService(ServiceFact(NEW_SERVICE_ID, new_type.code, ticket.new_start_date,
-                                          ticket.new_end_date, new_type.counts_toward_participation))
+            return AddService(
+                ServiceFact(
+                    NEW_SERVICE_ID,
+                    new_type.code,
+                    ticket.new_start_date,
+                    ticket.new_end_date,
+                    new_type.counts_toward_participation,
+                )
+            )
         case ChangeKind.MODIFY_SERVICE:
             service = ticket.service
             if service is None:
                 return None
-            new_type = ticket.new_service_type if ticket.new_service_type_id not in (None, service.service_type_id) else None
-            start = ticket.new_start_date if ticket.new_start_date not in (None, service.start_date) else None
-            end = ticket.new_end_date if ticket.new_end_date not in (None, service.end_date) else None
-            if not (new_type or start or end) or (start or service.start_date) > (end or service.end_date):
+            new_type = (
+                ticket.new_service_type
+                if ticket.new_service_type_id not in (None, service.service_type_id)
+                else None
+            )
+            start = (
+                ticket.new_start_date
+                if ticket.new_start_date not in (None, service.start_date)
+                else None
+            )
+            end = (
+                ticket.new_end_date if ticket.new_end_date not in (None, service.end_date) else None
+            )
+            if not (new_type or start or end) or (start or service.start_date) > (
+                end or service.end_date
+            ):
                 return None
-            return ModifyService(str(service.pk), type=new_type.code if new_type else None,
-                                 counted=new_type.counts_toward_participation if new_type else None, start=start, end=end)
+            return ModifyService(
+                str(service.pk),
+                type=new_type.code if new_type else None,
+                counted=new_type.counts_toward_participation if new_type else None,
+                start=start,
+                end=end,
+            )
         case ChangeKind.DELETE_SERVICE:
             return DeleteService(str(ticket.service.pk)) if ticket.service else None
         case ChangeKind.CORRECT_SEEKER_DATA:
@@ -68,7 +92,9 @@ def change_of(ticket: DataEditTicket) -> Change | None:
     return None
 
 
-def paperwork_of(ticket: DataEditTicket, *, supporting_notes: int, documents: int, change_complete: bool) -> Paperwork:
+def paperwork_of(
+    ticket: DataEditTicket, *, supporting_notes: int, documents: int, change_complete: bool
+) -> Paperwork:
     return Paperwork(
         what_is_wrong=ticket.what_is_wrong,
         what_is_right=ticket.what_is_right,
@@ -94,8 +120,14 @@ class Precheck:
         return apply_change(self.facts_before, self.change) if self.change else self.facts_before
 
 
-def ticket_precheck(ticket: DataEditTicket, *, services: list[Service], filed_on: date,
-                    supporting_notes: int, documents: int) -> Precheck:
+def ticket_precheck(
+    ticket: DataEditTicket,
+    *,
+    services: list[Service],
+    filed_on: date,
+    supporting_notes: int,
+    documents: int,
+) -> Precheck:
     """The decision the rules give the ticket as it stands, filed on `filed_on`.
 
     `services` are the seeker's services (the caller has them through the gate and, when
@@ -103,8 +135,12 @@ def ticket_precheck(ticket: DataEditTicket, *, services: list[Service], filed_on
     """
     change = change_of(ticket)
     facts = [fact(s) for s in services]
-    paperwork = paperwork_of(ticket, supporting_notes=supporting_notes, documents=documents,
-                             change_complete=change is not None)
+    paperwork = paperwork_of(
+        ticket,
+        supporting_notes=supporting_notes,
+        documents=documents,
+        change_complete=change is not None,
+    )
     return Precheck(decide(facts, change, filed_on=filed_on, paperwork=paperwork), services, change)
 
 
@@ -140,8 +176,14 @@ def timeline(precheck: Precheck, *, filed_on: date, compare: bool = True) -> dic
     quarters = []
     quarter = Quarter.of(first)
     while quarter.start <= last:
-        quarters.append({"label": str(quarter), "x": x(quarter.start), "width": width(quarter.start, quarter.end),
-                         "shade": len(quarters) % 2 == 0})
+        quarters.append(
+            {
+                "label": str(quarter),
+                "x": x(quarter.start),
+                "width": width(quarter.start, quarter.end),
+                "shade": len(quarters) % 2 == 0,
+            }
+        )
         quarter = quarter.next()
     for q in quarters:
         q["labelled"] = q["width"] >= 66  # names only where they fit; the tables give every date
@@ -149,61 +191,99 @@ def timeline(precheck: Precheck, *, filed_on: date, compare: bool = True) -> dic
 
     before_by_id = {s.id: s for s in before}
     after_by_id = {s.id: s for s in after}
-    changed_ids = {i for i in before_by_id.keys() | after_by_id.keys() if before_by_id.get(i) != after_by_id.get(i)}
+    changed_ids = {
+        i
+        for i in before_by_id.keys() | after_by_id.keys()
+        if before_by_id.get(i) != after_by_id.get(i)
+    }
 
     def periods_table(periods):
         rows = []
         for number, period in enumerate(periods, 1):
             exit_date = period.exit_as_of(filed_on)
-            rows.append({
-                "number": number, "participation": period.participation, "last_end": period.last_end,
-                "participation_quarter": Quarter.of(period.participation), "exit": exit_date,
-                "exit_quarter": Quarter.of(exit_date) if exit_date else None,
-                "services": len(period.services),
-            })
+            rows.append(
+                {
+                    "number": number,
+                    "participation": period.participation,
+                    "last_end": period.last_end,
+                    "participation_quarter": Quarter.of(period.participation),
+                    "exit": exit_date,
+                    "exit_quarter": Quarter.of(exit_date) if exit_date else None,
+                    "services": len(period.services),
+                }
+            )
         return rows
 
     lanes = []
-    shown_lanes = (("Before", before, decision.periods_before), ("After", after, decision.periods_after))
+    shown_lanes = (
+        ("Before", before, decision.periods_before),
+        ("After", after, decision.periods_after),
+    )
     if not compare:
         shown_lanes = (("Services", before, decision.periods_before),)
     for number, (name, services, periods) in enumerate(shown_lanes):
         top = 22 + number * LANE_HEIGHT
-        lanes.append({
-            "name": name,
-            "label_y": top + 16,
-            "period_y": top,
-            "service_y": top + 18,
-            "periods": [
-                {"x": x(p.participation), "width": width(p.participation, p.last_end),
-                 "exit_x": x(p.exit_as_of(filed_on)) + width(p.last_end, p.last_end) if p.exit_as_of(filed_on) else None}
-                for p in periods
-            ],
-            "services": [
-                {"x": x(s.start), "width": width(s.start, s.end), "counted": s.counted, "changed": s.id in changed_ids}
-                for s in sorted(services, key=lambda s: (s.start, s.id))
-            ],
-        })
+        lanes.append(
+            {
+                "name": name,
+                "label_y": top + 16,
+                "period_y": top,
+                "service_y": top + 18,
+                "periods": [
+                    {
+                        "x": x(p.participation),
+                        "width": width(p.participation, p.last_end),
+                        "exit_x": x(p.exit_as_of(filed_on)) + width(p.last_end, p.last_end)
+                        if p.exit_as_of(filed_on)
+                        else None,
+                    }
+                    for p in periods
+                ],
+                "services": [
+                    {
+                        "x": x(s.start),
+                        "width": width(s.start, s.end),
+                        "counted": s.counted,
+                        "changed": s.id in changed_ids,
+                    }
+                    for s in sorted(services, key=lambda s: (s.start, s.id))
+                ],
+            }
+        )
 
     def period_of(periods, service_id):
         return next((n for n, p in enumerate(periods, 1) if service_id in p.service_ids), None)
 
     names = {str(s.pk): s.service_type.name for s in precheck.services}
-    ordered = sorted(before_by_id.keys() | after_by_id.keys(),
-                     key=lambda i: ((before_by_id.get(i) or after_by_id[i]).start, i))
+    ordered = sorted(
+        before_by_id.keys() | after_by_id.keys(),
+        key=lambda i: ((before_by_id.get(i) or after_by_id[i]).start, i),
+    )
     rows = []
     for service_id in ordered:
         old, new = before_by_id.get(service_id), after_by_id.get(service_id)
-        rows.append({
-            "name": names.get(service_id) or (new or old).type.replace("_", " ").capitalize(),
-            "before": old, "after": new, "counted_before": old.counted if old else None,
-            "counted_after": new.counted if new else None,
-            "change": "added" if old is None else "deleted" if new is None else "modified" if old != new else "",
-            "period_before": period_of(decision.periods_before, service_id),
-            "period_after": period_of(decision.periods_after, service_id),
-        })
-    period_tables = [("before the change", periods_table(decision.periods_before)),
-                     ("after the change", periods_table(decision.periods_after))]
+        rows.append(
+            {
+                "name": names.get(service_id) or (new or old).type.replace("_", " ").capitalize(),
+                "before": old,
+                "after": new,
+                "counted_before": old.counted if old else None,
+                "counted_after": new.counted if new else None,
+                "change": "added"
+                if old is None
+                else "deleted"
+                if new is None
+                else "modified"
+                if old != new
+                else "",
+                "period_before": period_of(decision.periods_before, service_id),
+                "period_after": period_of(decision.periods_after, service_id),
+            }
+        )
+    period_tables = [
+        ("before the change", periods_table(decision.periods_before)),
+        ("after the change", periods_table(decision.periods_after)),
+    ]
     if not compare:
         period_tables = [("", periods_table(decision.periods_before))]
     return {
@@ -218,6 +298,8 @@ def timeline(precheck: Precheck, *, filed_on: date, compare: bool = True) -> dic
         "first": first,
         "last": last,
         "filed_x": x(filed_on),
-        "deadline_x": x(decision.deadline) + width(decision.deadline, decision.deadline) if decision.deadline else None,
+        "deadline_x": x(decision.deadline) + width(decision.deadline, decision.deadline)
+        if decision.deadline
+        else None,
         "bottom": 22 + len(lanes) * LANE_HEIGHT,
     }

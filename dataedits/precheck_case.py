@@ -14,7 +14,16 @@ Every refusal names the place in the input that is wrong.
 import re
 from datetime import date
 
-from .rules import AddService, Change, ChangeError, DeleteService, ModifyService, Paperwork, ServiceFact, apply_change
+from .rules import (
+    AddService,
+    Change,
+    ChangeError,
+    DeleteService,
+    ModifyService,
+    Paperwork,
+    ServiceFact,
+    apply_change,
+)
 
 PAPERWORK = {"justification", "supporting_notes", "documents"}
 
@@ -54,7 +63,9 @@ def _id(value, where: str) -> str:
 
 def _type(value, where: str, catalog: dict[str, bool]) -> tuple[str, bool]:
     if value not in catalog:
-        raise CaseError(f"{where}: unknown service type {value!r}; known types: {', '.join(sorted(catalog))}.")
+        raise CaseError(
+            f"{where}: unknown service type {value!r}; known types: {', '.join(sorted(catalog))}."
+        )
     return value, catalog[value]
 
 
@@ -64,7 +75,9 @@ def _service(value, where: str, catalog: dict[str, bool]) -> ServiceFact:
     start, end = _date(data["start"], f"{where}.start"), _date(data["end"], f"{where}.end")
     if end < start:
         raise CaseError(f"{where}: the end date {end} is before the start date {start}.")
-    return ServiceFact(id=_id(data["id"], f"{where}.id"), type=type_, start=start, end=end, counted=counted)
+    return ServiceFact(
+        id=_id(data["id"], f"{where}.id"), type=type_, start=start, end=end, counted=counted
+    )
 
 
 def _count(value, where: str) -> int:
@@ -80,13 +93,17 @@ def _paperwork(data: dict) -> Paperwork | None:
     if not isinstance(justification, str):
         raise CaseError("justification: expected text.")
     return Paperwork(
-        what_is_wrong=None, what_is_right=None, justification=justification,
+        what_is_wrong=None,
+        what_is_right=None,
+        justification=justification,
         supporting_case_notes=_count(data.get("supporting_notes", 0), "supporting_notes"),
         supporting_documents=_count(data.get("documents", 0), "documents"),
     )
 
 
-def read_case(data, catalog: dict[str, bool]) -> tuple[date, list[ServiceFact], Change, Paperwork | None]:
+def read_case(
+    data, catalog: dict[str, bool]
+) -> tuple[date, list[ServiceFact], Change, Paperwork | None]:
     """The filing date, services, change and paperwork (None if not given) of one case.
 
     `catalog` maps type codes to whether the type counts toward participation.
@@ -116,7 +133,9 @@ def read_case(data, catalog: dict[str, bool]) -> tuple[date, list[ServiceFact], 
         values = _object(raw["set"], "change.set", set(), {"type", "start", "end"})
         if not values:
             raise CaseError('change.set: name at least one of "type", "start" or "end".')
-        type_, counted = _type(values["type"], "change.set.type", catalog) if "type" in values else (None, None)
+        type_, counted = (
+            _type(values["type"], "change.set.type", catalog) if "type" in values else (None, None)
+        )
         change = ModifyService(
             _id(raw["service"], "change.service"),
             type=type_,

@@ -23,4 +23,6 @@ class CaseNoteQuerySet(ParticipantChildQuerySet):
         notes = self.visible_to(user)
         if getattr(user, "is_state_staff", False):
             return notes
-        return notes.filter(models.Q(names_condition=False) | models.Q(office__in=user.offices.all()))
+        return notes.filter(
+            models.Q(names_condition=False) | models.Q(office__in=user.offices.all())
+        )

@@ -108,20 +108,33 @@ class Quarter:
         return date.max if following == date.max else following - timedelta(days=1)
 
     def next(self) -> Quarter:
-        return Quarter(self.program_year + 1, 1) if self.number == 4 else Quarter(self.program_year, self.number + 1)
+        return (
+            Quarter(self.program_year + 1, 1)
+            if self.number == 4
+            else Quarter(self.program_year, self.number + 1)
+        )
 
     def previous(self) -> Quarter:
-        return Quarter(self.program_year - 1, 4) if self.number == 1 else Quarter(self.program_year, self.number - 1)
+        return (
+            Quarter(self.program_year - 1, 4)
+            if self.number == 1
+            else Quarter(self.program_year, self.number - 1)
+        )
 
     def __str__(self) -> str:
         return f"PY{self.program_year} Q{self.number}"
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        """"PY2020 Q2" (or "2020-2"), as shown on pages and in report links."""
+        """ "PY2020 Q2" (or "2020-2"), as shown on pages and in report links."""
         cleaned = text.strip().upper().removeprefix("PY").replace(" Q", "-").replace("Q", "-")
         year, _, number = cleaned.partition("-")
-        if not (year.isdigit() and number.isdigit() and 1 <= int(number) <= 4 and 1900 <= int(year) <= 9998):
+        if not (
+            year.isdigit()
+            and number.isdigit()
+            and 1 <= int(number) <= 4
+            and 1900 <= int(year) <= 9998
+        ):
             raise ValueError(f"Not a program year quarter: {text!r} (write it as PY2020 Q2).")
         return cls(int(year), int(number))
 
@@ -166,7 +179,9 @@ def next_business_day(day: date) -> date:
 def self_correction_ends(entered_at: datetime) -> datetime:
     """Until when the person who recorded a service or case note may correct it themselves: the
     end of the next business day after they entered it (an aware datetime in the portal's zone)."""
-    return datetime.combine(next_business_day(entered_at.date()), time.max, tzinfo=entered_at.tzinfo)
+    return datetime.combine(
+        next_business_day(entered_at.date()), time.max, tzinfo=entered_at.tzinfo
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,7 +200,9 @@ class ServiceFact:
 
     def __post_init__(self):
         if self.end < self.start:
-            raise ValueError(f"Service {self.id}: the end date {self.end} is before the start date {self.start}.")
+            raise ValueError(
+                f"Service {self.id}: the end date {self.end} is before the start date {self.start}."
+            )
 
 
 @dataclass(frozen=True)
@@ -314,7 +331,12 @@ def apply_change(services: Sequence[ServiceFact], change: Change) -> list[Servic
             old = _find(services, change.service_id)
             if change.type is not None and change.counted is None:
                 raise ChangeError("A new service type needs its counts-toward-participation flag.")
-            fields = {"type": change.type, "counted": change.counted, "start": change.start, "end": change.end}
+            fields = {
+                "type": change.type,
+                "counted": change.counted,
+                "start": change.start,
+                "end": change.end,
+            }
             try:
                 new = replace(old, **{k: v for k, v in fields.items() if v is not None})
             except ValueError as exc:
@@ -417,7 +439,9 @@ class Decision:
         }
 
 
-def period_reasons(before: Sequence[Period], after: Sequence[Period], *, filed_on: date) -> set[Reason]:
+def period_reasons(
+    before: Sequence[Period], after: Sequence[Period], *, filed_on: date
+) -> set[Reason]:
     """The reasons that compare periods before and after a change.
 
     Periods are followed through their services: a service that is counted both before and
@@ -469,8 +493,13 @@ def paperwork_reasons(paperwork: Paperwork) -> set[Reason]:
     return reasons
 
 
-def decide(services: Sequence[ServiceFact], change: Change | None, *, filed_on: date,
-           paperwork: Paperwork | None = None) -> Decision:
+def decide(
+    services: Sequence[ServiceFact],
+    change: Change | None,
+    *,
+    filed_on: date,
+    paperwork: Paperwork | None = None,
+) -> Decision:
     """The pre-check: would this request be approved if filed on `filed_on`, and if not, why.
 
     Every reason that applies is given. The form-level reasons are checked only when

@@ -23,12 +23,16 @@ def service_catalog() -> dict[str, bool]:
 def seeker_services(participant) -> list[Service]:
     """The seeker's services, oldest first (the caller reached the seeker through the gate)."""
     return list(
-        Service.objects.filter(participant=participant).select_related("service_type", "entered_by", "office")
+        Service.objects.filter(participant=participant).select_related(
+            "service_type", "entered_by", "office"
+        )
     )
 
 
 def visible_tickets(user):
-    return DataEditTicket.objects.visible_to(user).select_related("participant", "filed_by", "office")
+    return DataEditTicket.objects.visible_to(user).select_related(
+        "participant", "filed_by", "office"
+    )
 
 
 def local_board_queue(user):
@@ -76,9 +80,17 @@ def late_entries(*, office, date_from: date, date_to: date) -> list[LateRow]:
     """
     from access.models import Staff
 
-    window = {"office": office, "entered_at__date__gte": date_from, "entered_at__date__lte": date_to, "is_late": True}
+    window = {
+        "office": office,
+        "entered_at__date__gte": date_from,
+        "entered_at__date__lte": date_to,
+        "is_late": True,
+    }
     rows: dict[tuple[int, date], LateRow] = {}
-    for model, person, attr in ((Service, "entered_by", "services"), (CaseNote, "author", "case_notes")):
+    for model, person, attr in (
+        (Service, "entered_by", "services"),
+        (CaseNote, "author", "case_notes"),
+    ):
         counts = (
             model.objects.filter(**window)
             .annotate(week=TruncWeek("entered_at"))
@@ -135,21 +147,32 @@ def quarterly_counts(*, user, office, quarter: Quarter, as_of: date) -> Quarterl
     the office of its first service, its exit to the office of the service that ended last;
     an exit counts once determined on `as_of` (more than 90 days after the last end).
     """
-    in_quarter = Service.objects.filter(office=office, start_date__lte=quarter.end, end_date__gte=quarter.start)
+    in_quarter = Service.objects.filter(
+        office=office, start_date__lte=quarter.end, end_date__gte=quarter.start
+    )
     by_type = dict(
-        in_quarter.values("service_type__name").annotate(n=Count("pk")).values_list("service_type__name", "n")
+        in_quarter.values("service_type__name")
+        .annotate(n=Count("pk"))
+        .values_list("service_type__name", "n")
     )
     served_ids = set(in_quarter.values_list("participant_id", flat=True))
     counts = QuarterlyCounts(
-        office=office, quarter=quarter, seekers_served=len(served_ids),
-        services_by_type=sorted(by_type.items()), services_total=sum(by_type.values()),
+        office=office,
+        quarter=quarter,
+        seekers_served=len(served_ids),
+        services_by_type=sorted(by_type.items()),
+        services_total=sum(by_type.values()),
     )
 
     # Periods need each seeker's whole history (all offices), for the seekers this office served
     # on or before the quarter's end.
-    candidates = Service.objects.filter(office=office, start_date__lte=quarter.end).values("participant_id")
+    candidates = Service.objects.filter(office=office, start_date__lte=quarter.end).values(
+        "participant_id"
+    )
     history = defaultdict(list)
-    for service in Service.objects.filter(participant_id__in=candidates).select_related("service_type"):
+    for service in Service.objects.filter(participant_id__in=candidates).select_related(
+        "service_type"
+    ):
         history[service.participant_id].append(service)
     for services in history.values():
         offices = {str(s.pk): s.office_id for s in services}
@@ -181,6 +204,7 @@ def dashboard_counts(user) -> dict:
     if user.can_decide_data_edits:
         figures["state_queues"] = {t: state_queue(user, t).count() for t in Title}
     if user.can_edit_seekers:
-        figures["drafts"] = visible_tickets(user).filter(filed_by=user, state=TicketState.DRAFT).count()
+        figures["drafts"] = (
+            visible_tickets(user).filter(filed_by=user, state=TicketState.DRAFT).count()
+        )
     return figures
-

@@ -6,15 +6,35 @@ app_name = "dataedits"
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("seekers/<int:pk>/", views.SeekerView.as_view(), name="seeker"),
-    path("seekers/<int:pk>/services/new/", views.ServiceCreateView.as_view(), name="service_create"),
-    path("seekers/<int:pk>/case-notes/new/", views.CaseNoteCreateView.as_view(), name="case_note_create"),
+    path(
+        "seekers/<int:pk>/services/new/", views.ServiceCreateView.as_view(), name="service_create"
+    ),
+    path(
+        "seekers/<int:pk>/case-notes/new/",
+        views.CaseNoteCreateView.as_view(),
+        name="case_note_create",
+    ),
     # A slip corrected by the person who recorded it, soon after (else a data-edit ticket).
-    path("seekers/<int:pk>/services/<int:record_pk>/correct/", views.ServiceCorrectView.as_view(), name="service_correct"),
-    path("seekers/<int:pk>/services/<int:record_pk>/remove/", views.ServiceRemoveView.as_view(), name="service_remove"),
-    path("seekers/<int:pk>/case-notes/<int:record_pk>/correct/", views.CaseNoteCorrectView.as_view(),
-         name="case_note_correct"),
-    path("seekers/<int:pk>/case-notes/<int:record_pk>/remove/", views.CaseNoteRemoveView.as_view(),
-         name="case_note_remove"),
+    path(
+        "seekers/<int:pk>/services/<int:record_pk>/correct/",
+        views.ServiceCorrectView.as_view(),
+        name="service_correct",
+    ),
+    path(
+        "seekers/<int:pk>/services/<int:record_pk>/remove/",
+        views.ServiceRemoveView.as_view(),
+        name="service_remove",
+    ),
+    path(
+        "seekers/<int:pk>/case-notes/<int:record_pk>/correct/",
+        views.CaseNoteCorrectView.as_view(),
+        name="case_note_correct",
+    ),
+    path(
+        "seekers/<int:pk>/case-notes/<int:record_pk>/remove/",
+        views.CaseNoteRemoveView.as_view(),
+        name="case_note_remove",
+    ),
     path("seekers/<int:pk>/tickets/new/", views.TicketCreateView.as_view(), name="ticket_create"),
     path("seekers/<int:pk>/tickets/precheck/", views.ticket_precheck_view, name="ticket_precheck"),
     path("tickets/<int:pk>/", views.TicketDetailView.as_view(), name="ticket_detail"),
@@ -29,5 +49,7 @@ urlpatterns = [
     path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("data-integrity/", views.DataIntegrityView.as_view(), name="data_integrity"),
     path("quarterly-counts/", views.QuarterlyCountsView.as_view(), name="quarterly_counts"),
-    path("quarterly-counts.csv", views.QuarterlyCountsCsvView.as_view(), name="quarterly_counts_csv"),
+    path(
+        "quarterly-counts.csv", views.QuarterlyCountsCsvView.as_view(), name="quarterly_counts_csv"
+    ),
 ]

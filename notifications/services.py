@@ -50,7 +50,11 @@ def email_deliver(*, email_id: int, now: datetime | None = None) -> bool:
     recorded on the row, with when to try again, and raised again for the task to retry then.
     """
     with transaction.atomic():
-        email = Email.objects.select_for_update(skip_locked=True).filter(pk=email_id, sent_at=None).first()
+        email = (
+            Email.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, sent_at=None)
+            .first()
+        )
         if email is None:
             return False
         try:
@@ -63,11 +67,17 @@ def email_deliver(*, email_id: int, now: datetime | None = None) -> bool:
             return True
     attempts = email.attempts + 1
     Email.objects.filter(pk=email.pk).update(
-        attempts=attempts, last_error=f"{type(failure).__name__}: {failure}"[:200],
+        attempts=attempts,
+        last_error=f"{type(failure).__name__}: {failure}"[:200],
         next_attempt_at=(now or timezone.now()) + retry_wait(attempts),
     )
     if attempts % 10 == 0:
-        logger.error("email %s is still not sent after %d attempts: %s", email.pk, attempts, type(failure).__name__)
+        logger.error(
+            "email %s is still not sent after %d attempts: %s",
+            email.pk,
+            attempts,
+            type(failure).__name__,
+        )
     raise failure
 
 
@@ -80,9 +90,14 @@ def emails_resend_unsent(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.EMAIL_RESEND_AFTER_SECONDS)
-    waiting = Email.objects.filter(
-        Q(next_attempt_at__isnull=True, created_at__lt=stale) | Q(next_attempt_at__lt=stale), sent_at=None,
-    ).order_by("pk").values_list("pk", flat=True)[:500]
+    waiting = (
+        Email.objects.filter(
+            Q(next_attempt_at__isnull=True, created_at__lt=stale) | Q(next_attempt_at__lt=stale),
+            sent_at=None,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
     ids = list(waiting)
     for email_id in ids:
         _hand_to_worker(email_id)

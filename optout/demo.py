@@ -32,8 +32,11 @@ def seed_optout_demo(people) -> None:
     for seeker, (days_ago, decision), reason in zip(seekers, plans, REASONS):
         lookup = opt_out_lookup(actor=partner, ssn=seeker.ssn)
         request = opt_in_request_file(
-            actor=partner, lookup=lookup, client_name=f"{seeker.first_name} {seeker.last_name}",
-            client_phone=seeker.phone or "(360) 555-0100", client_reason=reason,
+            actor=partner,
+            lookup=lookup,
+            client_name=f"{seeker.first_name} {seeker.last_name}",
+            client_phone=seeker.phone or "(360) 555-0100",
+            client_reason=reason,
         )
         filed_at = timezone.now() - timedelta(days=days_ago)
         OptInRequest.objects.filter(pk=request.pk).update(filed_at=filed_at)
@@ -43,7 +46,9 @@ def seed_optout_demo(people) -> None:
         if decision == Action.OPT_IN:
             enrollment_create(actor=supervisor, participants=[seeker])  # Add Seeker to Office first
         opt_in_request_decide(
-            actor=supervisor, opt_in_request=request, decision=decision,
+            actor=supervisor,
+            opt_in_request=request,
+            decision=decision,
             client_contacted_on=today - timedelta(days=1),
             note="Called the client; they confirmed their choice.",
             esd_staff_offered=decision == Action.REMAIN_OPTED_OUT,

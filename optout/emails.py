@@ -17,14 +17,19 @@ def _link(name: str, *args) -> str:
 
 
 def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
-    email_queue(to=to, subject=subject, body=render_to_string(f"optout/email/{template}.txt", context))
+    email_queue(
+        to=to, subject=subject, body=render_to_string(f"optout/email/{template}.txt", context)
+    )
 
 
 def request_filed(opt_in_request, supervisors) -> None:
     _send(
         subject=f"Opt-in request from {opt_in_request.filed_by} ({opt_in_request.office})",
         template="request_filed",
-        context={"request": opt_in_request, "link": _link("optout:request_detail", opt_in_request.pk)},
+        context={
+            "request": opt_in_request,
+            "link": _link("optout:request_detail", opt_in_request.pk),
+        },
         to=[supervisor.email for supervisor in supervisors],
     )
 
@@ -46,7 +51,10 @@ def request_overdue(opt_in_request, supervisors) -> None:
     _send(
         subject=f"Overdue opt-in request from {opt_in_request.filed_by} ({opt_in_request.office})",
         template="request_overdue",
-        context={"request": opt_in_request, "link": _link("optout:request_detail", opt_in_request.pk),
-                 "days": settings.OPTOUT_REQUEST_OVERDUE_DAYS},
+        context={
+            "request": opt_in_request,
+            "link": _link("optout:request_detail", opt_in_request.pk),
+            "days": settings.OPTOUT_REQUEST_OVERDUE_DAYS,
+        },
         to=[supervisor.email for supervisor in supervisors],
     )

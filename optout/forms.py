@@ -19,13 +19,17 @@ class LookupForm(USWDSFormMixin, forms.Form):
         help_text="The full SSN, nine digits, with or without dashes.",
         error_messages={"required": "Enter the seeker's full SSN."},
         # Kept out of the browser's form history and its spelling service.
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"}
+        ),
     )
 
     def clean_ssn(self):
         # Never echo the value: it may be an SSN typed slightly wrong.
         if normalize_ssn(self.cleaned_data["ssn"]) is None:
-            raise forms.ValidationError("Enter the full SSN: nine digits, with or without dashes (###-##-####).")
+            raise forms.ValidationError(
+                "Enter the full SSN: nine digits, with or without dashes (###-##-####)."
+            )
         return self.cleaned_data["ssn"]
 
 
@@ -44,14 +48,19 @@ class OptInRequestForm(USWDSFormMixin, forms.Form):
     def clean_client_phone(self):
         phone = phone_number(self.cleaned_data["client_phone"])
         if phone is None:
-            raise forms.ValidationError("Enter the client's phone number: 10 digits, such as (360) 555-0100.")
+            raise forms.ValidationError(
+                "Enter the client's phone number: 10 digits, such as (360) 555-0100."
+            )
         return phone
 
 
 class DecisionForm(USWDSFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label="The client's decision",
-        choices=[(Action.OPT_IN, Action.OPT_IN.label), (Action.REMAIN_OPTED_OUT, Action.REMAIN_OPTED_OUT.label)],
+        choices=[
+            (Action.OPT_IN, Action.OPT_IN.label),
+            (Action.REMAIN_OPTED_OUT, Action.REMAIN_OPTED_OUT.label),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the client's decision."},
     )
@@ -106,7 +115,12 @@ class OptOutFlagForm(USWDSFormMixin, forms.Form):
     )
 
     def __init__(self, *args, participant, user, **kwargs):
-        super().__init__(*args, prefix=self.PREFIX, initial={"opted_out": participant.opted_out, "shown": True}, **kwargs)
+        super().__init__(
+            *args,
+            prefix=self.PREFIX,
+            initial={"opted_out": participant.opted_out, "shown": True},
+            **kwargs,
+        )
         self.participant = participant
         requests = OptInRequest.objects.in_queue_of(user).open().filter(participant=participant)
         self.fields["opt_in_request"].queryset = requests
@@ -125,7 +139,9 @@ class OptOutFlagForm(USWDSFormMixin, forms.Form):
         """
         if not changes_opt_out(user):
             if data is not None and any(key.startswith(f"{cls.PREFIX}-") for key in data):
-                raise PermissionDenied("Only ESD staff who are not restricted users may change a seeker's opt-out.")
+                raise PermissionDenied(
+                    "Only ESD staff who are not restricted users may change a seeker's opt-out."
+                )
             return None
         if data is not None and f"{cls.PREFIX}-shown" not in data:
             return None
@@ -141,10 +157,13 @@ class OptOutFlagForm(USWDSFormMixin, forms.Form):
         if data.get("opt_in_request") and not clearing:
             self.add_error("opted_out", "To answer the opt-in request, clear the Opt-Out box.")
         elif clearing and not data.get("opt_in_request") and not (data.get("reason") or "").strip():
-            self.add_error("reason", (
-                "Give the reason for clearing Opt-Out: the opt-in request it answers, "
-                "or why the seeker now shares data."
-            ))
+            self.add_error(
+                "reason",
+                (
+                    "Give the reason for clearing Opt-Out: the opt-in request it answers, "
+                    "or why the seeker now shares data."
+                ),
+            )
         return data
 
     @property
@@ -158,6 +177,9 @@ class OptOutFlagForm(USWDSFormMixin, forms.Form):
         if not self.flag_changed:
             return self.participant
         return participant_set_opt_out(
-            actor=actor, participant=self.participant, opted_out=self.cleaned_data["opted_out"],
-            reason=self.cleaned_data["reason"], opt_in_request=self.cleaned_data.get("opt_in_request"),
+            actor=actor,
+            participant=self.participant,
+            opted_out=self.cleaned_data["opted_out"],
+            reason=self.cleaned_data["reason"],
+            opt_in_request=self.cleaned_data.get("opt_in_request"),
         )

@@ -29,12 +29,19 @@ class OptOutLookup(AuditedModel, models.Model):
         NO_OPT_OUT = "no_opt_out", "No opt-out on file"
         RATE_LIMITED = "rate_limited", "Refused: hourly lookup limit reached"
 
-    staff = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="opt_out_lookups")
+    staff = models.ForeignKey(
+        "access.Staff", on_delete=models.PROTECT, related_name="opt_out_lookups"
+    )
     looked_up_at = models.DateTimeField(default=timezone.now, editable=False)
     ssn_index = models.CharField("SSN (blind index)", max_length=64, editable=False)
     result = models.CharField(max_length=16, choices=Result.choices, editable=False)
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
 
     class Meta:
@@ -83,7 +90,9 @@ def next_status(current: str, action: str) -> str:
     try:
         return TRANSITIONS[Status(current), Action(action)]
     except KeyError:
-        raise PortalError(OUT_OF_ORDER.get(current, "This request cannot do that now."), code="out_of_order") from None
+        raise PortalError(
+            OUT_OF_ORDER.get(current, "This request cannot do that now."), code="out_of_order"
+        ) from None
 
 
 class OptInRequest(AuditedModel, models.Model):
@@ -95,11 +104,19 @@ class OptInRequest(AuditedModel, models.Model):
     what the lookup showed (the client's name) and what they typed; never the seeker's record.
     """
 
-    participant = models.ForeignKey("participants.Participant", on_delete=models.PROTECT, related_name="opt_in_requests")
-    lookup = models.ForeignKey(OptOutLookup, on_delete=models.PROTECT, related_name="opt_in_requests")
-    filed_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="opt_in_requests_filed")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="opt_in_requests"
+    )
+    lookup = models.ForeignKey(
+        OptOutLookup, on_delete=models.PROTECT, related_name="opt_in_requests"
+    )
+    filed_by = models.ForeignKey(
+        "access.Staff", on_delete=models.PROTECT, related_name="opt_in_requests_filed"
+    )
     office = models.ForeignKey("access.Office", on_delete=models.PROTECT, related_name="+")
-    area = models.ForeignKey("access.WorkforceDevelopmentArea", on_delete=models.PROTECT, related_name="opt_in_requests")
+    area = models.ForeignKey(
+        "access.WorkforceDevelopmentArea", on_delete=models.PROTECT, related_name="opt_in_requests"
+    )
     filed_at = models.DateTimeField(default=timezone.now)
     client_name = models.CharField(max_length=200)
     client_phone = models.CharField("client's phone", max_length=20)
@@ -107,7 +124,11 @@ class OptInRequest(AuditedModel, models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.FILED)
     decided_by = models.ForeignKey(
-        "access.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="opt_in_requests_decided"
+        "access.Staff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opt_in_requests_decided",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     client_contacted_on = models.DateField("date of contact with the client", null=True, blank=True)
@@ -147,13 +168,19 @@ class OptOutChange(AuditedModel, models.Model):
     Shown to state staff on the seeker's record as the flag's full history.
     """
 
-    participant = models.ForeignKey("participants.Participant", on_delete=models.PROTECT, related_name="opt_out_changes")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="opt_out_changes"
+    )
     opted_out = models.BooleanField(help_text="The flag after the change.")
     changed_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(max_length=1000)
     opt_in_request = models.ForeignKey(
-        OptInRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="opt_out_changes"
+        OptInRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opt_out_changes",
     )
 
     class Meta:
@@ -167,8 +194,12 @@ class OptOutChange(AuditedModel, models.Model):
 class Notification(AuditedModel, models.Model):
     """A message in the portal for one staff member about an opt-in request, until they open it."""
 
-    recipient = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="opt_in_notifications")
-    opt_in_request = models.ForeignKey(OptInRequest, on_delete=models.PROTECT, related_name="notifications")
+    recipient = models.ForeignKey(
+        "access.Staff", on_delete=models.PROTECT, related_name="opt_in_notifications"
+    )
+    opt_in_request = models.ForeignKey(
+        OptInRequest, on_delete=models.PROTECT, related_name="notifications"
+    )
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

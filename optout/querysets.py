@@ -14,7 +14,11 @@ def uses_opt_out_lookup(user) -> bool:
 
     State staff see opted-out seekers in Quick Search and have no need of the lookup.
     """
-    return bool(getattr(user, "is_authenticated", False) and user.can_read_seekers and not user.is_state_staff)
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.can_read_seekers
+        and not user.is_state_staff
+    )
 
 
 def files_opt_in_requests(user) -> bool:
@@ -24,7 +28,9 @@ def files_opt_in_requests(user) -> bool:
 
 def changes_opt_out(user) -> bool:
     """Non-restricted state (ESD) staff: the only ones who may change the flag (seeds 001, 002)."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_state_staff and not user.is_restricted)
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_state_staff and not user.is_restricted
+    )
 
 
 def is_wioa_supervisor(user) -> bool:
@@ -38,7 +44,10 @@ def area_supervisors(area):
 
     return (
         Staff.objects.filter(
-            role=Role.SUPERVISOR, organization__is_state_agency=True, is_restricted=False, is_active=True,
+            role=Role.SUPERVISOR,
+            organization__is_state_agency=True,
+            is_restricted=False,
+            is_active=True,
             offices__area=area,
         )
         .distinct()
@@ -74,4 +83,6 @@ class OptInRequestQuerySet(models.QuerySet):
     def overdue(self, now=None) -> "OptInRequestQuerySet":
         """Open requests with no supervisor action for OPTOUT_REQUEST_OVERDUE_DAYS days."""
         now = now or timezone.now()
-        return self.open().filter(filed_at__lte=now - timedelta(days=settings.OPTOUT_REQUEST_OVERDUE_DAYS))
+        return self.open().filter(
+            filed_at__lte=now - timedelta(days=settings.OPTOUT_REQUEST_OVERDUE_DAYS)
+        )

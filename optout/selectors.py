@@ -3,12 +3,20 @@
 from participants.models import Participant
 
 from .models import Notification, OptInRequest, OptOutChange
-from .querysets import area_supervisors, files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
+from .querysets import (
+    area_supervisors,
+    files_opt_in_requests,
+    is_wioa_supervisor,
+    uses_opt_out_lookup,
+)
 
 
 def opt_out_history(*, user, participant: Participant):
     """The seeker's opt-out changes, newest first, for state staff only (None for everyone else)."""
-    if not user.is_state_staff or not Participant.objects.visible_to(user).filter(pk=participant.pk).exists():
+    if (
+        not user.is_state_staff
+        or not Participant.objects.visible_to(user).filter(pk=participant.pk).exists()
+    ):
         return None
     return (
         OptOutChange.objects.filter(participant=participant)
@@ -19,7 +27,9 @@ def opt_out_history(*, user, participant: Participant):
 
 def supervisor_queue(*, user, closed: bool = False):
     """An ESD WIOA supervisor's queue: open requests of their areas, oldest first (or the closed ones, newest first)."""
-    requests = OptInRequest.objects.in_queue_of(user).select_related("filed_by__organization", "office", "area")
+    requests = OptInRequest.objects.in_queue_of(user).select_related(
+        "filed_by__organization", "office", "area"
+    )
     if closed:
         return requests.exclude(status="filed").order_by("-decided_at", "-withdrawn_at", "-pk")
     return requests.open().order_by("filed_at", "pk")
@@ -27,7 +37,11 @@ def supervisor_queue(*, user, closed: bool = False):
 
 def requests_filed_by(*, user):
     """A case manager's own requests, newest first."""
-    return OptInRequest.objects.filter(filed_by=user).select_related("decided_by", "area").order_by("-filed_at", "-pk")
+    return (
+        OptInRequest.objects.filter(filed_by=user)
+        .select_related("decided_by", "area")
+        .order_by("-filed_at", "-pk")
+    )
 
 
 def request_supervisors(*, opt_in_request: OptInRequest):
@@ -48,8 +62,11 @@ def dashboard(*, user) -> dict:
         "is_supervisor": is_wioa_supervisor(user),
         "notifications": list(
             Notification.objects.filter(recipient=user, read_at__isnull=True)
-            .select_related("opt_in_request").order_by("-created_at", "-pk")[:5]
-        ) if getattr(user, "is_authenticated", False) else [],
+            .select_related("opt_in_request")
+            .order_by("-created_at", "-pk")[:5]
+        )
+        if getattr(user, "is_authenticated", False)
+        else [],
     }
     if context["files_requests"]:
         mine = OptInRequest.objects.filter(filed_by=user)

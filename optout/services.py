@@ -23,7 +23,13 @@ from portal.text import checked_line, checked_text, phone_number
 
 from . import emails
 from .models import Action, Notification, OptInRequest, OptOutChange, OptOutLookup, next_status
-from .querysets import area_supervisors, changes_opt_out, files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
+from .querysets import (
+    area_supervisors,
+    changes_opt_out,
+    files_opt_in_requests,
+    is_wioa_supervisor,
+    uses_opt_out_lookup,
+)
 
 
 LOOKUP_WINDOW_SECONDS = 3600
@@ -41,7 +47,10 @@ def _text(value: str, *, label: str, required: bool, limit: int = TEXT_LIMIT) ->
 def _phone(value: str) -> str:
     phone = phone_number(value)
     if phone is None:
-        raise PortalError("Enter the client's phone number: 10 digits, such as (360) 555-0100.", code="invalid_phone")
+        raise PortalError(
+            "Enter the client's phone number: 10 digits, such as (360) 555-0100.",
+            code="invalid_phone",
+        )
     return phone
 
 
@@ -49,7 +58,8 @@ def ensure_can_change_opt_out(*, actor, participant: Participant) -> None:
     """Only non-restricted ESD staff, and only for a seeker enrolled in the office they are logged into."""
     if not changes_opt_out(actor):
         raise PortalError(
-            "Only ESD staff who are not restricted users may change a seeker's opt-out.", code="cannot_change_opt_out"
+            "Only ESD staff who are not restricted users may change a seeker's opt-out.",
+            code="cannot_change_opt_out",
         )
     ensure_can_edit(actor=actor, participant=participant)
 
@@ -94,15 +104,24 @@ def opt_out_lookup(*, actor, ssn: str) -> OptOutLookup:
         )
     digits = normalize_ssn(ssn)
     if digits is None:
-        raise PortalError("Enter the full SSN: nine digits, with or without dashes (###-##-####).", code="invalid_ssn")
+        raise PortalError(
+            "Enter the full SSN: nine digits, with or without dashes (###-##-####).",
+            code="invalid_ssn",
+        )
     index = blind_index(digits)
     now = timezone.now()
     count, resets_at = _count_lookup(actor, now)
     limit = settings.OPTOUT_LOOKUPS_PER_HOUR
     if count > limit:
-        with transaction.atomic(), audit_reason("Opt-Out Lookup refused: hourly limit reached", actor=actor):
+        with (
+            transaction.atomic(),
+            audit_reason("Opt-Out Lookup refused: hourly limit reached", actor=actor),
+        ):
             OptOutLookup.objects.create(
-                staff=actor, looked_up_at=now, ssn_index=index, result=OptOutLookup.Result.RATE_LIMITED
+                staff=actor,
+                looked_up_at=now,
+                ssn_index=index,
+                result=OptOutLookup.Result.RATE_LIMITED,
             )
         again = format_date(timezone.localtime(resets_at), "g:i A")
         raise PortalError(
@@ -122,19 +141,24 @@ def opt_out_lookup(*, actor, ssn: str) -> OptOutLookup:
 
 def _notify(recipients, opt_in_request: OptInRequest, message: str) -> None:
     for recipient in recipients:
-        Notification.objects.create(recipient=recipient, opt_in_request=opt_in_request, message=message)
+        Notification.objects.create(
+            recipient=recipient, opt_in_request=opt_in_request, message=message
+        )
 
 
 def _settle_notifications(opt_in_request: OptInRequest) -> None:
     """A request that no longer waits needs no one's attention: its open notifications are done."""
     now = timezone.now()
-    for notification in Notification.objects.filter(opt_in_request=opt_in_request, read_at__isnull=True):
+    for notification in Notification.objects.filter(
+        opt_in_request=opt_in_request, read_at__isnull=True
+    ):
         notification.read_at = now
         notification.save(update_fields=["read_at"])
 
 
-def opt_in_request_file(*, actor, lookup: OptOutLookup, client_name: str, client_phone: str,
-                        client_reason: str) -> OptInRequest:
+def opt_in_request_file(
+    *, actor, lookup: OptOutLookup, client_name: str, client_phone: str, client_reason: str
+) -> OptInRequest:
     """Seed 000 step 4: a partner case manager asks the area's ESD WIOA supervisors to opt a client in.
 
     Only from the case manager's own CLIENT OPTED OUT answer. The supervisors are emailed (no SSN)
@@ -144,11 +168,15 @@ def opt_in_request_file(*, actor, lookup: OptOutLookup, client_name: str, client
         raise PortalError("Only partner case managers file opt-in requests.", code="not_allowed")
     if lookup.staff_id != actor.pk or not lookup.found_opted_out:
         raise PortalError(
-            "File an opt-in request from your own Opt-Out Lookup that answered CLIENT OPTED OUT.", code="no_lookup"
+            "File an opt-in request from your own Opt-Out Lookup that answered CLIENT OPTED OUT.",
+            code="no_lookup",
         )
     office = actor.current_office
     if office is None:
-        raise PortalError("Choose the office you are working in before filing an opt-in request.", code="no_office")
+        raise PortalError(
+            "Choose the office you are working in before filing an opt-in request.",
+            code="no_office",
+        )
     client_name = checked_line(client_name, label="the client's name", required=True, limit=200)
     client_phone = _phone(client_phone)
     client_reason = _text(client_reason, label="why the client wants to opt in", required=True)
@@ -167,23 +195,45 @@ def opt_in_request_file(*, actor, lookup: OptOutLookup, client_name: str, client
                 code="not_opted_out",
             )
         if OptInRequest.objects.open().filter(participant=participant, filed_by=actor).exists():
-            raise PortalError("You already have an open opt-in request for this client.", code="duplicate")
+            raise PortalError(
+                "You already have an open opt-in request for this client.", code="duplicate"
+            )
         with audit_reason("opt-in request filed", actor=actor):
             opt_in_request = OptInRequest.objects.create(
-                participant=participant, lookup=lookup, filed_by=actor, office=office, area=office.area,
-                client_name=client_name, client_phone=client_phone, client_reason=client_reason,
+                participant=participant,
+                lookup=lookup,
+                filed_by=actor,
+                office=office,
+                area=office.area,
+                client_name=client_name,
+                client_phone=client_phone,
+                client_reason=client_reason,
             )
-            _notify(supervisors, opt_in_request, f"New opt-in request from {actor} ({office}) for {client_name}.")
+            _notify(
+                supervisors,
+                opt_in_request,
+                f"New opt-in request from {actor} ({office}) for {client_name}.",
+            )
         emails.request_filed(opt_in_request, supervisors)
     return opt_in_request
 
 
 def _lock_request(opt_in_request: OptInRequest) -> OptInRequest:
-    return OptInRequest.objects.select_for_update().select_related("participant").get(pk=opt_in_request.pk)
+    return (
+        OptInRequest.objects.select_for_update()
+        .select_related("participant")
+        .get(pk=opt_in_request.pk)
+    )
 
 
-def _change_opt_out(*, actor, participant: Participant, opted_out: bool, reason: str,
-                    opt_in_request: OptInRequest | None) -> Participant:
+def _change_opt_out(
+    *,
+    actor,
+    participant: Participant,
+    opted_out: bool,
+    reason: str,
+    opt_in_request: OptInRequest | None,
+) -> Participant:
     """Sets the flag on a locked seeker and keeps its history; call inside a transaction."""
     ensure_can_change_opt_out(actor=actor, participant=participant)
     if participant.opted_out == opted_out:
@@ -192,21 +242,33 @@ def _change_opt_out(*, actor, participant: Participant, opted_out: bool, reason:
     with audit_reason(reason, actor=actor):
         participant.save(update_fields=["opted_out", "updated_at"])
         OptOutChange.objects.create(
-            participant=participant, opted_out=opted_out, changed_by=actor, reason=reason,
+            participant=participant,
+            opted_out=opted_out,
+            changed_by=actor,
+            reason=reason,
             opt_in_request=opt_in_request,
         )
     # Re-check after a write that can move the seeker out of scope (NetBox's ObjectEditView):
     # the actor must still see the seeker, or the whole change rolls back.
     if not Participant.objects.visible_to(actor).filter(pk=participant.pk).exists():
-        raise PortalError("This change would hide the seeker from you, so it was not made.", code="out_of_scope")
+        raise PortalError(
+            "This change would hide the seeker from you, so it was not made.", code="out_of_scope"
+        )
     if opted_out:
         # Work waiting for a local board that may no longer see the seeker moves to someone who may.
         tickets_route_for_opted_out(participant=participant)
     return participant
 
 
-def opt_in_request_decide(*, actor, opt_in_request: OptInRequest, decision: str, client_contacted_on,
-                          note: str = "", esd_staff_offered: bool = False) -> OptInRequest:
+def opt_in_request_decide(
+    *,
+    actor,
+    opt_in_request: OptInRequest,
+    decision: str,
+    client_contacted_on,
+    note: str = "",
+    esd_staff_offered: bool = False,
+) -> OptInRequest:
     """Seed 000 a-h: the ESD WIOA supervisor records the contact with the client and the decision.
 
     "opt in" clears the seeker's opt-out at once (the supervisor must have the seeker enrolled in
@@ -214,32 +276,46 @@ def opt_in_request_decide(*, actor, opt_in_request: OptInRequest, decision: str,
     staff member was offered. Either way the case manager is told, by email and in the portal.
     """
     if decision not in (Action.OPT_IN, Action.REMAIN_OPTED_OUT):
-        raise PortalError("Choose the client's decision: opt in, or remain opted out.", code="no_decision")
+        raise PortalError(
+            "Choose the client's decision: opt in, or remain opted out.", code="no_decision"
+        )
     if not is_wioa_supervisor(actor):
-        raise PortalError("Only an ESD WIOA supervisor records the client's decision.", code="not_supervisor")
+        raise PortalError(
+            "Only an ESD WIOA supervisor records the client's decision.", code="not_supervisor"
+        )
     note = _text(note, label="the note on the contact", required=False)
     with transaction.atomic():
         locked = _lock_request(opt_in_request)
         if not OptInRequest.objects.in_queue_of(actor).filter(pk=locked.pk).exists():
             raise PortalError(
-                "This request is for the supervisors of another workforce development area.", code="not_your_area"
+                "This request is for the supervisors of another workforce development area.",
+                code="not_your_area",
             )
         new_status = next_status(locked.status, decision)
         if client_contacted_on is None:
             raise PortalError("Enter the date you talked to the client.", code="no_contact_date")
         if client_contacted_on > timezone.localdate():
-            raise PortalError("The date of contact with the client cannot be in the future.", code="future_contact")
+            raise PortalError(
+                "The date of contact with the client cannot be in the future.",
+                code="future_contact",
+            )
         if client_contacted_on < timezone.localdate(locked.filed_at):
-            raise PortalError("The date of contact is before the request was filed.", code="contact_before_filing")
+            raise PortalError(
+                "The date of contact is before the request was filed.", code="contact_before_filing"
+            )
         if decision == Action.REMAIN_OPTED_OUT and not esd_staff_offered:
             raise PortalError(
-                "Record that you offered the client to work with an ESD WIOA staff member.", code="offer_not_recorded"
+                "Record that you offered the client to work with an ESD WIOA staff member.",
+                code="offer_not_recorded",
             )
         if decision == Action.OPT_IN:
             participant = Participant.objects.select_for_update().get(pk=locked.participant_id)
             try:
                 _change_opt_out(
-                    actor=actor, participant=participant, opted_out=False, opt_in_request=locked,
+                    actor=actor,
+                    participant=participant,
+                    opted_out=False,
+                    opt_in_request=locked,
                     reason=f"opt-in request {locked.pk}: the client opted in",
                 )
             except PortalError as exc:
@@ -256,12 +332,21 @@ def opt_in_request_decide(*, actor, opt_in_request: OptInRequest, decision: str,
         locked.client_contacted_on, locked.decision_note = client_contacted_on, note
         locked.esd_staff_offered = decision == Action.REMAIN_OPTED_OUT
         with audit_reason(f"opt-in request decided: {Action(decision).label}", actor=actor):
-            locked.save(update_fields=[
-                "status", "decided_by", "decided_at", "client_contacted_on", "decision_note", "esd_staff_offered",
-            ])
+            locked.save(
+                update_fields=[
+                    "status",
+                    "decided_by",
+                    "decided_at",
+                    "client_contacted_on",
+                    "decision_note",
+                    "esd_staff_offered",
+                ]
+            )
             _settle_notifications(locked)
             if decision == Action.OPT_IN:
-                message = f"{locked.client_name} opted in: find them with Quick Search in WorkSource."
+                message = (
+                    f"{locked.client_name} opted in: find them with Quick Search in WorkSource."
+                )
             else:
                 message = f"{locked.client_name} asked to remain opted out."
             _notify([locked.filed_by], locked, message)
@@ -274,7 +359,9 @@ def opt_in_request_withdraw(*, actor, opt_in_request: OptInRequest) -> OptInRequ
     with transaction.atomic():
         locked = _lock_request(opt_in_request)
         if locked.filed_by_id != actor.pk:
-            raise PortalError("Only the case manager who filed this request may withdraw it.", code="not_filer")
+            raise PortalError(
+                "Only the case manager who filed this request may withdraw it.", code="not_filer"
+            )
         locked.status = next_status(locked.status, Action.WITHDRAW)
         locked.withdrawn_at = timezone.now()
         with audit_reason("opt-in request withdrawn", actor=actor):
@@ -291,7 +378,8 @@ def opt_in_requests_remind_overdue(*, now=None) -> int:
     """
     now = now or timezone.now()
     due = OptInRequest.objects.overdue(now).filter(
-        Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - timedelta(days=settings.OPTOUT_REMINDER_EVERY_DAYS))
+        Q(reminded_at__isnull=True)
+        | Q(reminded_at__lte=now - timedelta(days=settings.OPTOUT_REMINDER_EVERY_DAYS))
     )
     sent = 0
     for pk in list(due.values_list("pk", flat=True)):
@@ -310,7 +398,11 @@ def opt_in_requests_remind_overdue(*, now=None) -> int:
 
 def notifications_mark_read(*, actor, opt_in_request: OptInRequest) -> int:
     """The person opened the request: their notifications about it are read."""
-    unread = list(Notification.objects.filter(recipient=actor, opt_in_request=opt_in_request, read_at__isnull=True))
+    unread = list(
+        Notification.objects.filter(
+            recipient=actor, opt_in_request=opt_in_request, read_at__isnull=True
+        )
+    )
     if unread:
         with transaction.atomic(), audit_reason("notification read", actor=actor):
             for notification in unread:
@@ -322,8 +414,14 @@ def notifications_mark_read(*, actor, opt_in_request: OptInRequest) -> int:
 # --- the flag on View / Edit participant --------------------------------------------------------
 
 
-def participant_set_opt_out(*, actor, participant: Participant, opted_out: bool, reason: str = "",
-                            opt_in_request: OptInRequest | None = None) -> Participant:
+def participant_set_opt_out(
+    *,
+    actor,
+    participant: Participant,
+    opted_out: bool,
+    reason: str = "",
+    opt_in_request: OptInRequest | None = None,
+) -> Participant:
     """Seed 001 "Process for ESD staff": sets or clears a seeker's opt-out.
 
     Only non-restricted ESD staff, with the seeker enrolled in their current office. Setting it
@@ -334,13 +432,17 @@ def participant_set_opt_out(*, actor, participant: Participant, opted_out: bool,
     if opt_in_request is not None:
         if opted_out:
             raise PortalError(
-                "An opt-in request is answered by clearing Opt-Out, not by setting it.", code="wrong_direction"
+                "An opt-in request is answered by clearing Opt-Out, not by setting it.",
+                code="wrong_direction",
             )
         if opt_in_request.participant_id != participant.pk:
             raise PortalError("That opt-in request is about another seeker.", code="wrong_request")
         opt_in_request_decide(
-            actor=actor, opt_in_request=opt_in_request, decision=Action.OPT_IN,
-            client_contacted_on=timezone.localdate(), note=reason or "Opt-Out cleared on View / Edit participant.",
+            actor=actor,
+            opt_in_request=opt_in_request,
+            decision=Action.OPT_IN,
+            client_contacted_on=timezone.localdate(),
+            note=reason or "Opt-Out cleared on View / Edit participant.",
         )
         return Participant.objects.get(pk=participant.pk)
     with transaction.atomic():
@@ -354,6 +456,9 @@ def participant_set_opt_out(*, actor, participant: Participant, opted_out: bool,
                 code="reason_required",
             )
         return _change_opt_out(
-            actor=actor, participant=locked, opted_out=opted_out, opt_in_request=None,
+            actor=actor,
+            participant=locked,
+            opted_out=opted_out,
+            opt_in_request=None,
             reason=reason or "the seeker asked not to share data with partner staff",
         )

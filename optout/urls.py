@@ -11,6 +11,8 @@ urlpatterns = [
     path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="request_detail"),
     path("requests/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="request_withdraw"),
     path("requests/<int:pk>/decide/", views.DecideView.as_view(), name="request_decide"),
-    path("requests/<int:pk>/add-to-office/", views.RequestEnrollView.as_view(), name="request_enroll"),
+    path(
+        "requests/<int:pk>/add-to-office/", views.RequestEnrollView.as_view(), name="request_enroll"
+    ),
     path("queue/", views.QueueView.as_view(), name="queue"),
 ]

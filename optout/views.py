@@ -44,7 +44,11 @@ class LookupView(RuleRequiredMixin, View):
     template_name = "optout/lookup.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": LookupForm(), "limit": settings.OPTOUT_LOOKUPS_PER_HOUR})
+        return render(
+            request,
+            self.template_name,
+            {"form": LookupForm(), "limit": settings.OPTOUT_LOOKUPS_PER_HOUR},
+        )
 
     def post(self, request):
         form = LookupForm(request.POST)
@@ -59,19 +63,30 @@ class LookupView(RuleRequiredMixin, View):
         # The box is never refilled: it may hold an SSN.
         form.data = form.data.copy()
         form.data["ssn"] = ""
-        return render(request, self.template_name, {"form": form, "limit": settings.OPTOUT_LOOKUPS_PER_HOUR}, status=400)
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "limit": settings.OPTOUT_LOOKUPS_PER_HOUR},
+            status=400,
+        )
 
 
 class LookupResultView(View):
     """The answer to one of the person's own lookups: CLIENT OPTED OUT with the name, or none on file."""
 
     def get(self, request, pk):
-        lookup = get_object_or_404(OptOutLookup.objects.select_related("participant"), pk=pk, staff=request.user)
-        return render(request, "optout/lookup_result.html", {
-            "lookup": lookup,
-            "can_file": files_opt_in_requests(request.user) and lookup.found_opted_out,
-            "form": LookupForm(),
-        })
+        lookup = get_object_or_404(
+            OptOutLookup.objects.select_related("participant"), pk=pk, staff=request.user
+        )
+        return render(
+            request,
+            "optout/lookup_result.html",
+            {
+                "lookup": lookup,
+                "can_file": files_opt_in_requests(request.user) and lookup.found_opted_out,
+                "form": LookupForm(),
+            },
+        )
 
 
 class FileRequestView(RuleRequiredMixin, View):
@@ -84,7 +99,9 @@ class FileRequestView(RuleRequiredMixin, View):
     def get_lookup(self, pk):
         return get_object_or_404(
             OptOutLookup.objects.select_related("participant"),
-            pk=pk, staff=self.request.user, result=OptOutLookup.Result.OPTED_OUT,
+            pk=pk,
+            staff=self.request.user,
+            result=OptOutLookup.Result.OPTED_OUT,
         )
 
     def get(self, request, pk):
@@ -98,11 +115,16 @@ class FileRequestView(RuleRequiredMixin, View):
         form = OptInRequestForm(request.POST)
         if form.is_valid():
             try:
-                opt_in_request = opt_in_request_file(actor=request.user, lookup=lookup, **form.cleaned_data)
+                opt_in_request = opt_in_request_file(
+                    actor=request.user, lookup=lookup, **form.cleaned_data
+                )
             except PortalError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "Your opt-in request was sent to the ESD WIOA supervisors of your area.")
+                messages.success(
+                    request,
+                    "Your opt-in request was sent to the ESD WIOA supervisors of your area.",
+                )
                 return redirect("optout:request_detail", pk=opt_in_request.pk)
         return render(request, self.template_name, {"form": form, "lookup": lookup}, status=400)
 
@@ -114,7 +136,9 @@ class MyRequestsView(RuleRequiredMixin, View):
     refusal = "Only partner case managers file opt-in requests."
 
     def get(self, request):
-        page = paginate(request, selectors.requests_filed_by(user=request.user), settings.PARTICIPANTS_PER_PAGE)
+        page = paginate(
+            request, selectors.requests_filed_by(user=request.user), settings.PARTICIPANTS_PER_PAGE
+        )
         return render(request, "optout/my_requests.html", {"page": page})
 
 
@@ -128,9 +152,15 @@ class QueueView(RuleRequiredMixin, View):
         closed = request.GET.get("show") == "closed"
         queue = selectors.supervisor_queue(user=request.user, closed=closed)
         page = paginate(request, queue, settings.PARTICIPANTS_PER_PAGE)
-        return render(request, "optout/queue.html", {
-            "page": page, "closed": closed, "overdue_days": settings.OPTOUT_REQUEST_OVERDUE_DAYS,
-        })
+        return render(
+            request,
+            "optout/queue.html",
+            {
+                "page": page,
+                "closed": closed,
+                "overdue_days": settings.OPTOUT_REQUEST_OVERDUE_DAYS,
+            },
+        )
 
 
 def visible_request(request, pk) -> OptInRequest:
@@ -146,14 +176,21 @@ class RequestDetailView(View):
         opt_in_request = visible_request(request, pk)
         notifications_mark_read(actor=request.user, opt_in_request=opt_in_request)
         supervisor = opt_in_request.filed_by_id != request.user.pk
-        return render(request, "optout/request_detail.html", {
-            "req": opt_in_request,
-            "is_filer": not supervisor,
-            "can_decide": supervisor and opt_in_request.is_open,
-            "seeker": selectors.participant_for_supervisor(user=request.user, opt_in_request=opt_in_request)
-            if supervisor else None,
-            "supervisors": selectors.request_supervisors(opt_in_request=opt_in_request),
-        })
+        return render(
+            request,
+            "optout/request_detail.html",
+            {
+                "req": opt_in_request,
+                "is_filer": not supervisor,
+                "can_decide": supervisor and opt_in_request.is_open,
+                "seeker": selectors.participant_for_supervisor(
+                    user=request.user, opt_in_request=opt_in_request
+                )
+                if supervisor
+                else None,
+                "supervisors": selectors.request_supervisors(opt_in_request=opt_in_request),
+            },
+        )
 
 
 class WithdrawView(View):
@@ -168,7 +205,10 @@ class WithdrawView(View):
     def get(self, request, pk):
         opt_in_request = self.get_request(request, pk)
         if not opt_in_request.is_open:
-            messages.info(request, "This request no longer waits for a decision: there is nothing to withdraw.")
+            messages.info(
+                request,
+                "This request no longer waits for a decision: there is nothing to withdraw.",
+            )
             return redirect("optout:request_detail", pk=pk)
         return render(request, "optout/withdraw_confirm.html", {"req": opt_in_request})
 
@@ -188,7 +228,9 @@ class SupervisorRequestMixin(RuleRequiredMixin):
     refusal = "Only an ESD WIOA supervisor records the client's decision."
 
     def get_request(self, pk):
-        queryset = OptInRequest.objects.in_queue_of(self.request.user).select_related("filed_by", "office")
+        queryset = OptInRequest.objects.in_queue_of(self.request.user).select_related(
+            "filed_by", "office"
+        )
         return get_object_or_404(queryset, pk=pk)
 
 
@@ -198,12 +240,26 @@ class DecideView(SupervisorRequestMixin, View):
     template_name = "optout/decide.html"
 
     def render_page(self, opt_in_request, form, status=200):
-        seeker = selectors.participant_for_supervisor(user=self.request.user, opt_in_request=opt_in_request)
+        seeker = selectors.participant_for_supervisor(
+            user=self.request.user, opt_in_request=opt_in_request
+        )
         office = self.request.user.current_office
-        enrolled = seeker is not None and office is not None and seeker.enrollments.filter(office=office).exists()
-        return render(self.request, self.template_name, {
-            "req": opt_in_request, "form": form, "seeker": seeker, "enrolled": enrolled,
-        }, status=status)
+        enrolled = (
+            seeker is not None
+            and office is not None
+            and seeker.enrollments.filter(office=office).exists()
+        )
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "req": opt_in_request,
+                "form": form,
+                "seeker": seeker,
+                "enrolled": enrolled,
+            },
+            status=status,
+        )
 
     def closed(self, opt_in_request):
         status = opt_in_request.get_status_display()
@@ -221,7 +277,9 @@ class DecideView(SupervisorRequestMixin, View):
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
-                decided = opt_in_request_decide(actor=request.user, opt_in_request=opt_in_request, **form.cleaned_data)
+                decided = opt_in_request_decide(
+                    actor=request.user, opt_in_request=opt_in_request, **form.cleaned_data
+                )
             except PortalError as exc:
                 if exc.code == "out_of_order":
                     messages.error(request, exc.message)
@@ -229,7 +287,9 @@ class DecideView(SupervisorRequestMixin, View):
                 form.add_error(None, exc.message)
             else:
                 status = decided.get_status_display()
-                messages.success(request, f"Recorded. {status}. The case manager has been notified.")
+                messages.success(
+                    request, f"Recorded. {status}. The case manager has been notified."
+                )
                 return redirect("optout:request_detail", pk=pk)
         return self.render_page(opt_in_request, form, status=400)
 
@@ -239,7 +299,9 @@ class RequestEnrollView(SupervisorRequestMixin, View):
 
     def post(self, request, pk):
         opt_in_request = self.get_request(pk)
-        seeker = selectors.participant_for_supervisor(user=request.user, opt_in_request=opt_in_request)
+        seeker = selectors.participant_for_supervisor(
+            user=request.user, opt_in_request=opt_in_request
+        )
         if seeker is None:
             raise PermissionDenied("You may not see this seeker.")
         try:
@@ -249,7 +311,12 @@ class RequestEnrollView(SupervisorRequestMixin, View):
         else:
             office = request.user.current_office
             if result.enrolled:
-                messages.success(request, f"Enrolled in {office}: {seeker.first_name} {seeker.last_name}.")
+                messages.success(
+                    request, f"Enrolled in {office}: {seeker.first_name} {seeker.last_name}."
+                )
             else:
-                messages.info(request, f"Already enrolled in {office}: {seeker.first_name} {seeker.last_name}.")
+                messages.info(
+                    request,
+                    f"Already enrolled in {office}: {seeker.first_name} {seeker.last_name}.",
+                )
         return redirect("optout:request_decide", pk=pk)

@@ -13,6 +13,7 @@ class ParticipantsConfig(AppConfig):
         # SSN columns never enter the trail; get_additional_data() records "ssn_changed" instead.
         # The search keys are the names again, in capitals.
         auditlog.register(
-            models.Participant, exclude_fields=["ssn_ciphertext", "ssn_index", "last_name_key", "first_name_key"]
+            models.Participant,
+            exclude_fields=["ssn_ciphertext", "ssn_index", "last_name_key", "first_name_key"],
         )
         auditlog.register(models.Enrollment)

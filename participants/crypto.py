@@ -63,7 +63,10 @@ class Keyring:
 
     @classmethod
     def parse(cls, ring: str, index_key: str) -> "Keyring":
-        return cls(ring=AESKeyring.parse(ring, "SSN_KEYS"), index_key=decode_key(index_key, "SSN_BLIND_INDEX_KEY"))
+        return cls(
+            ring=AESKeyring.parse(ring, "SSN_KEYS"),
+            index_key=decode_key(index_key, "SSN_BLIND_INDEX_KEY"),
+        )
 
     def encrypt(self, ssn: str) -> bytes:
         return self.ring.seal(_digits(ssn).encode())

@@ -26,13 +26,18 @@ class QuickSearchForm(USWDSFormMixin, forms.Form):
     def __init__(self, *args, office=None, **kwargs):
         super().__init__(*args, **kwargs)
         office_label = f"in: {office}" if office else "in: your office (none chosen)"
-        self.fields["scope"].choices = [(Scope.OFFICE, office_label), (Scope.WORKSOURCE, "in: WorkSource")]
+        self.fields["scope"].choices = [
+            (Scope.OFFICE, office_label),
+            (Scope.WORKSOURCE, "in: WorkSource"),
+        ]
 
     def clean_q(self):
         query = " ".join(self.cleaned_data["q"].split())
         if contains_ssn(query) and normalize_ssn(query) is None:
             # An SSN beside other words would be searched as a name and kept, in clear, in the session.
-            raise forms.ValidationError("Search by the SSN alone (nine digits), or by a name or customer ID without it.")
+            raise forms.ValidationError(
+                "Search by the SSN alone (nine digits), or by a name or customer ID without it."
+            )
         if len(query.replace("-", "").replace(",", "").strip()) < 2:
             raise forms.ValidationError("Type at least two characters of a name.")
         return query

@@ -23,7 +23,10 @@ class SearchKeyField(models.CharField):
 
 def search_key(field: str) -> models.GeneratedField:
     return models.GeneratedField(
-        expression=Upper(field), output_field=SearchKeyField(max_length=100), db_persist=True, editable=False
+        expression=Upper(field),
+        output_field=SearchKeyField(max_length=100),
+        db_persist=True,
+        editable=False,
     )
 
 
@@ -71,10 +74,16 @@ class Participant(AuditedModel, models.Model):
             # Quick Search by name: each index serves one part of the results (participants.search),
             # its order is the part's order, and with `opted_out` and `id` it counts and pages
             # partners' matches without reading the table.
-            models.Index(fields=["last_name_key", "first_name_key", "customer_id"], include=["opted_out", "id"],
-                         name="participant_last_name_search"),
-            models.Index(fields=["first_name_key", "last_name_key", "customer_id"], include=["opted_out", "id"],
-                         name="participant_first_name_search"),
+            models.Index(
+                fields=["last_name_key", "first_name_key", "customer_id"],
+                include=["opted_out", "id"],
+                name="participant_last_name_search",
+            ),
+            models.Index(
+                fields=["first_name_key", "last_name_key", "customer_id"],
+                include=["opted_out", "id"],
+                name="participant_first_name_search",
+            ),
         ]
 
     def __str__(self):
@@ -97,8 +106,12 @@ class Participant(AuditedModel, models.Model):
 class Enrollment(AuditedModel, models.Model):
     """A seeker enrolled in an office ("Add Seeker to Office"): that office's staff may edit the record."""
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="enrollments")
-    office = models.ForeignKey("access.Office", on_delete=models.PROTECT, related_name="enrollments")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    office = models.ForeignKey(
+        "access.Office", on_delete=models.PROTECT, related_name="enrollments"
+    )
     enrolled_at = models.DateTimeField(auto_now_add=True)
     enrolled_by = models.ForeignKey(
         "access.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -106,7 +119,9 @@ class Enrollment(AuditedModel, models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["participant", "office"], name="one_enrollment_per_office")
+            models.UniqueConstraint(
+                fields=["participant", "office"], name="one_enrollment_per_office"
+            )
         ]
         indexes = [models.Index(fields=["office", "participant"], name="enrollment_office")]
 

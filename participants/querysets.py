@@ -27,7 +27,9 @@ class ParticipantQuerySet(models.QuerySet):
     def enrolled_in(self, office) -> "ParticipantQuerySet":
         from .models import Enrollment
 
-        return self.filter(Exists(Enrollment.objects.filter(participant=OuterRef("pk"), office=office)))
+        return self.filter(
+            Exists(Enrollment.objects.filter(participant=OuterRef("pk"), office=office))
+        )
 
     def with_ssn(self, ssn: str) -> "ParticipantQuerySet":
         """Exact SSN match through the blind index (the SSN itself is never compared)."""

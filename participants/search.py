@@ -65,7 +65,11 @@ class SearchResults:
         for number, (part, size) in enumerate(zip(self.parts, self.part_sizes())):
             if start < size and stop > 0:
                 wanted = slice(max(start, 0), min(stop, size))
-                ids += self._held[number][wanted] if number in self._held else part.values_list("pk", flat=True)[wanted]
+                ids += (
+                    self._held[number][wanted]
+                    if number in self._held
+                    else part.values_list("pk", flat=True)[wanted]
+                )
             start, stop = start - size, stop - size
         if not ids:
             return []
@@ -91,7 +95,10 @@ def name_search(seekers, text: str) -> SearchResults:
     if not words:
         return SearchResults()
     if len(words) == 1:
-        last_name, first_name = prefix("last_name_key", words[0]), prefix("first_name_key", words[0])
+        last_name, first_name = (
+            prefix("last_name_key", words[0]),
+            prefix("first_name_key", words[0]),
+        )
         return SearchResults(
             seekers.filter(last_name).order_by(*LAST_FIRST),
             seekers.filter(first_name).exclude(last_name).order_by(*FIRST_LAST),

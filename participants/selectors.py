@@ -17,7 +17,9 @@ class Scope(StrEnum):
     WORKSOURCE = "worksource"  # every seeker the user may see
 
 
-def quick_search(*, user, query: str = "", scope: Scope, ssn_index: str | None = None) -> SearchResults:
+def quick_search(
+    *, user, query: str = "", scope: Scope, ssn_index: str | None = None
+) -> SearchResults:
     """Quick Search: a full SSN, a customer ID or a name, in the current office or all of WorkSource.
 
     Nine digits (dashes optional) are an SSN, matched exactly through its blind index; up to
@@ -44,8 +46,8 @@ def enrolled_office_ids(*, participants) -> dict[int, set[int]]:
     from .models import Enrollment
 
     offices: dict[int, set[int]] = {}
-    for participant_id, office_id in Enrollment.objects.filter(participant__in=participants).values_list(
-        "participant_id", "office_id"
-    ):
+    for participant_id, office_id in Enrollment.objects.filter(
+        participant__in=participants
+    ).values_list("participant_id", "office_id"):
         offices.setdefault(participant_id, set()).add(office_id)
     return offices

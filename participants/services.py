@@ -15,8 +15,17 @@ from .models import Enrollment, Participant
 
 # The fields staff edit on View / Edit participant (opt-out is changed through its own service).
 EDITABLE_FIELDS = (
-    "first_name", "middle_name", "last_name", "date_of_birth", "phone", "email",
-    "address_line1", "address_line2", "city", "state", "zip_code",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "zip_code",
 )
 
 
@@ -28,12 +37,21 @@ def new_customer_id() -> str:
             return candidate
 
 
-def participant_create(*, actor, first_name: str, last_name: str, ssn: str | None = None,
-                       reason: str = "seeker registered", **fields) -> Participant:
+def participant_create(
+    *,
+    actor,
+    first_name: str,
+    last_name: str,
+    ssn: str | None = None,
+    reason: str = "seeker registered",
+    **fields,
+) -> Participant:
     """Registers a seeker; new seekers share data (opted in) unless the caller says otherwise."""
     first_name, last_name = _checked("first_name", first_name), _checked("last_name", last_name)
     fields = {name: _checked(name, value) for name, value in fields.items()}
-    participant = Participant(first_name=first_name, last_name=last_name, customer_id=new_customer_id(), **fields)
+    participant = Participant(
+        first_name=first_name, last_name=last_name, customer_id=new_customer_id(), **fields
+    )
     try:
         participant.ssn = ssn
     except ValueError as exc:
@@ -65,7 +83,10 @@ def ensure_can_edit(*, actor, participant: Participant) -> None:
     """Editing needs a role that edits and the seeker enrolled in the office the actor is logged into."""
     if not actor.can_edit_seekers:
         raise PortalError("Your role can view seekers but not edit them.", code="role_cannot_edit")
-    if actor.current_office_id is None or not participant.enrollments.filter(office_id=actor.current_office_id).exists():
+    if (
+        actor.current_office_id is None
+        or not participant.enrollments.filter(office_id=actor.current_office_id).exists()
+    ):
         raise PortalError("Add this seeker to your office to edit.", code="not_enrolled_in_office")
 
 
@@ -73,7 +94,10 @@ def participant_update(*, actor, participant: Participant, changes: dict) -> Par
     """Saves View / Edit participant; refuses, changing nothing, unless `ensure_can_edit` allows it."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise PortalError(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.", code="not_editable")
+        raise PortalError(
+            f"These fields cannot be edited here: {', '.join(sorted(unknown))}.",
+            code="not_editable",
+        )
     changes = {name: _checked(name, value) for name, value in changes.items()}
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
@@ -102,10 +126,14 @@ def enrollment_create(*, actor, participants: Iterable[Participant]) -> Enrollme
     """
     office = actor.current_office
     if office is None:
-        raise PortalError("Choose the office you are working in before adding seekers to it.", code="no_office")
+        raise PortalError(
+            "Choose the office you are working in before adding seekers to it.", code="no_office"
+        )
     participants = list(participants)
     visible_ids = set(
-        Participant.objects.visible_to(actor).filter(pk__in=[p.pk for p in participants]).values_list("pk", flat=True)
+        Participant.objects.visible_to(actor)
+        .filter(pk__in=[p.pk for p in participants])
+        .values_list("pk", flat=True)
     )
     if len(visible_ids) != len({p.pk for p in participants}):
         raise PortalError("One or more of the chosen seekers could not be found.", code="not_found")

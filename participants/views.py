@@ -20,7 +20,12 @@ from .crypto import blind_index, mask_ssn, normalize_ssn
 from .forms import EnrollForm, ParticipantForm, QuickSearchForm
 from .models import Participant
 from .selectors import Scope, enrolled_office_ids, quick_search
-from .services import enrollment_create, ensure_can_edit, participant_record_access, participant_update
+from .services import (
+    enrollment_create,
+    ensure_can_edit,
+    participant_record_access,
+    participant_update,
+)
 
 # Searches are kept in the session under a random token, so that the query (which may be an
 # SSN) travels only in a POST body: the result pages' URLs carry the token and a page number.
@@ -33,7 +38,8 @@ def remember_search(request, query: str, scope: str) -> str:
     token = secrets.token_urlsafe(8)
     ssn = normalize_ssn(query)
     searches[token] = (
-        {"ssn_index": blind_index(ssn), "ssn_masked": mask_ssn(ssn), "scope": scope} if ssn
+        {"ssn_index": blind_index(ssn), "ssn_masked": mask_ssn(ssn), "scope": scope}
+        if ssn
         else {"q": query, "scope": scope}
     )
     request.session["quick_searches"] = dict(list(searches.items())[-SEARCHES_KEPT:])
@@ -57,19 +63,32 @@ class QuickSearchView(CapabilityRequiredMixin, View):
             return redirect("participants:search")
         scope = (search or {}).get("scope") or request.GET.get("scope", Scope.OFFICE)
         # The box is refilled with a name or customer ID, never with an SSN.
-        form = QuickSearchForm(initial={"q": (search or {}).get("q", ""), "scope": scope}, office=request.user.current_office)
-        context = {"form": form, "token": token, "searched_for": (search or {}).get("ssn_masked") or (search or {}).get("q")}
+        form = QuickSearchForm(
+            initial={"q": (search or {}).get("q", ""), "scope": scope},
+            office=request.user.current_office,
+        )
+        context = {
+            "form": form,
+            "token": token,
+            "searched_for": (search or {}).get("ssn_masked") or (search or {}).get("q"),
+        }
         if search:
             scope = Scope(search["scope"])
             results = quick_search(
-                user=request.user, query=search.get("q", ""), scope=scope, ssn_index=search.get("ssn_index")
+                user=request.user,
+                query=search.get("q", ""),
+                scope=scope,
+                ssn_index=search.get("ssn_index"),
             )
             page = paginate(request, results, settings.PARTICIPANTS_PER_PAGE)
             context |= {
                 "page": page,
                 "scope": scope,
                 "in_office": {
-                    pid for pid, offices in enrolled_office_ids(participants=[p.pk for p in page]).items()
+                    pid
+                    for pid, offices in enrolled_office_ids(
+                        participants=[p.pk for p in page]
+                    ).items()
                     if request.user.current_office_id in offices
                 },
                 "can_enroll": scope == Scope.WORKSOURCE and request.user.can_edit_seekers,
@@ -99,7 +118,9 @@ def enroll(request):
             messages.error(request, error)
         return redirect(back)
     try:
-        result = enrollment_create(actor=request.user, participants=form.cleaned_data["participants"])
+        result = enrollment_create(
+            actor=request.user, participants=form.cleaned_data["participants"]
+        )
     except PortalError as exc:
         messages.error(request, exc.message)
         return redirect(back)
@@ -130,7 +151,9 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
         return None
 
     def render_page(self, participant, form, refusal, status=200, opt_out_form=None):
-        if self.request.method == "GET":  # a refused save shows the record again: opened once, logged once
+        if (
+            self.request.method == "GET"
+        ):  # a refused save shows the record again: opened once, logged once
             participant_record_access(actor=self.request.user, participant=participant)
         return render(
             self.request,
@@ -139,7 +162,9 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
                 "participant": participant,
                 "form": form,
                 "refusal": refusal,
-                "offices": participant.enrollments.select_related("office").order_by("office__name"),
+                "offices": participant.enrollments.select_related("office").order_by(
+                    "office__name"
+                ),
                 # The Opt-Out box (non-restricted ESD staff) and the flag's history (state staff).
                 "opt_out_form": opt_out_form,
                 "opt_out_history": opt_out_history(user=self.request.user, participant=participant),
@@ -154,7 +179,9 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
         if refusal:
             for field in form.fields.values():
                 field.disabled = True
-        opt_out_form = OptOutFlagForm.for_record(user=request.user, participant=participant, refusal=refusal)
+        opt_out_form = OptOutFlagForm.for_record(
+            user=request.user, participant=participant, refusal=refusal
+        )
         return self.render_page(participant, form, refusal, opt_out_form=opt_out_form)
 
     def post(self, request, pk):
@@ -163,7 +190,9 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
         if refusal:
             raise PermissionDenied(refusal)
         # Refuses (403) the Opt-Out box's fields from anyone who may not change the flag.
-        opt_out_form = OptOutFlagForm.for_record(user=request.user, participant=participant, data=request.POST)
+        opt_out_form = OptOutFlagForm.for_record(
+            user=request.user, participant=participant, data=request.POST
+        )
         # The form edits a copy: the page still shows the saved record if the input is refused.
         form = ParticipantForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
         if not form.is_valid() or (opt_out_form is not None and not opt_out_form.is_valid()):

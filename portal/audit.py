@@ -43,7 +43,11 @@ def _acting(actor):
     """
     outer = auditlog_value.get(None)
     try:
-        with set_actor(actor, remote_addr=(outer or {}).get("remote_addr"), remote_port=(outer or {}).get("remote_port")):
+        with set_actor(
+            actor,
+            remote_addr=(outer or {}).get("remote_addr"),
+            remote_port=(outer or {}).get("remote_port"),
+        ):
             yield
     finally:
         if outer is not None:

@@ -14,7 +14,12 @@ from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError, connections
 
-PRINTING_BACKENDS = ("console.EmailBackend", "filebased.EmailBackend", "dummy.EmailBackend", "locmem.EmailBackend")
+PRINTING_BACKENDS = (
+    "console.EmailBackend",
+    "filebased.EmailBackend",
+    "dummy.EmailBackend",
+    "locmem.EmailBackend",
+)
 SERVING_TAG = "portal_serving"
 
 
@@ -25,18 +30,22 @@ def mail_is_real(app_configs=None, **kwargs):
     mailer = settings.MAILERS["default"]
     backend = mailer["BACKEND"]
     if backend.endswith(PRINTING_BACKENDS):
-        return [checks.Error(
-            f"With debug off the portal sends real email, but EMAIL_BACKEND is {backend}.",
-            hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST (README, Configuration). "
-                 "The console backend is for the demo (PORTAL_DEMO=true) only: it writes sign-in links into the log.",
-            id="portal.E001",
-        )]
+        return [
+            checks.Error(
+                f"With debug off the portal sends real email, but EMAIL_BACKEND is {backend}.",
+                hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST (README, Configuration). "
+                "The console backend is for the demo (PORTAL_DEMO=true) only: it writes sign-in links into the log.",
+                id="portal.E001",
+            )
+        ]
     if backend.endswith("smtp.EmailBackend") and not mailer.get("OPTIONS", {}).get("host"):
-        return [checks.Error(
-            "EMAIL_HOST is not set: the portal has no mail server to send through.",
-            hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS as needed).",
-            id="portal.E002",
-        )]
+        return [
+            checks.Error(
+                "EMAIL_HOST is not set: the portal has no mail server to send through.",
+                hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS as needed).",
+                id="portal.E002",
+            )
+        ]
     return []
 
 
@@ -46,7 +55,9 @@ def serving_role_cannot_rewrite_the_audit_trail(app_configs=None, databases=None
         return []
     try:
         return role_warnings(connections["default"])
-    except DatabaseError as exc:  # a database that is briefly away must not stop a worker from starting
+    except (
+        DatabaseError
+    ) as exc:  # a database that is briefly away must not stop a worker from starting
         return [checks.Warning(f"The database role could not be checked: {exc}", id="portal.W004")]
 
 
@@ -68,24 +79,35 @@ def role_warnings(connection) -> list:
             " WHERE schemaname = current_schema() AND tablename = 'auditlog_logentry'"
         )
         rewrites = cursor.fetchone()
-    hint = ("Serve as a role that owns no table and is not a superuser; run migrations as the owner role, "
-            "then grant_serving_role (README, Security: the database roles).")
+    hint = (
+        "Serve as a role that owns no table and is not a superuser; run migrations as the owner role, "
+        "then grant_serving_role (README, Security: the database roles)."
+    )
     if superuser:
-        return [checks.Warning(
-            "The portal connects to PostgreSQL as a superuser: it could disable the audit trail's triggers.",
-            hint=hint, id="portal.W001",
-        )]
+        return [
+            checks.Warning(
+                "The portal connects to PostgreSQL as a superuser: it could disable the audit trail's triggers.",
+                hint=hint,
+                id="portal.W001",
+            )
+        ]
     if row and row[0]:
-        return [checks.Warning(
-            "The portal's database role owns the audit trail's table: it could disable its triggers.",
-            hint=hint, id="portal.W002",
-        )]
+        return [
+            checks.Warning(
+                "The portal's database role owns the audit trail's table: it could disable its triggers.",
+                hint=hint,
+                id="portal.W002",
+            )
+        ]
     if rewrites and any(rewrites):
-        return [checks.Warning(
-            "The portal's database role may UPDATE, DELETE or TRUNCATE the audit trail: only its privileges "
-            "stop a compromised application there (the triggers can be skipped by any connection).",
-            hint="Run `python manage.py grant_serving_role <role>` as the owner after every migrate.", id="portal.W003",
-        )]
+        return [
+            checks.Warning(
+                "The portal's database role may UPDATE, DELETE or TRUNCATE the audit trail: only its privileges "
+                "stop a compromised application there (the triggers can be skipped by any connection).",
+                hint="Run `python manage.py grant_serving_role <role>` as the owner after every migrate.",
+                id="portal.W003",
+            )
+        ]
     return []
 
 
@@ -93,7 +115,9 @@ def refuse_to_serve_misconfigured(logger) -> None:
     """At the start of a web or worker process: errors stop it, warnings are logged."""
     from django.core.exceptions import ImproperlyConfigured
 
-    found = checks.run_checks(tags=[SERVING_TAG], include_deployment_checks=True, databases=["default"])
+    found = checks.run_checks(
+        tags=[SERVING_TAG], include_deployment_checks=True, databases=["default"]
+    )
     for message in found:
         if not message.is_serious():
             logger.warning("%s", message)

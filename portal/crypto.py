@@ -80,7 +80,11 @@ class AESKeyring:
         key_id = self.current_id.encode()
         nonce = os.urandom(NONCE_BYTES)
         header = FORMAT_VERSION + bytes([len(key_id)]) + key_id
-        return header + nonce + AESGCM(self.keys[self.current_id]).encrypt(nonce, plaintext, header + context)
+        return (
+            header
+            + nonce
+            + AESGCM(self.keys[self.current_id]).encrypt(nonce, plaintext, header + context)
+        )
 
     def key_id_of(self, blob: bytes) -> str:
         """The id of the key `blob` was sealed with; DecryptionError if it is malformed."""

@@ -32,13 +32,25 @@ def refuse_senseless_date(value) -> None:
         raise ValidationError(SENSELESS_MESSAGE, code="senseless_date")
 
 
-def checked_date(value: date, *, label: str, earliest: date | None = None, latest: date | None = None,
-                 earliest_why: str = "", latest_why: str = "") -> date:
+def checked_date(
+    value: date,
+    *,
+    label: str,
+    earliest: date | None = None,
+    latest: date | None = None,
+    earliest_why: str = "",
+    latest_why: str = "",
+) -> date:
     """`value` if it lies within sense and the bounds given; PortalError saying why otherwise."""
     if not EARLIEST <= value <= LATEST:
         raise PortalError(f"{label.capitalize()}: {SENSELESS_MESSAGE}", code="senseless_date")
     if earliest is not None and value < earliest:
-        raise PortalError(f"{label.capitalize()} is before {earliest:%m/%d/%Y}{earliest_why}.", code="date_too_early")
+        raise PortalError(
+            f"{label.capitalize()} is before {earliest:%m/%d/%Y}{earliest_why}.",
+            code="date_too_early",
+        )
     if latest is not None and value > latest:
-        raise PortalError(f"{label.capitalize()} is after {latest:%m/%d/%Y}{latest_why}.", code="date_too_late")
+        raise PortalError(
+            f"{label.capitalize()} is after {latest:%m/%d/%Y}{latest_why}.", code="date_too_late"
+        )
     return value

@@ -34,15 +34,57 @@ ORGANIZATIONS = {ESD: True, PARTNER: False, PARTNER_2: False, LOCAL_BOARD: False
 
 # username: (first, last, organization, role, restricted, offices; the first is the current office)
 PEOPLE = {
-    "esd.casemanager": ("Elena", "Soto", ESD, Role.CASE_MANAGER, False, ["WorkSource Bremerton", "WorkSource Olympia"]),
-    "esd.supervisor": ("Marcus", "Reed", ESD, Role.SUPERVISOR, False, ["WorkSource Bremerton", "WorkSource Port Angeles"]),
+    "esd.casemanager": (
+        "Elena",
+        "Soto",
+        ESD,
+        Role.CASE_MANAGER,
+        False,
+        ["WorkSource Bremerton", "WorkSource Olympia"],
+    ),
+    "esd.supervisor": (
+        "Marcus",
+        "Reed",
+        ESD,
+        Role.SUPERVISOR,
+        False,
+        ["WorkSource Bremerton", "WorkSource Port Angeles"],
+    ),
     "esd.restricted": ("Rita", "Okafor", ESD, Role.CASE_MANAGER, True, ["WorkSource Bremerton"]),
-    "partner.casemanager": ("Priya", "Nair", PARTNER, Role.CASE_MANAGER, False, ["WorkSource Bremerton", "WorkSource Port Angeles"]),
-    "partner2.casemanager": ("Tom", "Baker", PARTNER_2, Role.CASE_MANAGER, False, ["WorkSource Olympia"]),
-    "access.requester": ("Alma", "Quinn", PARTNER, Role.ACCESS_REQUESTER, False, ["WorkSource Bremerton"]),
+    "partner.casemanager": (
+        "Priya",
+        "Nair",
+        PARTNER,
+        Role.CASE_MANAGER,
+        False,
+        ["WorkSource Bremerton", "WorkSource Port Angeles"],
+    ),
+    "partner2.casemanager": (
+        "Tom",
+        "Baker",
+        PARTNER_2,
+        Role.CASE_MANAGER,
+        False,
+        ["WorkSource Olympia"],
+    ),
+    "access.requester": (
+        "Alma",
+        "Quinn",
+        PARTNER,
+        Role.ACCESS_REQUESTER,
+        False,
+        ["WorkSource Bremerton"],
+    ),
     "mis.admin": ("Morgan", "Iverson", ESD, Role.MIS_ADMIN, False, ["WorkSource Olympia"]),
     "itsd.access": ("Ian", "Tran", ESD, Role.ACCESS_MANAGEMENT, False, ["WorkSource Olympia"]),
-    "lwdb.reviewer": ("Lena", "Wu", LOCAL_BOARD, Role.LWDB_REVIEWER, False, ["WorkSource Bremerton", "WorkSource Port Angeles"]),
+    "lwdb.reviewer": (
+        "Lena",
+        "Wu",
+        LOCAL_BOARD,
+        Role.LWDB_REVIEWER,
+        False,
+        ["WorkSource Bremerton", "WorkSource Port Angeles"],
+    ),
     # The state agency's local reviewer of WDA 1: does the local step for seekers who opted out.
     "esd.lwdb": ("Noor", "Haddad", ESD, Role.LWDB_REVIEWER, False, ["WorkSource Bremerton"]),
     "state.dataedits": ("Sam", "Dalton", ESD, Role.STATE_DATAEDITS, False, ["WorkSource Olympia"]),
@@ -50,20 +92,105 @@ PEOPLE = {
 }
 
 FIRST_NAMES = [
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
-    "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen",
-    "Luis", "Nancy", "Anh", "Lisa", "Daniel", "Betty", "Matthew", "Maria", "Anthony", "Sandra", "Aiyana",
-    "Mohamed", "Olga", "Kenji", "Fatima", "Dmitri", "Grace", "Hector", "Ivy", "Jamal",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Karen",
+    "Luis",
+    "Nancy",
+    "Anh",
+    "Lisa",
+    "Daniel",
+    "Betty",
+    "Matthew",
+    "Maria",
+    "Anthony",
+    "Sandra",
+    "Aiyana",
+    "Mohamed",
+    "Olga",
+    "Kenji",
+    "Fatima",
+    "Dmitri",
+    "Grace",
+    "Hector",
+    "Ivy",
+    "Jamal",
 ]
 # Common surnames first and more often: real caseloads are skewed ("Smith" matches many).
 LAST_NAMES = [
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-    "Nguyen", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis",
-    "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Hill", "Flores",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Nguyen",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Hill",
+    "Flores",
 ]
-STREETS = ["Pacific Ave", "Burwell St", "Front St", "Capitol Way", "Wishkah St", "Lincoln Ave", "Main St"]
-CITIES = [("Bremerton", "98337"), ("Port Angeles", "98362"), ("Olympia", "98501"), ("Aberdeen", "98520")]
+STREETS = [
+    "Pacific Ave",
+    "Burwell St",
+    "Front St",
+    "Capitol Way",
+    "Wishkah St",
+    "Lincoln Ave",
+    "Main St",
+]
+CITIES = [
+    ("Bremerton", "98337"),
+    ("Port Angeles", "98362"),
+    ("Olympia", "98501"),
+    ("Aberdeen", "98520"),
+]
 
 
 def demo_ssn(rng: random.Random) -> str:
@@ -71,24 +198,39 @@ def demo_ssn(rng: random.Random) -> str:
 
 
 @transaction.atomic
-def seed_demo(*, seekers: int = 300, opted_out_share: float = 0.06, seed: int = 2026) -> dict[str, Staff]:
+def seed_demo(
+    *, seekers: int = 300, opted_out_share: float = 0.06, seed: int = 2026
+) -> dict[str, Staff]:
     """Creates the demo; running it again changes nothing that is already there."""
     with audit_reason("demo data"):
-        areas = {n: WorkforceDevelopmentArea.objects.get_or_create(number=n, defaults={"name": name})[0]
-                 for n, name in AREAS.items()}
-        offices = {name: Office.objects.get_or_create(name=name, defaults={"area": areas[n]})[0]
-                   for name, n in OFFICES.items()}
-        organizations = {name: Organization.objects.get_or_create(name=name, defaults={"is_state_agency": state})[0]
-                         for name, state in ORGANIZATIONS.items()}
+        areas = {
+            n: WorkforceDevelopmentArea.objects.get_or_create(number=n, defaults={"name": name})[0]
+            for n, name in AREAS.items()
+        }
+        offices = {
+            name: Office.objects.get_or_create(name=name, defaults={"area": areas[n]})[0]
+            for name, n in OFFICES.items()
+        }
+        organizations = {
+            name: Organization.objects.get_or_create(
+                name=name, defaults={"is_state_agency": state}
+            )[0]
+            for name, state in ORGANIZATIONS.items()
+        }
         people = {}
         password = make_password(DEMO_PASSWORD)  # hashing is slow on purpose: do it once
         for username, (first, last, org, role, restricted, office_names) in PEOPLE.items():
             person, created = Staff.objects.get_or_create(
                 username=username,
                 defaults={
-                    "first_name": first, "last_name": last, "email": f"{username}@example.org",
-                    "organization": organizations[org], "role": role, "is_restricted": restricted,
-                    "current_office": offices[office_names[0]], "password": password,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                    "organization": organizations[org],
+                    "role": role,
+                    "is_restricted": restricted,
+                    "current_office": offices[office_names[0]],
+                    "password": password,
                 },
             )
             if created:
@@ -114,21 +256,34 @@ def seed_demo(*, seekers: int = 300, opted_out_share: float = 0.06, seed: int = 
             if number < existing:
                 continue
             participant = participant_create(
-                actor=None, first_name=first, last_name=last, ssn=ssn, date_of_birth=born,
-                phone=f"(360) 555-{rng.randint(0, 9999):04d}", email=f"{first}.{last}{number}@example.com".lower(),
-                address_line1=f"{rng.randint(10, 9999)} {rng.choice(STREETS)}", city=city, state="WA",
-                zip_code=zip_code, opted_out=opted_out, reason="demo data",
+                actor=None,
+                first_name=first,
+                last_name=last,
+                ssn=ssn,
+                date_of_birth=born,
+                phone=f"(360) 555-{rng.randint(0, 9999):04d}",
+                email=f"{first}.{last}{number}@example.com".lower(),
+                address_line1=f"{rng.randint(10, 9999)} {rng.choice(STREETS)}",
+                city=city,
+                state="WA",
+                zip_code=zip_code,
+                opted_out=opted_out,
+                reason="demo data",
             )
             for office in enrolled:
                 Enrollment.objects.create(participant=participant, office=office)
     # First: the demo logins sign the confidentiality agreement, without which they see no seeker.
-    from access.demo import seed_access_demo  # contracts, a designated requester, waiting access requests
+    from access.demo import (
+        seed_access_demo,
+    )  # contracts, a designated requester, waiting access requests
 
     seed_access_demo(people)
     from optout.demo import seed_optout_demo  # opt-in requests: waiting, overdue, decided
 
     seed_optout_demo(people)
-    from dataedits.demo import seed_dataedits_demo  # services over several quarters, tickets in every state
+    from dataedits.demo import (
+        seed_dataedits_demo,
+    )  # services over several quarters, tickets in every state
 
     seed_dataedits_demo(people)
     # The demo's own history (requests filed, tickets moved on while loading) needs no email.

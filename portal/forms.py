@@ -26,13 +26,18 @@ class USWDSFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            css = next((c for w, c in self.WIDGET_CLASSES.items() if isinstance(field.widget, w)), "usa-input")
+            css = next(
+                (c for w, c in self.WIDGET_CLASSES.items() if isinstance(field.widget, w)),
+                "usa-input",
+            )
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
             if isinstance(field, (forms.DateField, forms.DateTimeField)):
                 field.validators.append(refuse_senseless_date)
             if isinstance(field, forms.CharField):
                 multiline = isinstance(field.widget, forms.Textarea)
-                field.validators.append(refuse_control_characters_in_text if multiline else refuse_control_characters)
+                field.validators.append(
+                    refuse_control_characters_in_text if multiline else refuse_control_characters
+                )
                 if name not in self.FORMATTED_FIELDS:
                     field.validators.append(refuse_ssn)
 
@@ -52,11 +57,17 @@ class AuditFilterForm(USWDSFormMixin, forms.Form):
     customer_id = forms.CharField(label="Seeker's customer ID", required=False, max_length=12)
     username = forms.CharField(label="Staff username", required=False, max_length=150)
     organization = forms.ModelChoiceField(
-        label="Organization", required=False, queryset=None,
+        label="Organization",
+        required=False,
+        queryset=None,
         help_text="Changes made by its staff, and changes to its staff's accounts.",
     )
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,11 +81,15 @@ class AuditFilterForm(USWDSFormMixin, forms.Form):
         if data.get("customer_id"):
             from participants.models import Participant
 
-            data["participant"] = Participant.objects.filter(customer_id=data["customer_id"].strip()).first()
+            data["participant"] = Participant.objects.filter(
+                customer_id=data["customer_id"].strip()
+            ).first()
             if data["participant"] is None:
                 self.add_error("customer_id", "No seeker has this customer ID.")
         if data.get("username"):
-            data["user"] = get_user_model().objects.filter(username=data["username"].strip()).first()
+            data["user"] = (
+                get_user_model().objects.filter(username=data["username"].strip()).first()
+            )
             if data["user"] is None:
                 self.add_error("username", "No staff member has this username.")
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
@@ -118,5 +133,7 @@ class AuditQuery(forms.Form):
         return {
             "customer_id": data["participant"].customer_id if data["participant"] else "",
             "username": data["user"].username if data["user"] else "",
-            "organization": data["organization"], "date_from": data["date_from"], "date_to": data["date_to"],
+            "organization": data["organization"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
         }

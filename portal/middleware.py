@@ -56,7 +56,9 @@ def _address(value: str | None) -> str | None:
 def client_address(request) -> str | None:
     """The client's IP address, from the socket or from the trusted proxies (see the module)."""
     if settings.BEHIND_TLS_PROXY:
-        hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        hops = [
+            hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
+        ]
         # Each proxy appends the address it was reached from: the client is as many from the end
         # as there are trusted proxies. Fewer entries than proxies means the chain is not ours.
         if len(hops) >= settings.TRUSTED_PROXY_COUNT:

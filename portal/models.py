@@ -20,7 +20,9 @@ class AuditTrail(LogEntry):
             # TRUNCATE fires no row trigger: it needs a statement-level one of its own, written out
             # because Protect's statement-level form reads transition tables, which TRUNCATE has not.
             pgtrigger.Trigger(
-                name="audit_trail_no_truncate", operation=pgtrigger.Truncate, level=pgtrigger.Statement,
+                name="audit_trail_no_truncate",
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
                 when=pgtrigger.Before,
                 func="RAISE EXCEPTION 'pgtrigger: Cannot truncate the % table', TG_TABLE_NAME; RETURN NULL;",
             ),

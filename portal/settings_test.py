@@ -3,13 +3,21 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
-os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL", "postgres://root@127.0.0.1:5432/portal")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "TEST_DATABASE_URL", "postgres://root@127.0.0.1:5432/portal"
+)
 _redis = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ["CELERY_BROKER_URL"] = _redis
 os.environ["CACHE_URL"] = _redis.replace("redis://", "rediscache://", 1)
 # Two test-only AES keys: the first encrypts, both decrypt (rotation is tested with them).
-os.environ.setdefault("SSN_KEYS", "test2:c2Vjb25kLXRlc3Qta2V5LW5vdC1mb3ItcHJvZC11c2U=,test1:Zmlyc3QtdGVzdC1rZXktbm90LWZvci1wcm9kLXVzZSE=")
-os.environ.setdefault("MFA_KEYS", "mfa2:bWZhLXNlY29uZC10ZXN0LWtleS1ub3QtZm9yLXByb2Q=,mfa1:bWZhLWZpcnN0LXRlc3Qta2V5LW5vdC1mb3ItcHJvZCE=")
+os.environ.setdefault(
+    "SSN_KEYS",
+    "test2:c2Vjb25kLXRlc3Qta2V5LW5vdC1mb3ItcHJvZC11c2U=,test1:Zmlyc3QtdGVzdC1rZXktbm90LWZvci1wcm9kLXVzZSE=",
+)
+os.environ.setdefault(
+    "MFA_KEYS",
+    "mfa2:bWZhLXNlY29uZC10ZXN0LWtleS1ub3QtZm9yLXByb2Q=,mfa1:bWZhLWZpcnN0LXRlc3Qta2V5LW5vdC1mb3ItcHJvZCE=",
+)
 os.environ.setdefault("SSN_BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktbm90LWZvci1wcmQ=")
 
 from .settings import *  # noqa: E402,F403

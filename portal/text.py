@@ -24,7 +24,9 @@ from .errors import PortalError
 # A separator between the groups: a dash of any kind, a dot or a slash, with spaces or without,
 # or spaces alone (\s takes the non-breaking space too).
 _SEPARATOR = r"(?:\s*[-./\u2010-\u2015\u2212]\s*|\s+)?"
-SSN_SHAPED = re.compile(rf"(?<!\d)\d{{3}}(?P<first>{_SEPARATOR})\d{{2}}(?P<second>{_SEPARATOR})\d{{4}}(?!\d)")
+SSN_SHAPED = re.compile(
+    rf"(?<!\d)\d{{3}}(?P<first>{_SEPARATOR})\d{{2}}(?P<second>{_SEPARATOR})\d{{4}}(?!\d)"
+)
 SSN_MESSAGE = "Remove the Social Security number: it must not be written here."
 _INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators, and invisible format characters.
@@ -67,7 +69,14 @@ def refuse_control_characters_in_text(value: str) -> None:
         raise ValidationError(TEXT_MESSAGE, code="control_character")
 
 
-def _checked(value: str, label: str, control: re.Pattern, control_message: str, required: bool, limit: int | None) -> str:
+def _checked(
+    value: str,
+    label: str,
+    control: re.Pattern,
+    control_message: str,
+    required: bool,
+    limit: int | None,
+) -> str:
     value = (value or "").strip()
     if required and not value:
         raise PortalError(f"Enter {label}.", code="required")
@@ -80,12 +89,16 @@ def _checked(value: str, label: str, control: re.Pattern, control_message: str, 
     return value
 
 
-def checked_line(value: str, *, label: str, required: bool = False, limit: int | None = None) -> str:
+def checked_line(
+    value: str, *, label: str, required: bool = False, limit: int | None = None
+) -> str:
     """`value` trimmed, if it is one line of text without an SSN; PortalError otherwise."""
     return _checked(value, label, CONTROL, LINE_MESSAGE, required, limit)
 
 
-def checked_text(value: str, *, label: str, required: bool = False, limit: int | None = None) -> str:
+def checked_text(
+    value: str, *, label: str, required: bool = False, limit: int | None = None
+) -> str:
     """`value` trimmed, if it is text without control characters or an SSN; PortalError otherwise."""
     return _checked(value, label, CONTROL_IN_TEXT, TEXT_MESSAGE, required, limit)
 

@@ -30,7 +30,11 @@ class CapabilityRequiredMixin(AccessMixin):
 
 def staff_entries(*staff_ids) -> Q:
     """Audit entries about these staff members' accounts."""
-    return Q(content_type__app_label="access", content_type__model="staff", object_pk__in=[str(pk) for pk in staff_ids])
+    return Q(
+        content_type__app_label="access",
+        content_type__model="staff",
+        object_pk__in=[str(pk) for pk in staff_ids],
+    )
 
 
 def paginate(request, items, per_page):
@@ -76,10 +80,13 @@ class AuditTrailView(CapabilityRequiredMixin, View):
         return redirect(f"{reverse('portal:audit_trail')}?{urlencode(form.query())}")
 
     def page(self, request, form, data, status=200):
-        entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+        entries = LogEntry.objects.select_related("actor", "content_type").order_by(
+            "-timestamp", "-pk"
+        )
         if data.get("participant"):
             entries = entries.filter(
-                content_type__app_label="participants", content_type__model="participant",
+                content_type__app_label="participants",
+                content_type__model="participant",
                 object_pk=str(data["participant"].pk),
             )
         if data.get("user"):
@@ -87,11 +94,17 @@ class AuditTrailView(CapabilityRequiredMixin, View):
             entries = entries.filter(Q(actor=data["user"]) | staff_entries(data["user"].pk))
         if data.get("organization"):
             staff_ids = data["organization"].staff.values_list("pk", flat=True)
-            entries = entries.filter(Q(actor__organization=data["organization"]) | staff_entries(*staff_ids))
+            entries = entries.filter(
+                Q(actor__organization=data["organization"]) | staff_entries(*staff_ids)
+            )
         tz = timezone.get_current_timezone()
         if data.get("date_from"):
-            entries = entries.filter(timestamp__gte=datetime.combine(data["date_from"], time.min, tz))
+            entries = entries.filter(
+                timestamp__gte=datetime.combine(data["date_from"], time.min, tz)
+            )
         if data.get("date_to"):
             entries = entries.filter(timestamp__lte=datetime.combine(data["date_to"], time.max, tz))
         page = paginate(request, entries, settings.PARTICIPANTS_PER_PAGE * 2)
-        return render(request, "portal/audit_trail.html", {"form": form, "page": page}, status=status)
+        return render(
+            request, "portal/audit_trail.html", {"form": form, "page": page}, status=status
+        )

@@ -15,8 +15,12 @@ try:
     url = urlparse(DATABASE_URL)
     # The test database is created by the suite: check the server through its maintenance database.
     psycopg.connect(
-        host=url.hostname, port=url.port or 5432, user=url.username, password=url.password,
-        dbname="postgres", connect_timeout=5,
+        host=url.hostname,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname="postgres",
+        connect_timeout=5,
     ).close()
 except Exception as exc:  # any failure to connect is reported the same way
     problems.append(

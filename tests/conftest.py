@@ -18,7 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pytest_sessionstart(session):
     """The suite needs the real PostgreSQL and Redis: fail, never skip, when either is missing."""
-    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_services.py")], capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_services.py")],
+        capture_output=True,
+        text=True,
+    )
     if check.returncode != 0:
         pytest.exit(check.stderr, returncode=1)
 
@@ -91,10 +95,17 @@ PEOPLE = {
     "auditor": ("state", Role.AUDITOR, False),
 }
 USERNAMES = {
-    "esd_case_manager": "esd.casemanager", "esd_supervisor": "esd.supervisor", "esd_restricted": "esd.restricted",
-    "partner_case_manager": "partner.casemanager", "partner_restricted": "partner.restricted",
-    "access_requester": "access.requester", "mis_admin": "mis.admin", "access_management": "itsd.access",
-    "lwdb_reviewer": "lwdb.reviewer", "state_dataedits": "state.dataedits", "auditor": "auditor",
+    "esd_case_manager": "esd.casemanager",
+    "esd_supervisor": "esd.supervisor",
+    "esd_restricted": "esd.restricted",
+    "partner_case_manager": "partner.casemanager",
+    "partner_restricted": "partner.restricted",
+    "access_requester": "access.requester",
+    "mis_admin": "mis.admin",
+    "access_management": "itsd.access",
+    "lwdb_reviewer": "lwdb.reviewer",
+    "state_dataedits": "state.dataedits",
+    "auditor": "auditor",
 }
 
 
@@ -113,12 +124,20 @@ def world(db):
     """
     from auditlog.context import disable_auditlog
 
-    with disable_auditlog():  # the world exists before the test begins: its making is nobody's change
+    with (
+        disable_auditlog()
+    ):  # the world exists before the test begins: its making is nobody's change
         return _world()
 
 
 def _world():
-    from tests.factories import AreaFactory, OfficeFactory, OrganizationFactory, ParticipantFactory, StaffFactory
+    from tests.factories import (
+        AreaFactory,
+        OfficeFactory,
+        OrganizationFactory,
+        ParticipantFactory,
+        StaffFactory,
+    )
 
     office_a = OfficeFactory(name="WorkSource Alpha", area=AreaFactory(name="Alpha Area"))
     office_b = OfficeFactory(name="WorkSource Beta", area=AreaFactory(name="Beta Area"))
@@ -131,14 +150,29 @@ def _world():
     for suffix, office in (("", office_a), ("_b", office_b)):
         for key, (organization, role, restricted) in PEOPLE.items():
             people[key + suffix] = StaffFactory(
-                username=USERNAMES[key] + suffix.replace("_", "."), organization=organizations[organization],
-                role=role, is_restricted=restricted, current_office=office, offices=[office],
+                username=USERNAMES[key] + suffix.replace("_", "."),
+                organization=organizations[organization],
+                role=role,
+                is_restricted=restricted,
+                current_office=office,
+                offices=[office],
             )
     seekers = {
         "own": ParticipantFactory(first_name="Olivia", last_name="Ownoffice", offices=[office_a]),
-        "other": ParticipantFactory(first_name="Oscar", last_name="Otheroffice", offices=[office_b]),
-        "opted_out": ParticipantFactory(first_name="Ophelia", last_name="Optedout", opted_out=True, offices=[office_a]),
+        "other": ParticipantFactory(
+            first_name="Oscar", last_name="Otheroffice", offices=[office_b]
+        ),
+        "opted_out": ParticipantFactory(
+            first_name="Ophelia", last_name="Optedout", opted_out=True, offices=[office_a]
+        ),
     }
-    return SimpleNamespace(office_a=office_a, office_b=office_b, state=organizations["state"],
-                           partner=organizations["partner"], board=organizations["board"],
-                           people=people, seekers=seekers, **people)
+    return SimpleNamespace(
+        office_a=office_a,
+        office_b=office_b,
+        state=organizations["state"],
+        partner=organizations["partner"],
+        board=organizations["board"],
+        people=people,
+        seekers=seekers,
+        **people,
+    )

@@ -7,7 +7,14 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from access import mfa
-from access.models import AuthenticatorApp, Contract, Office, Organization, Staff, WorkforceDevelopmentArea
+from access.models import (
+    AuthenticatorApp,
+    Contract,
+    Office,
+    Organization,
+    Staff,
+    WorkforceDevelopmentArea,
+)
 from access.roles import Role
 from participants.models import Enrollment, Participant
 

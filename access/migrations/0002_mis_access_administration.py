@@ -8,201 +8,548 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("access", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='office',
-            options={'ordering': ['name'], 'permissions': [('request_access_in_office', 'May file MIS access requests for this office')]},
+            name="office",
+            options={
+                "ordering": ["name"],
+                "permissions": [
+                    ("request_access_in_office", "May file MIS access requests for this office")
+                ],
+            },
         ),
         migrations.AlterModelOptions(
-            name='workforcedevelopmentarea',
-            options={'ordering': ['number'], 'permissions': [('request_access_in_area', 'May file MIS access requests for this area')]},
+            name="workforcedevelopmentarea",
+            options={
+                "ordering": ["number"],
+                "permissions": [
+                    ("request_access_in_area", "May file MIS access requests for this area")
+                ],
+            },
         ),
         migrations.AddField(
-            model_name='staff',
-            name='nda_signed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='confidentiality agreement signed'),
+            model_name="staff",
+            name="nda_signed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="confidentiality agreement signed"
+            ),
         ),
         migrations.CreateModel(
-            name='AuthenticatorApp',
+            name="AuthenticatorApp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('secret', models.CharField(max_length=64)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_step', models.BigIntegerField(default=0)),
-                ('staff', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='authenticator', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("secret", models.CharField(max_length=64)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_step", models.BigIntegerField(default=0)),
+                (
+                    "staff",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authenticator",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='ConfidentialityAgreement',
+            name="ConfidentialityAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('typed_name', models.CharField(max_length=150)),
-                ('version', models.CharField(max_length=20)),
-                ('area', models.CharField(max_length=200, verbose_name='local workforce development area')),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='confidentiality_agreements', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("typed_name", models.CharField(max_length=150)),
+                ("version", models.CharField(max_length=20)),
+                (
+                    "area",
+                    models.CharField(
+                        max_length=200, verbose_name="local workforce development area"
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="confidentiality_agreements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-signed_at'],
+                "ordering": ["-signed_at"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('service', 'Service contract (WIOA-affiliated services)'), ('data_sharing', 'MIS data sharing contract')], max_length=16)),
-                ('party', models.CharField(choices=[('lwdb', 'A local workforce development board'), ('esd', 'Employment Security Department'), ('dol', 'U.S. Department of Labor')], max_length=8, verbose_name='with')),
-                ('number', models.CharField(blank=True, max_length=40, verbose_name='contract number')),
-                ('effective_date', models.DateField()),
-                ('expiry_date', models.DateField(help_text='Access ends at 00:00 (state time) on this date.')),
-                ('business_case', models.TextField()),
-                ('data_owner_name', models.CharField(max_length=120, verbose_name='data owner')),
-                ('data_owner_signed_on', models.DateField(verbose_name='data owner signed on')),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='access.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("service", "Service contract (WIOA-affiliated services)"),
+                            ("data_sharing", "MIS data sharing contract"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "party",
+                    models.CharField(
+                        choices=[
+                            ("lwdb", "A local workforce development board"),
+                            ("esd", "Employment Security Department"),
+                            ("dol", "U.S. Department of Labor"),
+                        ],
+                        max_length=8,
+                        verbose_name="with",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(blank=True, max_length=40, verbose_name="contract number"),
+                ),
+                ("effective_date", models.DateField()),
+                (
+                    "expiry_date",
+                    models.DateField(help_text="Access ends at 00:00 (state time) on this date."),
+                ),
+                ("business_case", models.TextField()),
+                ("data_owner_name", models.CharField(max_length=120, verbose_name="data owner")),
+                ("data_owner_signed_on", models.DateField(verbose_name="data owner signed on")),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="access.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organization__name', 'kind', '-expiry_date'],
+                "ordering": ["organization__name", "kind", "-expiry_date"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='ContractWarning',
+            name="ContractWarning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days_ahead', models.PositiveSmallIntegerField()),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='warnings', to='access.contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("days_ahead", models.PositiveSmallIntegerField()),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="warnings",
+                        to="access.contract",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OfficeGroupObjectPermission',
+            name="OfficeGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='access.office')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="access.office"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'office permission of a group',
-                'abstract': False,
+                "verbose_name": "office permission of a group",
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='RecoveryCode',
+            name="RecoveryCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recovery_codes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_hash", models.CharField(max_length=64)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recovery_codes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('records_request', 'Public records request'), ('subpoena', 'Subpoena'), ('security_breach', 'MIS security breach'), ('system_abuse', 'MIS system abuse')], max_length=16)),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('in_review', 'In review'), ('closed', 'Closed')], default='reported', max_length=10)),
-                ('occurred_on', models.DateField(verbose_name='received or discovered on')),
-                ('summary', models.CharField(max_length=200)),
-                ('details', models.TextField()),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.organization')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports_filed', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("records_request", "Public records request"),
+                            ("subpoena", "Subpoena"),
+                            ("security_breach", "MIS security breach"),
+                            ("system_abuse", "MIS system abuse"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("in_review", "In review"),
+                            ("closed", "Closed"),
+                        ],
+                        default="reported",
+                        max_length=10,
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="received or discovered on")),
+                ("summary", models.CharField(max_length=200)),
+                ("details", models.TextField()),
+                ("reported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.organization",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports_filed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reported_at', '-pk'],
+                "ordering": ["-reported_at", "-pk"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportEvent',
+            name="ReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('in_review', 'In review'), ('closed', 'Closed')], max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='access.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("in_review", "In review"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="access.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StaffSession',
+            name="StaffSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session_key', models.CharField(max_length=40, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='session_keys', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("session_key", models.CharField(max_length=40, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="session_keys",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AccessRequest',
+            name="AccessRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('add', 'Add a user'), ('change', 'Change a user'), ('disable', 'Disable a user')], max_length=8)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for MIS access management'), ('scheduled', 'Approved: disables at its effective date'), ('completed', 'Done'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('first_name', models.CharField(blank=True, max_length=150)),
-                ('last_name', models.CharField(blank=True, max_length=150)),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='work email')),
-                ('role', models.CharField(blank=True, choices=[('case_manager', 'Case manager'), ('supervisor', 'ESD WIOA supervisor'), ('access_requester', 'MIS access requester'), ('access_management', 'MIS access management'), ('mis_admin', 'MIS security and data sharing administrator'), ('lwdb_reviewer', 'Local board reviewer'), ('state_dataedits', 'State data-edit staff'), ('auditor', 'Auditor')], max_length=32, verbose_name='profile (role)')),
-                ('training_completed_on', models.DateField(blank=True, null=True, verbose_name='MIS training completed on')),
-                ('supervisor_certified', models.BooleanField(default=False)),
-                ('disable_reason', models.CharField(blank=True, choices=[('resignation', 'Resignation'), ('retirement', 'Retirement'), ('termination', 'Termination'), ('end_of_project', 'End of project'), ('other', 'Other')], max_length=16)),
-                ('disable_reason_other', models.CharField(blank=True, max_length=200, verbose_name='other reason')),
-                ('effective_at', models.DateTimeField(blank=True, null=True, verbose_name='effective')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('logon_id', models.CharField(blank=True, max_length=150)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('offices', models.ManyToManyField(blank=True, related_name='+', to='access.office')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.organization')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='access_requests_filed', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_requests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("add", "Add a user"),
+                            ("change", "Change a user"),
+                            ("disable", "Disable a user"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for MIS access management"),
+                            ("scheduled", "Approved: disables at its effective date"),
+                            ("completed", "Done"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("first_name", models.CharField(blank=True, max_length=150)),
+                ("last_name", models.CharField(blank=True, max_length=150)),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="work email")),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("case_manager", "Case manager"),
+                            ("supervisor", "ESD WIOA supervisor"),
+                            ("access_requester", "MIS access requester"),
+                            ("access_management", "MIS access management"),
+                            ("mis_admin", "MIS security and data sharing administrator"),
+                            ("lwdb_reviewer", "Local board reviewer"),
+                            ("state_dataedits", "State data-edit staff"),
+                            ("auditor", "Auditor"),
+                        ],
+                        max_length=32,
+                        verbose_name="profile (role)",
+                    ),
+                ),
+                (
+                    "training_completed_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="MIS training completed on"
+                    ),
+                ),
+                ("supervisor_certified", models.BooleanField(default=False)),
+                (
+                    "disable_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("resignation", "Resignation"),
+                            ("retirement", "Retirement"),
+                            ("termination", "Termination"),
+                            ("end_of_project", "End of project"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "disable_reason_other",
+                    models.CharField(blank=True, max_length=200, verbose_name="other reason"),
+                ),
+                (
+                    "effective_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="effective"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("logon_id", models.CharField(blank=True, max_length=150)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "offices",
+                    models.ManyToManyField(blank=True, related_name="+", to="access.office"),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.organization",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="access_requests_filed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="access_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at', 'pk'],
-                'indexes': [models.Index(fields=['status', 'submitted_at'], name='access_acce_status_42bcf6_idx')],
+                "ordering": ["submitted_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "submitted_at"], name="access_acce_status_42bcf6_idx"
+                    )
+                ],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='AreaGroupObjectPermission',
+            name="AreaGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='access.workforcedevelopmentarea')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="access.workforcedevelopmentarea",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'area permission of a group',
-                'abstract': False,
-                'unique_together': {('group', 'permission', 'content_object')},
+                "verbose_name": "area permission of a group",
+                "abstract": False,
+                "unique_together": {("group", "permission", "content_object")},
             },
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('expiry_date__gt', models.F('effective_date'))), name='contract_expires_after_it_starts'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("expiry_date__gt", models.F("effective_date"))),
+                name="contract_expires_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contractwarning',
-            constraint=models.UniqueConstraint(fields=('contract', 'days_ahead'), name='one_warning_per_contract_and_day'),
+            model_name="contractwarning",
+            constraint=models.UniqueConstraint(
+                fields=("contract", "days_ahead"), name="one_warning_per_contract_and_day"
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='officegroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="officegroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
     ]

@@ -23,12 +23,21 @@ def to_django_otp(apps, schema_editor):
     for app in LegacyApp.objects.all():
         secret = mfa.secret_from_base32(app.secret)
         TOTPDevice.objects.create(
-            user_id=app.staff_id, name="Authenticator app", confirmed=app.confirmed_at is not None,
-            key=mfa.seal_secret(secret, app.staff_id), last_t=app.last_used_step or -1,
+            user_id=app.staff_id,
+            name="Authenticator app",
+            confirmed=app.confirmed_at is not None,
+            key=mfa.seal_secret(secret, app.staff_id),
+            last_t=app.last_used_step or -1,
         )
-    people = LegacyCode.objects.filter(used_at__isnull=True).values_list("staff_id", flat=True).distinct()
+    people = (
+        LegacyCode.objects.filter(used_at__isnull=True)
+        .values_list("staff_id", flat=True)
+        .distinct()
+    )
     for staff_id in people:
-        device = StaticDevice.objects.create(user_id=staff_id, name="Recovery codes", confirmed=True)
+        device = StaticDevice.objects.create(
+            user_id=staff_id, name="Recovery codes", confirmed=True
+        )
         StaticToken.objects.bulk_create(
             StaticToken(device=device, token=code.code_hash[:16])
             for code in LegacyCode.objects.filter(staff_id=staff_id, used_at__isnull=True)
@@ -41,8 +50,10 @@ def from_django_otp(apps, schema_editor):
     StaticDevice = apps.get_model("otp_static", "StaticDevice")
     for device in TOTPDevice.objects.all():
         LegacyApp.objects.create(
-            staff_id=device.user_id, secret=mfa.base32(mfa.open_secret(device.key, device.user_id)),
-            confirmed_at=device.created_at if device.confirmed else None, last_used_step=max(device.last_t, 0),
+            staff_id=device.user_id,
+            secret=mfa.base32(mfa.open_secret(device.key, device.user_id)),
+            confirmed_at=device.created_at if device.confirmed else None,
+            last_used_step=max(device.last_t, 0),
         )
     TOTPDevice.objects.all().delete()
     StaticDevice.objects.all().delete()
@@ -61,13 +72,23 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="AuthenticatorApp",
             fields=[],
-            options={"verbose_name": "authenticator app", "proxy": True, "indexes": [], "constraints": []},
+            options={
+                "verbose_name": "authenticator app",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
+            },
             bases=("otp_totp.totpdevice",),
         ),
         migrations.CreateModel(
             name="RecoveryCodes",
             fields=[],
-            options={"verbose_name": "recovery codes", "proxy": True, "indexes": [], "constraints": []},
+            options={
+                "verbose_name": "recovery codes",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
+            },
             bases=("otp_static.staticdevice",),
         ),
         migrations.RunPython(to_django_otp, from_django_otp),

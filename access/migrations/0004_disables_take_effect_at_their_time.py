@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0003_authenticators_on_django_otp'),
+        ("access", "0003_authenticators_on_django_otp"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accessrequest',
-            name='disable_reason',
-            field=models.CharField(blank=True, choices=[('resignation', 'Resignation'), ('retirement', 'Retirement'), ('termination', 'Termination'), ('dismissed_for_cause', 'Dismissed for cause'), ('end_of_project', 'End of project'), ('other', 'Other')], max_length=20),
+            model_name="accessrequest",
+            name="disable_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("resignation", "Resignation"),
+                    ("retirement", "Retirement"),
+                    ("termination", "Termination"),
+                    ("dismissed_for_cause", "Dismissed for cause"),
+                    ("end_of_project", "End of project"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='accessrequest',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting for MIS access management'), ('scheduled', 'Approved: disables at its effective date'), ('in_effect', 'Took effect: waiting for MIS access management to confirm'), ('completed', 'Done'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10),
+            model_name="accessrequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting for MIS access management"),
+                    ("scheduled", "Approved: disables at its effective date"),
+                    ("in_effect", "Took effect: waiting for MIS access management to confirm"),
+                    ("completed", "Done"),
+                    ("rejected", "Rejected"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
     ]

@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0004_disables_take_effect_at_their_time'),
+        ("access", "0004_disables_take_effect_at_their_time"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='confidentialityagreement',
-            name='first_name',
-            field=models.CharField(blank=True, max_length=150, verbose_name='staff first name'),
+            model_name="confidentialityagreement",
+            name="first_name",
+            field=models.CharField(blank=True, max_length=150, verbose_name="staff first name"),
         ),
         migrations.AddField(
-            model_name='confidentialityagreement',
-            name='last_name',
-            field=models.CharField(blank=True, max_length=150, verbose_name='staff last name'),
+            model_name="confidentialityagreement",
+            name="last_name",
+            field=models.CharField(blank=True, max_length=150, verbose_name="staff last name"),
         ),
         migrations.AddField(
-            model_name='confidentialityagreement',
-            name='offices',
+            model_name="confidentialityagreement",
+            name="offices",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='confidentialityagreement',
-            name='role',
-            field=models.CharField(blank=True, max_length=80, verbose_name='staff role'),
+            model_name="confidentialityagreement",
+            name="role",
+            field=models.CharField(blank=True, max_length=80, verbose_name="staff role"),
         ),
         migrations.AddField(
-            model_name='confidentialityagreement',
-            name='user_id',
-            field=models.CharField(blank=True, max_length=150, verbose_name='staff user ID'),
+            model_name="confidentialityagreement",
+            name="user_id",
+            field=models.CharField(blank=True, max_length=150, verbose_name="staff user ID"),
         ),
     ]

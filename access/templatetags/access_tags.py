@@ -13,7 +13,9 @@ def access_widgets(context) -> dict:
     user = context["user"]
     figures = {}
     if user.can_request_access:
-        figures["pending"] = AccessRequest.objects.filter(requested_by=user, status=AccessRequest.Status.PENDING).count()
+        figures["pending"] = AccessRequest.objects.filter(
+            requested_by=user, status=AccessRequest.Status.PENDING
+        ).count()
         figures["unsigned"] = selectors.unsigned_staff_for(user).count()
     if user.can_manage_access:
         figures["queue"] = selectors.access_request_queue().count()

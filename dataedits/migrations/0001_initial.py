@@ -10,177 +10,446 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
-        ('participants', '0002_name_prefix_indexes'),
+        ("access", "0001_initial"),
+        ("participants", "0002_name_prefix_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceType',
+            name="ServiceType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('counts_toward_participation', models.BooleanField(help_text='Services of this type open and extend periods of participation (follow-up services do not).')),
-                ('is_active', models.BooleanField(default=True, help_text='Inactive types cannot be chosen for new services.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "counts_toward_participation",
+                    models.BooleanField(
+                        help_text="Services of this type open and extend periods of participation (follow-up services do not)."
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True, help_text="Inactive types cannot be chosen for new services."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_date', models.DateField()),
-                ('text', models.TextField()),
-                ('entered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('is_late', models.BooleanField(default=False, help_text='Entered more than seven calendar days after the contact.')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.office')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_notes', to='participants.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("contact_date", models.DateField()),
+                ("text", models.TextField()),
+                ("entered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "is_late",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Entered more than seven calendar days after the contact.",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.office",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="case_notes",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-contact_date', '-pk'],
+                "ordering": ["-contact_date", "-pk"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='DataEditTicket',
+            name="DataEditTicket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('local_review', 'Local board review'), ('state_queue', 'State queue'), ('approved', 'Approved'), ('denied', 'Denied')], default='draft', max_length=16)),
-                ('kind', models.CharField(choices=[('add_service', 'Add a service'), ('modify_service', 'Modify a service'), ('delete_service', 'Delete a service'), ('correct_seeker_data', 'Correct a demographic field')], max_length=24)),
-                ('title', models.CharField(choices=[('title_i', 'Title I'), ('title_iii', 'Title III')], max_length=12)),
-                ('service_snapshot', models.JSONField(blank=True, default=dict)),
-                ('new_program', models.CharField(blank=True, choices=[('adult', 'Title I Adult'), ('dislocated_worker', 'Title I Dislocated Worker'), ('youth', 'Title I Youth'), ('wagner_peyser', 'Title III Wagner-Peyser')], max_length=32)),
-                ('new_start_date', models.DateField(blank=True, null=True)),
-                ('new_end_date', models.DateField(blank=True, null=True)),
-                ('seeker_field', models.CharField(blank=True, choices=[('first_name', 'First name'), ('middle_name', 'Middle name'), ('last_name', 'Last name'), ('date_of_birth', 'Date of birth')], max_length=32)),
-                ('seeker_value', models.CharField(blank=True, max_length=200)),
-                ('what_is_wrong', models.TextField(blank=True)),
-                ('what_is_right', models.TextField(blank=True)),
-                ('justification', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('filed_on', models.DateField(blank=True, help_text='The filing date the deadline is measured against.', null=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True)),
-                ('counted_received_at', models.DateTimeField(blank=True, null=True)),
-                ('local_reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('local_justified', models.BooleanField(blank=True, null=True)),
-                ('local_documented', models.BooleanField(blank=True, null=True)),
-                ('local_aligned', models.BooleanField(blank=True, null=True)),
-                ('local_note', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('denial_reasons', models.JSONField(blank=True, default=list)),
-                ('decision_note', models.TextField(blank=True)),
-                ('precheck', models.JSONField(blank=True, default=dict)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('local_reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.office')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='data_edit_tickets', to='participants.participant')),
-                ('supporting_notes', models.ManyToManyField(blank=True, related_name='tickets', to='dataedits.casenote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("local_review", "Local board review"),
+                            ("state_queue", "State queue"),
+                            ("approved", "Approved"),
+                            ("denied", "Denied"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("add_service", "Add a service"),
+                            ("modify_service", "Modify a service"),
+                            ("delete_service", "Delete a service"),
+                            ("correct_seeker_data", "Correct a demographic field"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        choices=[("title_i", "Title I"), ("title_iii", "Title III")], max_length=12
+                    ),
+                ),
+                ("service_snapshot", models.JSONField(blank=True, default=dict)),
+                (
+                    "new_program",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("adult", "Title I Adult"),
+                            ("dislocated_worker", "Title I Dislocated Worker"),
+                            ("youth", "Title I Youth"),
+                            ("wagner_peyser", "Title III Wagner-Peyser"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("new_start_date", models.DateField(blank=True, null=True)),
+                ("new_end_date", models.DateField(blank=True, null=True)),
+                (
+                    "seeker_field",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("first_name", "First name"),
+                            ("middle_name", "Middle name"),
+                            ("last_name", "Last name"),
+                            ("date_of_birth", "Date of birth"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("seeker_value", models.CharField(blank=True, max_length=200)),
+                ("what_is_wrong", models.TextField(blank=True)),
+                ("what_is_right", models.TextField(blank=True)),
+                ("justification", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "filed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The filing date the deadline is measured against.",
+                        null=True,
+                    ),
+                ),
+                ("received_at", models.DateTimeField(blank=True, null=True)),
+                ("counted_received_at", models.DateTimeField(blank=True, null=True)),
+                ("local_reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("local_justified", models.BooleanField(blank=True, null=True)),
+                ("local_documented", models.BooleanField(blank=True, null=True)),
+                ("local_aligned", models.BooleanField(blank=True, null=True)),
+                ("local_note", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("denial_reasons", models.JSONField(blank=True, default=list)),
+                ("decision_note", models.TextField(blank=True)),
+                ("precheck", models.JSONField(blank=True, default=dict)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.office",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="data_edit_tickets",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "supporting_notes",
+                    models.ManyToManyField(
+                        blank=True, related_name="tickets", to="dataedits.casenote"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dataedit_notifications', to=settings.AUTH_USER_MODEL)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='dataedits.dataeditticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dataedit_notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="dataedits.dataeditticket",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('program', models.CharField(choices=[('adult', 'Title I Adult'), ('dislocated_worker', 'Title I Dislocated Worker'), ('youth', 'Title I Youth'), ('wagner_peyser', 'Title III Wagner-Peyser')], max_length=32)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('entered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('is_late', models.BooleanField(default=False, help_text='Entered more than seven calendar days after its date.')),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.office')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='participants.participant')),
-                ('service_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='dataedits.servicetype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "program",
+                    models.CharField(
+                        choices=[
+                            ("adult", "Title I Adult"),
+                            ("dislocated_worker", "Title I Dislocated Worker"),
+                            ("youth", "Title I Youth"),
+                            ("wagner_peyser", "Title III Wagner-Peyser"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                ("entered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "is_late",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Entered more than seven calendar days after its date.",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.office",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "service_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="dataedits.servicetype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date', 'end_date', 'pk'],
+                "ordering": ["start_date", "end_date", "pk"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.AddField(
-            model_name='dataeditticket',
-            name='service',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='dataedits.service'),
+            model_name="dataeditticket",
+            name="service",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="tickets",
+                to="dataedits.service",
+            ),
         ),
         migrations.AddField(
-            model_name='dataeditticket',
-            name='new_service_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='dataedits.servicetype'),
+            model_name="dataeditticket",
+            name="new_service_type",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="dataedits.servicetype",
+            ),
         ),
         migrations.CreateModel(
-            name='SupportingDocument',
+            name="SupportingDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=dataedits.storage.PrivateStorage(), upload_to=dataedits.models.document_path)),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='dataedits.dataeditticket')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        storage=dataedits.storage.PrivateStorage(),
+                        upload_to=dataedits.models.document_path,
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="dataedits.dataeditticket",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'pk'],
+                "ordering": ["uploaded_at", "pk"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.AddIndex(
-            model_name='casenote',
-            index=models.Index(fields=['participant', 'contact_date'], name='case_note_participant'),
+            model_name="casenote",
+            index=models.Index(
+                fields=["participant", "contact_date"], name="case_note_participant"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'read_at'], name='notification_unread'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "read_at"], name="notification_unread"),
         ),
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['participant', 'start_date'], name='service_participant'),
+            model_name="service",
+            index=models.Index(fields=["participant", "start_date"], name="service_participant"),
         ),
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['office', 'start_date'], name='service_office'),
+            model_name="service",
+            index=models.Index(fields=["office", "start_date"], name="service_office"),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='service_ends_after_it_starts'),
+            model_name="service",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="service_ends_after_it_starts",
+            ),
         ),
         migrations.AddIndex(
-            model_name='dataeditticket',
-            index=models.Index(fields=['state', 'title', 'counted_received_at'], name='ticket_state_queue'),
+            model_name="dataeditticket",
+            index=models.Index(
+                fields=["state", "title", "counted_received_at"], name="ticket_state_queue"
+            ),
         ),
         migrations.AddIndex(
-            model_name='dataeditticket',
-            index=models.Index(fields=['state', 'submitted_at'], name='ticket_local_queue'),
+            model_name="dataeditticket",
+            index=models.Index(fields=["state", "submitted_at"], name="ticket_local_queue"),
         ),
     ]

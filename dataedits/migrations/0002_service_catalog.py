@@ -24,13 +24,16 @@ def seed_catalog(apps, schema_editor):
     ServiceType = apps.get_model("dataedits", "ServiceType")
     for code, name, counts in CATALOG:
         ServiceType.objects.update_or_create(
-            code=code, defaults={"name": name, "counts_toward_participation": counts, "is_active": True}
+            code=code,
+            defaults={"name": name, "counts_toward_participation": counts, "is_active": True},
         )
 
 
 def unseed_catalog(apps, schema_editor):
     ServiceType = apps.get_model("dataedits", "ServiceType")
-    ServiceType.objects.filter(code__in=[code for code, _, _ in CATALOG], services__isnull=True).delete()
+    ServiceType.objects.filter(
+        code__in=[code for code, _, _ in CATALOG], services__isnull=True
+    ).delete()
 
 
 class Migration(migrations.Migration):

@@ -17,13 +17,13 @@ def queue_unsent(apps, schema_editor):
         if notification.recipient.email:
             link = base + reverse("dataedits:ticket_detail", args=[notification.ticket_id])
             Email.objects.create(
-                to=[notification.recipient.email], subject=f"WorkSource data-edit ticket #{notification.ticket_id}",
+                to=[notification.recipient.email],
+                subject=f"WorkSource data-edit ticket #{notification.ticket_id}",
                 body=f"{notification.message}\n\nOpen the ticket in the WorkSource portal: {link}\n",
             )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("dataedits", "0002_service_catalog"),
         ("notifications", "0001_initial"),

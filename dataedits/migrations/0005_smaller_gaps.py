@@ -6,35 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dataedits', '0004_deadline_at_the_state'),
-        ('participants', '0003_search_keys'),
+        ("dataedits", "0004_deadline_at_the_state"),
+        ("participants", "0003_search_keys"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casenote',
-            name='names_condition',
-            field=models.BooleanField(default=False, help_text="Seen only in its author's office and by state staff (29 CFR 38.41(b)(3)).", verbose_name='names a medical condition or disability'),
+            model_name="casenote",
+            name="names_condition",
+            field=models.BooleanField(
+                default=False,
+                help_text="Seen only in its author's office and by state staff (29 CFR 38.41(b)(3)).",
+                verbose_name="names a medical condition or disability",
+            ),
         ),
         migrations.AddField(
-            model_name='service',
-            name='follow_up_kind',
-            field=models.CharField(blank=True, choices=[('workplace_counseling', 'Counseling about the workplace'), ('career_planning', 'Additional career planning and counseling'), ('employer_contact', 'Contact with the employer, including help with work-related issues'), ('peer_support', 'Peer support group'), ('education_referral', 'Information about Partner or Referral educational opportunities'), ('labor_market_information', 'Labor market information'), ('attempted_contact', 'Attempted contact with the participant'), ('documentation_contact', 'Contact to collect documentation or performance measures')], max_length=32),
+            model_name="service",
+            name="follow_up_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("workplace_counseling", "Counseling about the workplace"),
+                    ("career_planning", "Additional career planning and counseling"),
+                    (
+                        "employer_contact",
+                        "Contact with the employer, including help with work-related issues",
+                    ),
+                    ("peer_support", "Peer support group"),
+                    (
+                        "education_referral",
+                        "Information about Partner or Referral educational opportunities",
+                    ),
+                    ("labor_market_information", "Labor market information"),
+                    ("attempted_contact", "Attempted contact with the participant"),
+                    (
+                        "documentation_contact",
+                        "Contact to collect documentation or performance measures",
+                    ),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.CreateModel(
-            name='SkillsGain',
+            name="SkillsGain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('program', models.CharField(choices=[('adult', 'Title I Adult'), ('dislocated_worker', 'Title I Dislocated Worker'), ('youth', 'Title I Youth'), ('wagner_peyser', 'Title III Wagner-Peyser')], max_length=32)),
-                ('gain_type', models.CharField(choices=[('educational_functioning_level', 'Educational functioning level achieved'), ('secondary_diploma', 'Secondary school diploma or equivalent attained'), ('transcript', 'Secondary or postsecondary transcript or report card'), ('training_milestone', 'Training milestone'), ('skills_progression', 'Skills progression (passed an exam)')], max_length=32)),
-                ('achieved_on', models.DateField()),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skills_gains', to='participants.participant')),
-                ('ticket', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='skills_gain', to='dataedits.dataeditticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "program",
+                    models.CharField(
+                        choices=[
+                            ("adult", "Title I Adult"),
+                            ("dislocated_worker", "Title I Dislocated Worker"),
+                            ("youth", "Title I Youth"),
+                            ("wagner_peyser", "Title III Wagner-Peyser"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "gain_type",
+                    models.CharField(
+                        choices=[
+                            (
+                                "educational_functioning_level",
+                                "Educational functioning level achieved",
+                            ),
+                            (
+                                "secondary_diploma",
+                                "Secondary school diploma or equivalent attained",
+                            ),
+                            ("transcript", "Secondary or postsecondary transcript or report card"),
+                            ("training_milestone", "Training milestone"),
+                            ("skills_progression", "Skills progression (passed an exam)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("achieved_on", models.DateField()),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skills_gains",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skills_gain",
+                        to="dataedits.dataeditticket",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['achieved_on', 'pk'],
+                "ordering": ["achieved_on", "pk"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),

@@ -24,8 +24,22 @@ from .workflow import (
 )
 
 __all__ = [
-    "case_note_correct", "case_note_create", "case_note_remove", "document_add", "document_kind",
-    "notifications_mark_read", "participant_through_gate", "service_correct", "service_create", "service_remove",
-    "service_snapshot", "ticket_acknowledge", "ticket_create", "ticket_decide", "ticket_local_review", "ticket_submit",
-    "ticket_through_gate", "tickets_route_for_opted_out",
+    "case_note_correct",
+    "case_note_create",
+    "case_note_remove",
+    "document_add",
+    "document_kind",
+    "notifications_mark_read",
+    "participant_through_gate",
+    "service_correct",
+    "service_create",
+    "service_remove",
+    "service_snapshot",
+    "ticket_acknowledge",
+    "ticket_create",
+    "ticket_decide",
+    "ticket_local_review",
+    "ticket_submit",
+    "ticket_through_gate",
+    "tickets_route_for_opted_out",
 ]

@@ -47,11 +47,20 @@ def _check_change(*, ticket: DataEditTicket) -> None:
     if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE):
         if ticket.service is None or ticket.service.participant_id != ticket.participant_id:
             raise PortalError("Choose one of this seeker's services.", code="unknown_service")
-    if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.CORRECT_SEEKER_DATA, ChangeKind.MEASURABLE_SKILLS_GAIN) \
-            and ticket.new_program not in Program.values:
+    if (
+        ticket.kind
+        in (
+            ChangeKind.ADD_SERVICE,
+            ChangeKind.CORRECT_SEEKER_DATA,
+            ChangeKind.MEASURABLE_SKILLS_GAIN,
+        )
+        and ticket.new_program not in Program.values
+    ):
         raise PortalError("Choose the program the change concerns.", code="unknown_program")
     if ticket.new_service_type is not None and not ticket.new_service_type.is_active:
-        raise PortalError("This service type is no longer offered: choose another.", code="inactive_type")
+        raise PortalError(
+            "This service type is no longer offered: choose another.", code="inactive_type"
+        )
     start = ticket.new_start_date or (ticket.service.start_date if ticket.service else None)
     end = ticket.new_end_date or (ticket.service.end_date if ticket.service else None)
     if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.MODIFY_SERVICE):
@@ -61,7 +70,9 @@ def _check_change(*, ticket: DataEditTicket) -> None:
             check_service_dates(ticket.participant, start, end)
     if ticket.kind == ChangeKind.MEASURABLE_SKILLS_GAIN:
         if ticket.gain_type and ticket.gain_type not in SkillsGainType.values:
-            raise PortalError("Choose the type of measurable skills gain.", code="unknown_gain_type")
+            raise PortalError(
+                "Choose the type of measurable skills gain.", code="unknown_gain_type"
+            )
         if ticket.gain_date:
             check_contact_date(ticket.participant, ticket.gain_date)
     for name in ("what_is_wrong", "what_is_right", "justification"):
@@ -70,26 +81,39 @@ def _check_change(*, ticket: DataEditTicket) -> None:
     ticket.seeker_value = checked_line(ticket.seeker_value, label="the correct value")
     if ticket.kind == ChangeKind.CORRECT_SEEKER_DATA:
         if ticket.seeker_field and ticket.seeker_field not in SeekerField.values:
-            raise PortalError("Choose one of the seeker's demographic fields.", code="unknown_field")
+            raise PortalError(
+                "Choose one of the seeker's demographic fields.", code="unknown_field"
+            )
         if ticket.seeker_field and ticket.seeker_field != SeekerField.DATE_OF_BIRTH:
             longest = Participant._meta.get_field(ticket.seeker_field).max_length
             if len(ticket.seeker_value.strip()) > longest:
-                raise PortalError(f"The value is longer than the {longest} characters the field holds.", code="too_long")
+                raise PortalError(
+                    f"The value is longer than the {longest} characters the field holds.",
+                    code="too_long",
+                )
         if ticket.seeker_field == SeekerField.DATE_OF_BIRTH and ticket.seeker_value.strip():
             try:
                 born = date.fromisoformat(ticket.seeker_value.strip())
             except ValueError:
-                raise PortalError("Write the date of birth as YYYY-MM-DD.", code="bad_date") from None
+                raise PortalError(
+                    "Write the date of birth as YYYY-MM-DD.", code="bad_date"
+                ) from None
             if not date(1900, 1, 1) <= born <= today:
                 raise PortalError("Enter a date of birth between 1900 and today.", code="bad_date")
 
 
 def ticket_title(ticket: DataEditTicket) -> str:
-    program = ticket.service.program if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE) else ticket.new_program
+    program = (
+        ticket.service.program
+        if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE)
+        else ticket.new_program
+    )
     return PROGRAM_TITLE[program]
 
 
-def ticket_create(*, actor, participant: Participant, ticket: DataEditTicket, supporting_notes=()) -> DataEditTicket:
+def ticket_create(
+    *, actor, participant: Participant, ticket: DataEditTicket, supporting_notes=()
+) -> DataEditTicket:
     """Files a draft ticket about `participant` from the form's unsaved `ticket`.
 
     The filer must be able to edit the seeker (enrolled in the office they are logged into).
@@ -110,8 +134,13 @@ def ticket_create(*, actor, participant: Participant, ticket: DataEditTicket, su
         if ticket.service is not None:
             ticket.service_snapshot = service_snapshot(ticket.service)
         services = list(Service.objects.filter(participant=locked).select_related("service_type"))
-        check = ticket_precheck(ticket, services=services, filed_on=timezone.localdate(),
-                                supporting_notes=len(notes), documents=0)
+        check = ticket_precheck(
+            ticket,
+            services=services,
+            filed_on=timezone.localdate(),
+            supporting_notes=len(notes),
+            documents=0,
+        )
         ticket.precheck = check.decision.as_json()
         with audit_reason("data-edit ticket drafted", actor=actor):
             ticket.save()
@@ -144,7 +173,9 @@ def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument
     """Attaches a supporting document (PDF, PNG or JPEG, size-limited) to the filer's draft."""
     limit = settings.DATAEDIT_UPLOAD_MAX_BYTES
     if upload.size > limit:
-        raise PortalError(f"The document is larger than {limit // (1024 * 1024)} MB.", code="too_large")
+        raise PortalError(
+            f"The document is larger than {limit // (1024 * 1024)} MB.", code="too_large"
+        )
     if upload.size == 0:
         raise PortalError("The document is empty.", code="empty_document")
     content_type = document_kind(upload)
@@ -153,14 +184,24 @@ def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument
     with transaction.atomic():
         locked = ticket_through_gate(actor=actor, ticket=ticket)
         if locked.filed_by_id != actor.pk or locked.state != TicketState.DRAFT:
-            raise PortalError("Documents are added by the filer while the ticket is a draft.", code="not_draft")
+            raise PortalError(
+                "Documents are added by the filer while the ticket is a draft.", code="not_draft"
+            )
         if locked.documents.count() >= DOCUMENTS_PER_TICKET:
-            raise PortalError(f"A ticket holds at most {DOCUMENTS_PER_TICKET} documents.", code="too_many")
+            raise PortalError(
+                f"A ticket holds at most {DOCUMENTS_PER_TICKET} documents.", code="too_many"
+            )
         original = (upload.name or "document").replace("\\", "/").rsplit("/", 1)[-1][:200]
         # The file's name is shown and audited like any text: an SSN in it is refused too.
         original = checked_line(original, label="the document's file name") or "document"
-        document = SupportingDocument(ticket=locked, original_name=original, content_type=content_type,
-                                      size=upload.size, uploaded_by=actor, uploaded_at=timezone.now())
+        document = SupportingDocument(
+            ticket=locked,
+            original_name=original,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
         with audit_reason("supporting document attached", actor=actor):
             document.file.save(original, upload, save=False)
             try:

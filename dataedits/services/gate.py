@@ -21,9 +21,11 @@ def participant_through_gate(*, actor, participant: Participant, lock: bool = Fa
 def ticket_through_gate(*, actor, ticket: DataEditTicket) -> DataEditTicket:
     """The ticket again, through its seeker's gate, locked for the change about to be made."""
     locked = (
-        DataEditTicket.objects.visible_to(actor).select_for_update(of=("self",))
+        DataEditTicket.objects.visible_to(actor)
+        .select_for_update(of=("self",))
         .select_related("participant", "service__service_type", "new_service_type", "office")
-        .filter(pk=ticket.pk).first()
+        .filter(pk=ticket.pk)
+        .first()
     )
     if locked is None:
         raise PortalError("This ticket could not be found.", code="not_found")

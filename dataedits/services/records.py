@@ -13,7 +13,15 @@ from portal.errors import PortalError
 from portal.text import checked_text
 
 from ..confidential import named_condition
-from ..models import FOLLOW_UP_TYPE, NOT_FOLLOW_UPS, CaseNote, FollowUpKind, Program, Service, ServiceType
+from ..models import (
+    FOLLOW_UP_TYPE,
+    NOT_FOLLOW_UPS,
+    CaseNote,
+    FollowUpKind,
+    Program,
+    Service,
+    ServiceType,
+)
 from ..policies import self_correction_refusal
 from ..precheck import fact
 from ..rules import DeleteService, ModifyService, Reason, decide, is_late_entry, periods_of
@@ -28,18 +36,33 @@ def check_service_dates(participant: Participant, start_date: date, end_date: da
     start and no more than a few years ahead. Each refusal says why."""
     today = timezone.localdate()
     born = participant.date_of_birth
-    checked_date(start_date, label="the start date", earliest=born, earliest_why=", the seeker's date of birth",
-                 latest=today, latest_why=": a service is recorded once it is provided, not before")
+    checked_date(
+        start_date,
+        label="the start date",
+        earliest=born,
+        earliest_why=", the seeker's date of birth",
+        latest=today,
+        latest_why=": a service is recorded once it is provided, not before",
+    )
     if end_date < start_date:
         raise PortalError("The end date is before the start date.", code="end_before_start")
-    checked_date(end_date, label="the end date", latest=years_after(today, SERVICE_YEARS_AHEAD),
-                 latest_why=f": a service ends at most {SERVICE_YEARS_AHEAD} years ahead")
+    checked_date(
+        end_date,
+        label="the end date",
+        latest=years_after(today, SERVICE_YEARS_AHEAD),
+        latest_why=f": a service ends at most {SERVICE_YEARS_AHEAD} years ahead",
+    )
 
 
 def check_contact_date(participant: Participant, contact_date: date) -> None:
-    checked_date(contact_date, label="the contact date", earliest=participant.date_of_birth,
-                 earliest_why=", the seeker's date of birth", latest=timezone.localdate(),
-                 latest_why=": the contact date cannot be in the future")
+    checked_date(
+        contact_date,
+        label="the contact date",
+        earliest=participant.date_of_birth,
+        earliest_why=", the seeker's date of birth",
+        latest=timezone.localdate(),
+        latest_why=": the contact date cannot be in the future",
+    )
 
 
 def check_follow_up(participant: Participant, *, start_date: date, kind: str, note: str) -> None:
@@ -48,25 +71,46 @@ def check_follow_up(participant: Participant, *, start_date: date, kind: str, no
     if kind in NOT_FOLLOW_UPS:
         raise PortalError(
             "Write a case note instead: an attempted contact, or a contact to collect documentation or performance "
-            "measures, is not a follow-up service.", code="not_a_follow_up")
+            "measures, is not a follow-up service.",
+            code="not_a_follow_up",
+        )
     if kind not in FollowUpKind.values:
         raise PortalError("Say what the follow-up service was.", code="follow_up_kind")
     if not note.strip():
-        raise PortalError("Document the follow-up service in a case note: what was done, and how it benefits the seeker.",
-                          code="follow_up_note")
-    counted = Service.objects.filter(participant=participant, service_type__counts_toward_participation=True,
-                                     start_date__lte=start_date).select_related("service_type")
+        raise PortalError(
+            "Document the follow-up service in a case note: what was done, and how it benefits the seeker.",
+            code="follow_up_note",
+        )
+    counted = Service.objects.filter(
+        participant=participant,
+        service_type__counts_toward_participation=True,
+        start_date__lte=start_date,
+    ).select_related("service_type")
     periods = periods_of(fact(s) for s in counted)
     exit_date = periods[-1].exit_as_of(start_date) if periods else None
     if exit_date is None:
         raise PortalError(
             "A follow-up service is recorded only after the seeker's exit: "
-            + (f"the exit is determined 90 days after the last service ({periods[-1].last_end:%m/%d/%Y})."
-               if periods else "the seeker has no period of participation."), code="not_exited")
+            + (
+                f"the exit is determined 90 days after the last service ({periods[-1].last_end:%m/%d/%Y})."
+                if periods
+                else "the seeker has no period of participation."
+            ),
+            code="not_exited",
+        )
 
 
-def service_create(*, actor, participant: Participant, service_type: ServiceType, program: str,
-                   start_date: date, end_date: date, follow_up_kind: str = "", follow_up_note: str = "") -> Service:
+def service_create(
+    *,
+    actor,
+    participant: Participant,
+    service_type: ServiceType,
+    program: str,
+    start_date: date,
+    end_date: date,
+    follow_up_kind: str = "",
+    follow_up_note: str = "",
+) -> Service:
     """Records a service; one entered more than seven days after it started is flagged late.
 
     A follow-up service needs its kind and a case note documenting it (`check_follow_up`); the
@@ -74,23 +118,37 @@ def service_create(*, actor, participant: Participant, service_type: ServiceType
     """
     today = timezone.localdate()
     if not service_type.is_active:
-        raise PortalError("This service type is no longer offered: choose another.", code="inactive_type")
+        raise PortalError(
+            "This service type is no longer offered: choose another.", code="inactive_type"
+        )
     if program not in Program.values:
-        raise PortalError("Choose the program the service is provided under.", code="unknown_program")
+        raise PortalError(
+            "Choose the program the service is provided under.", code="unknown_program"
+        )
     if start_date > today:
-        raise PortalError("A service cannot be recorded before it is provided: the start date is in the future.",
-                          code="future_service")
+        raise PortalError(
+            "A service cannot be recorded before it is provided: the start date is in the future.",
+            code="future_service",
+        )
     check_service_dates(participant, start_date, end_date)
     follow_up = service_type.code == FOLLOW_UP_TYPE
-    follow_up_note = checked_text(follow_up_note, label="the case note of the follow-up", limit=10_000)
+    follow_up_note = checked_text(
+        follow_up_note, label="the case note of the follow-up", limit=10_000
+    )
     with transaction.atomic():
         locked = participant_through_gate(actor=actor, participant=participant, lock=True)
         ensure_can_edit(actor=actor, participant=locked)
         if follow_up:
             check_follow_up(locked, start_date=start_date, kind=follow_up_kind, note=follow_up_note)
         service = Service(
-            participant=locked, service_type=service_type, program=program, start_date=start_date,
-            end_date=end_date, office_id=actor.current_office_id, entered_by=actor, entered_at=timezone.now(),
+            participant=locked,
+            service_type=service_type,
+            program=program,
+            start_date=start_date,
+            end_date=end_date,
+            office_id=actor.current_office_id,
+            entered_by=actor,
+            entered_at=timezone.now(),
             is_late=is_late_entry(service_date=start_date, entered_on=today),
             follow_up_kind=follow_up_kind if follow_up else "",
         )
@@ -98,8 +156,13 @@ def service_create(*, actor, participant: Participant, service_type: ServiceType
             service.save()
             if follow_up:
                 CaseNote.objects.create(
-                    participant=locked, contact_date=start_date, text=follow_up_note, office_id=actor.current_office_id,
-                    author=actor, entered_at=service.entered_at, is_late=service.is_late,
+                    participant=locked,
+                    contact_date=start_date,
+                    text=follow_up_note,
+                    office_id=actor.current_office_id,
+                    author=actor,
+                    entered_at=service.entered_at,
+                    is_late=service.is_late,
                     names_condition=named_condition(follow_up_note) is not None,
                 )
     return service
@@ -118,8 +181,12 @@ def case_note_create(*, actor, participant: Participant, contact_date: date, tex
         locked = participant_through_gate(actor=actor, participant=participant)
         ensure_can_edit(actor=actor, participant=locked)
         note = CaseNote(
-            participant=locked, contact_date=contact_date, text=text, office_id=actor.current_office_id,
-            author=actor, entered_at=timezone.now(),
+            participant=locked,
+            contact_date=contact_date,
+            text=text,
+            office_id=actor.current_office_id,
+            author=actor,
+            entered_at=timezone.now(),
             is_late=is_late_entry(service_date=contact_date, entered_on=today),
             names_condition=named_condition(text) is not None,
         )
@@ -132,59 +199,119 @@ def case_note_create(*, actor, participant: Participant, contact_date: date, tex
 
 # What a correction without a ticket may not do: what a ticket would be denied for, periods above all.
 NEEDS_A_TICKET = {
-    Reason.PAST_DEADLINE, Reason.FUTURE_SERVICE, Reason.REMOVES_PERIOD, Reason.SPLITS_PERIOD, Reason.MERGES_PERIODS,
-    Reason.CREATES_PERIOD, Reason.ENTRY_QUARTER_CHANGED, Reason.EXIT_QUARTER_CHANGED,
+    Reason.PAST_DEADLINE,
+    Reason.FUTURE_SERVICE,
+    Reason.REMOVES_PERIOD,
+    Reason.SPLITS_PERIOD,
+    Reason.MERGES_PERIODS,
+    Reason.CREATES_PERIOD,
+    Reason.ENTRY_QUARTER_CHANGED,
+    Reason.EXIT_QUARTER_CHANGED,
 }
 
 
 def _refuse_unless_self_correctable(actor, *, recorded_by_id: int, entered_at, dates) -> None:
-    refusal = self_correction_refusal(actor, recorded_by_id=recorded_by_id, entered_at=entered_at, dates=dates,
-                                      now=timezone.now())
+    refusal = self_correction_refusal(
+        actor, recorded_by_id=recorded_by_id, entered_at=entered_at, dates=dates, now=timezone.now()
+    )
     if refusal:
         raise PortalError(refusal, code="needs_a_ticket")
 
 
 def _refuse_if_periods_change(participant: Participant, change) -> None:
     """The pre-check, as for a ticket: a correction may not create, remove, split or merge a period."""
-    services = Service.objects.filter(participant=participant).select_related("service_type").select_for_update(of=("self",))
+    services = (
+        Service.objects.filter(participant=participant)
+        .select_related("service_type")
+        .select_for_update(of=("self",))
+    )
     decision = decide([fact(s) for s in services], change, filed_on=timezone.localdate())
     blocking = [reason for reason in decision.reasons if reason in NEEDS_A_TICKET]
     if blocking:
-        raise PortalError("This needs a data-edit ticket: " + " ".join(r.text for r in blocking), code="needs_a_ticket")
+        raise PortalError(
+            "This needs a data-edit ticket: " + " ".join(r.text for r in blocking),
+            code="needs_a_ticket",
+        )
 
 
 def _locked_service(actor, service: Service) -> Service:
     participant = participant_through_gate(actor=actor, participant=service.participant, lock=True)
     ensure_can_edit(actor=actor, participant=participant)
-    return Service.objects.select_for_update().select_related("service_type", "participant").get(pk=service.pk)
+    return (
+        Service.objects.select_for_update()
+        .select_related("service_type", "participant")
+        .get(pk=service.pk)
+    )
 
 
-def service_correct(*, actor, service: Service, service_type: ServiceType, program: str, start_date: date,
-                    end_date: date, reason: str) -> Service:
+def service_correct(
+    *,
+    actor,
+    service: Service,
+    service_type: ServiceType,
+    program: str,
+    start_date: date,
+    end_date: date,
+    reason: str,
+) -> Service:
     """The person who recorded a service corrects it, with a reason (see `self_correction_refusal`)."""
     reason = checked_text(reason, label="the reason for the correction", required=True, limit=1000)
     if program not in Program.values:
-        raise PortalError("Choose the program the service is provided under.", code="unknown_program")
+        raise PortalError(
+            "Choose the program the service is provided under.", code="unknown_program"
+        )
     if not service_type.is_active:
-        raise PortalError("This service type is no longer offered: choose another.", code="inactive_type")
+        raise PortalError(
+            "This service type is no longer offered: choose another.", code="inactive_type"
+        )
     with transaction.atomic():
         locked = _locked_service(actor, service)
-        _refuse_unless_self_correctable(actor, recorded_by_id=locked.entered_by_id, entered_at=locked.entered_at,
-                                        dates=[locked.start_date, locked.end_date, start_date, end_date])
+        _refuse_unless_self_correctable(
+            actor,
+            recorded_by_id=locked.entered_by_id,
+            entered_at=locked.entered_at,
+            dates=[locked.start_date, locked.end_date, start_date, end_date],
+        )
         check_service_dates(locked.participant, start_date, end_date)
-        _refuse_if_periods_change(locked.participant, ModifyService(
-            str(locked.pk), type=service_type.code, counted=service_type.counts_toward_participation,
-            start=start_date, end=end_date,
-        ))
-        changed = [name for name, value in (("service_type", service_type), ("program", program),
-                                            ("start_date", start_date), ("end_date", end_date))
-                   if getattr(locked, name) != value]
+        _refuse_if_periods_change(
+            locked.participant,
+            ModifyService(
+                str(locked.pk),
+                type=service_type.code,
+                counted=service_type.counts_toward_participation,
+                start=start_date,
+                end=end_date,
+            ),
+        )
+        changed = [
+            name
+            for name, value in (
+                ("service_type", service_type),
+                ("program", program),
+                ("start_date", start_date),
+                ("end_date", end_date),
+            )
+            if getattr(locked, name) != value
+        ]
         if not changed:
-            raise PortalError("Nothing would change: correct the service's type, program or dates.", code="no_change")
+            raise PortalError(
+                "Nothing would change: correct the service's type, program or dates.",
+                code="no_change",
+            )
         for name in changed:
-            setattr(locked, name, {"service_type": service_type, "program": program,
-                                   "start_date": start_date, "end_date": end_date}[name])
-        with audit_reason(f"service corrected by the person who recorded it: {reason}", actor=actor):
+            setattr(
+                locked,
+                name,
+                {
+                    "service_type": service_type,
+                    "program": program,
+                    "start_date": start_date,
+                    "end_date": end_date,
+                }[name],
+            )
+        with audit_reason(
+            f"service corrected by the person who recorded it: {reason}", actor=actor
+        ):
             locked.save(update_fields=changed)
     return locked
 
@@ -194,12 +321,18 @@ def service_remove(*, actor, service: Service, reason: str) -> None:
     reason = checked_text(reason, label="the reason for removing it", required=True, limit=1000)
     with transaction.atomic():
         locked = _locked_service(actor, service)
-        _refuse_unless_self_correctable(actor, recorded_by_id=locked.entered_by_id, entered_at=locked.entered_at,
-                                        dates=[locked.start_date, locked.end_date])
+        _refuse_unless_self_correctable(
+            actor,
+            recorded_by_id=locked.entered_by_id,
+            entered_at=locked.entered_at,
+            dates=[locked.start_date, locked.end_date],
+        )
         open_ticket = locked.tickets.exclude(state__in=["approved", "denied"]).first()
         if open_ticket is not None:
-            raise PortalError(f"Data-edit ticket #{open_ticket.pk} is about this service: it is settled there.",
-                              code="in_a_ticket")
+            raise PortalError(
+                f"Data-edit ticket #{open_ticket.pk} is about this service: it is settled there.",
+                code="in_a_ticket",
+            )
         _refuse_if_periods_change(locked.participant, DeleteService(str(locked.pk)))
         with audit_reason(f"service removed by the person who recorded it: {reason}", actor=actor):
             locked.delete()
@@ -211,18 +344,30 @@ def _locked_note(actor, note: CaseNote) -> CaseNote:
     return CaseNote.objects.select_for_update().select_related("participant").get(pk=note.pk)
 
 
-def case_note_correct(*, actor, note: CaseNote, contact_date: date, text: str, reason: str) -> CaseNote:
+def case_note_correct(
+    *, actor, note: CaseNote, contact_date: date, text: str, reason: str
+) -> CaseNote:
     """The author of a case note corrects its date or text, with a reason."""
     reason = checked_text(reason, label="the reason for the correction", required=True, limit=1000)
     text = checked_text(text, label="the case note", required=True, limit=10_000)
     with transaction.atomic():
         locked = _locked_note(actor, note)
-        _refuse_unless_self_correctable(actor, recorded_by_id=locked.author_id, entered_at=locked.entered_at,
-                                        dates=[locked.contact_date, contact_date])
+        _refuse_unless_self_correctable(
+            actor,
+            recorded_by_id=locked.author_id,
+            entered_at=locked.entered_at,
+            dates=[locked.contact_date, contact_date],
+        )
         check_contact_date(locked.participant, contact_date)
-        changed = [name for name, value in (("contact_date", contact_date), ("text", text)) if getattr(locked, name) != value]
+        changed = [
+            name
+            for name, value in (("contact_date", contact_date), ("text", text))
+            if getattr(locked, name) != value
+        ]
         if not changed:
-            raise PortalError("Nothing would change: correct the date or the text.", code="no_change")
+            raise PortalError(
+                "Nothing would change: correct the date or the text.", code="no_change"
+            )
         locked.contact_date, locked.text = contact_date, text
         locked.names_condition = named_condition(text) is not None
         changed.append("names_condition")
@@ -236,10 +381,17 @@ def case_note_remove(*, actor, note: CaseNote, reason: str) -> None:
     reason = checked_text(reason, label="the reason for removing it", required=True, limit=1000)
     with transaction.atomic():
         locked = _locked_note(actor, note)
-        _refuse_unless_self_correctable(actor, recorded_by_id=locked.author_id, entered_at=locked.entered_at,
-                                        dates=[locked.contact_date])
+        _refuse_unless_self_correctable(
+            actor,
+            recorded_by_id=locked.author_id,
+            entered_at=locked.entered_at,
+            dates=[locked.contact_date],
+        )
         ticket = locked.tickets.first()
         if ticket is not None:
-            raise PortalError(f"This case note supports data-edit ticket #{ticket.pk}: it stays.", code="in_a_ticket")
+            raise PortalError(
+                f"This case note supports data-edit ticket #{ticket.pk}: it stays.",
+                code="in_a_ticket",
+            )
         with audit_reason(f"case note removed by its author: {reason}", actor=actor):
             locked.delete()

@@ -38,7 +38,9 @@ def _next_state(ticket: DataEditTicket, action: TicketAction) -> TicketState:
     if next_state is None:
         raise PortalError(
             f"A ticket in {ticket.get_state_display().lower()} cannot be acted on this way "
-            f"({TicketAction(action).label.lower()}).", code="invalid_transition")
+            f"({TicketAction(action).label.lower()}).",
+            code="invalid_transition",
+        )
     return TicketState(next_state)
 
 
@@ -48,8 +50,11 @@ def _recheck(ticket: DataEditTicket, *, lock_services: bool = False) -> Precheck
     if lock_services:
         services = services.select_for_update(of=("self",))
     return ticket_precheck(
-        ticket, services=list(services), filed_on=ticket.filed_on or timezone.localdate(),
-        supporting_notes=ticket.supporting_notes.count(), documents=ticket.documents.count(),
+        ticket,
+        services=list(services),
+        filed_on=ticket.filed_on or timezone.localdate(),
+        supporting_notes=ticket.supporting_notes.count(),
+        documents=ticket.documents.count(),
     )
 
 
@@ -59,7 +64,8 @@ def _refuse_if_late(check: Precheck) -> None:
         deadline = check.decision.deadline
         raise PortalError(
             f"This ticket would reach the state after its deadline, {deadline:%m/%d/%Y} (20 days after its quarter "
-            "ended): it can only be denied.", code="past_deadline",
+            "ended): it can only be denied.",
+            code="past_deadline",
         )
 
 
@@ -71,11 +77,16 @@ def _refuse_unless_approvable(check: Precheck) -> None:
 
 def _notify_filer(ticket: DataEditTicket, message: str) -> Notification:
     """An in-portal notification for the filer, and an email queued with the step."""
-    notification = Notification.objects.create(recipient=ticket.filed_by, ticket=ticket, message=message)
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("dataedits:ticket_detail", args=[ticket.pk])
+    notification = Notification.objects.create(
+        recipient=ticket.filed_by, ticket=ticket, message=message
+    )
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+        "dataedits:ticket_detail", args=[ticket.pk]
+    )
     # Only the ticket's number and step: no seeker's name or number leaves the portal by email.
     email_queue(
-        to=[ticket.filed_by.email], subject=f"WorkSource data-edit ticket #{ticket.pk}",
+        to=[ticket.filed_by.email],
+        subject=f"WorkSource data-edit ticket #{ticket.pk}",
         body=f"{message}\n\nOpen the ticket in the WorkSource portal: {link}\n",
     )
     return notification
@@ -87,7 +98,10 @@ def state_local_reviewers(area_id: int):
     from access.roles import Role
 
     return Staff.objects.filter(
-        role=Role.LWDB_REVIEWER, organization__is_state_agency=True, is_active=True, offices__area=area_id,
+        role=Role.LWDB_REVIEWER,
+        organization__is_state_agency=True,
+        is_active=True,
+        offices__area=area_id,
     ).distinct()
 
 
@@ -99,12 +113,16 @@ def _route_local_step(ticket: DataEditTicket, now) -> None:
         return
     area = ticket.office.area
     if state_local_reviewers(area.pk).exists():
-        ticket.routing_note = (f"The seeker opted out of data sharing: the state agency's local reviewers of {area} "
-                               "do the local step.")
+        ticket.routing_note = (
+            f"The seeker opted out of data sharing: the state agency's local reviewers of {area} "
+            "do the local step."
+        )
         return
     ticket.state = _next_state(ticket, TicketAction.SKIP_LOCAL)
-    ticket.routing_note = (f"The seeker opted out of data sharing and no state-agency local reviewer serves {area}: "
-                           "sent straight to the state, whose staff also answer the local board's questions.")
+    ticket.routing_note = (
+        f"The seeker opted out of data sharing and no state-agency local reviewer serves {area}: "
+        "sent straight to the state, whose staff also answer the local board's questions."
+    )
     ticket.filed_on = timezone.localdate(now)
     ticket.received_at = now
     ticket.counted_received_at = counted_received_at(timezone.localtime(now))
@@ -114,8 +132,10 @@ def tickets_route_for_opted_out(*, participant) -> int:
     """After a seeker opts out: their tickets waiting for a board that may no longer see them move on."""
     moved = 0
     with transaction.atomic():
-        for ticket in DataEditTicket.objects.select_for_update().select_related("office__area", "participant").filter(
-            participant=participant, state=TicketState.LOCAL_REVIEW
+        for ticket in (
+            DataEditTicket.objects.select_for_update()
+            .select_related("office__area", "participant")
+            .filter(participant=participant, state=TicketState.LOCAL_REVIEW)
         ):
             before = (ticket.state, ticket.routing_note)
             _route_local_step(ticket, timezone.now())
@@ -136,26 +156,51 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
         now = timezone.now()
         # Not yet filed with the state: the pre-check is as if the local board sent it on today.
         check = _recheck(locked)
-        missing = [r for r in check.decision.reasons
-                   if r in (Reason.MISSING_FIELD, Reason.MISSING_JUSTIFICATION, Reason.NO_SUPPORTING_CASE_NOTE)]
+        missing = [
+            r
+            for r in check.decision.reasons
+            if r
+            in (Reason.MISSING_FIELD, Reason.MISSING_JUSTIFICATION, Reason.NO_SUPPORTING_CASE_NOTE)
+        ]
         if missing:
-            raise PortalError("Complete the ticket before submitting it: " + " ".join(r.text for r in missing),
-                              code="incomplete")
-        locked.state, locked.submitted_at, locked.precheck = next_state, now, check.decision.as_json()
+            raise PortalError(
+                "Complete the ticket before submitting it: " + " ".join(r.text for r in missing),
+                code="incomplete",
+            )
+        locked.state, locked.submitted_at, locked.precheck = (
+            next_state,
+            now,
+            check.decision.as_json(),
+        )
         locked.deadline = check.decision.deadline
         _route_local_step(locked, now)
         with audit_reason("data-edit ticket submitted for local board review", actor=actor):
             locked.save()
         if locked.state == TicketState.STATE_QUEUE:
-            _notify_filer(locked, f"Data-edit ticket #{locked.pk} was sent straight to the state's "
-                                  f"{locked.get_title_display()} queue: {locked.routing_note}"[:300])
+            _notify_filer(
+                locked,
+                f"Data-edit ticket #{locked.pk} was sent straight to the state's "
+                f"{locked.get_title_display()} queue: {locked.routing_note}"[:300],
+            )
         else:
-            _notify_filer(locked, f"Data-edit ticket #{locked.pk} was submitted and awaits local board review.")
+            _notify_filer(
+                locked,
+                f"Data-edit ticket #{locked.pk} was submitted and awaits local board review.",
+            )
     return locked
 
 
-def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justified: bool, documented: bool,
-                        aligned: bool, reasons: list[str] = (), note: str = "") -> DataEditTicket:
+def ticket_local_review(
+    *,
+    actor,
+    ticket: DataEditTicket,
+    approve: bool,
+    justified: bool,
+    documented: bool,
+    aligned: bool,
+    reasons: list[str] = (),
+    note: str = "",
+) -> DataEditTicket:
     """The local board's review: approve (sent to the state queue) or deny with reasons."""
     if not actor.can_review_data_edits_locally:
         raise PortalError("Your role does not review data-edit tickets.", code="not_reviewer")
@@ -163,16 +208,25 @@ def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justifi
         locked = ticket_through_gate(actor=actor, ticket=ticket)
         refusal = local_review_refusal(actor, locked)
         if refusal:
-            raise PortalError(refusal, code="four_eyes" if locked.filed_by_id == actor.pk else "other_area")
+            raise PortalError(
+                refusal, code="four_eyes" if locked.filed_by_id == actor.pk else "other_area"
+            )
         now = timezone.now()
         locked.local_reviewer, locked.local_reviewed_at = actor, now
-        locked.local_justified, locked.local_documented, locked.local_aligned = justified, documented, aligned
+        locked.local_justified, locked.local_documented, locked.local_aligned = (
+            justified,
+            documented,
+            aligned,
+        )
         locked.local_note = note = checked_text(note, label="the note")
         if approve:
             next_state = _next_state(locked, TicketAction.LOCAL_APPROVE)
             if not (justified and documented and aligned):
-                raise PortalError("Approve only a request that is justified, documented and aligned with policy; "
-                                  "deny it otherwise.", code="questions_unanswered")
+                raise PortalError(
+                    "Approve only a request that is justified, documented and aligned with policy; "
+                    "deny it otherwise.",
+                    code="questions_unanswered",
+                )
             # Sent on, it is filed with the state today: the deadline is measured now.
             locked.filed_on = timezone.localdate(now)
             check = _recheck(locked)
@@ -181,16 +235,19 @@ def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justifi
             locked.precheck, locked.deadline = check.decision.as_json(), check.decision.deadline
             locked.received_at = now
             locked.counted_received_at = counted_received_at(timezone.localtime(now))
-            message = (f"Data-edit ticket #{locked.pk} was approved by the local board and sent to the state's "
-                       f"{locked.get_title_display()} queue.")
+            message = (
+                f"Data-edit ticket #{locked.pk} was approved by the local board and sent to the state's "
+                f"{locked.get_title_display()} queue."
+            )
             why = "data-edit ticket approved by the local board"
         else:
             next_state = _next_state(locked, TicketAction.LOCAL_DENY)
             locked.denial_reasons = _denial_reasons(reasons)
             locked.decision_note = note
             locked.decided_at = now
-            message = (f"Data-edit ticket #{locked.pk} was denied by the local board: "
-                       + " ".join(DENIAL_REASON_TEXT[r] for r in locked.denial_reasons))
+            message = f"Data-edit ticket #{locked.pk} was denied by the local board: " + " ".join(
+                DENIAL_REASON_TEXT[r] for r in locked.denial_reasons
+            )
             why = "data-edit ticket denied by the local board"
         locked.state = next_state
         with audit_reason(why, actor=actor):
@@ -202,11 +259,15 @@ def ticket_local_review(*, actor, ticket: DataEditTicket, approve: bool, justifi
 def _denial_reasons(reasons) -> list[str]:
     chosen = [r for r in DENIAL_REASON_TEXT if r in set(reasons)]
     if not chosen or len(chosen) != len(set(reasons)):
-        raise PortalError("Give at least one of the listed reasons for the denial.", code="no_reason")
+        raise PortalError(
+            "Give at least one of the listed reasons for the denial.", code="no_reason"
+        )
     return chosen
 
 
-def ticket_decide(*, actor, ticket: DataEditTicket, approve: bool, reasons: list[str] = (), note: str = "") -> DataEditTicket:
+def ticket_decide(
+    *, actor, ticket: DataEditTicket, approve: bool, reasons: list[str] = (), note: str = ""
+) -> DataEditTicket:
     """State data-edit staff approve (the change is applied, in the same transaction) or deny."""
     if not actor.can_decide_data_edits:
         raise PortalError("Your role does not decide data-edit tickets.", code="not_state_staff")
@@ -227,7 +288,9 @@ def ticket_decide(*, actor, ticket: DataEditTicket, approve: bool, reasons: list
             _refuse_if_late(check)
             _refuse_unless_approvable(check)
             locked.precheck = check.decision.as_json()
-            with audit_reason(f"data-edit ticket #{locked.pk} approved: change applied", actor=actor):
+            with audit_reason(
+                f"data-edit ticket #{locked.pk} approved: change applied", actor=actor
+            ):
                 _apply_change(locked, actor=actor)
                 locked.save()
             message = f"Data-edit ticket #{locked.pk} was approved by the state and the change was applied."
@@ -236,8 +299,9 @@ def ticket_decide(*, actor, ticket: DataEditTicket, approve: bool, reasons: list
             locked.denial_reasons = _denial_reasons(reasons)
             with audit_reason(f"data-edit ticket #{locked.pk} denied by the state", actor=actor):
                 locked.save()
-            message = (f"Data-edit ticket #{locked.pk} was denied by the state: "
-                       + " ".join(DENIAL_REASON_TEXT[r] for r in locked.denial_reasons))
+            message = f"Data-edit ticket #{locked.pk} was denied by the state: " + " ".join(
+                DENIAL_REASON_TEXT[r] for r in locked.denial_reasons
+            )
         _notify_filer(locked, message[:300])
     return locked
 
@@ -248,16 +312,24 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
         case ChangeKind.ADD_SERVICE:
             today = timezone.localdate()
             ticket.service = Service.objects.create(
-                participant=ticket.participant, service_type=ticket.new_service_type, program=ticket.new_program,
-                start_date=ticket.new_start_date, end_date=ticket.new_end_date, office=ticket.office,
-                entered_by=ticket.filed_by, entered_at=timezone.now(),
+                participant=ticket.participant,
+                service_type=ticket.new_service_type,
+                program=ticket.new_program,
+                start_date=ticket.new_start_date,
+                end_date=ticket.new_end_date,
+                office=ticket.office,
+                entered_by=ticket.filed_by,
+                entered_at=timezone.now(),
                 is_late=is_late_entry(service_date=ticket.new_start_date, entered_on=today),
             )
         case ChangeKind.MODIFY_SERVICE:
             service = ticket.service
             changed = []
-            for field, value in (("service_type", ticket.new_service_type), ("start_date", ticket.new_start_date),
-                                 ("end_date", ticket.new_end_date)):
+            for field, value in (
+                ("service_type", ticket.new_service_type),
+                ("start_date", ticket.new_start_date),
+                ("end_date", ticket.new_end_date),
+            ):
                 if value is not None and getattr(service, field) != value:
                     setattr(service, field, value)
                     changed.append(field)
@@ -273,25 +345,40 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
             setattr(participant, ticket.seeker_field, value)
             participant.save(update_fields=[ticket.seeker_field, "updated_at"])
         case ChangeKind.MEASURABLE_SKILLS_GAIN:
-            SkillsGain.objects.create(participant=ticket.participant, program=ticket.new_program,
-                                      gain_type=ticket.gain_type, achieved_on=ticket.gain_date, ticket=ticket)
+            SkillsGain.objects.create(
+                participant=ticket.participant,
+                program=ticket.new_program,
+                gain_type=ticket.gain_type,
+                achieved_on=ticket.gain_date,
+                ticket=ticket,
+            )
 
 
 def ticket_acknowledge(*, actor, ticket: DataEditTicket) -> DataEditTicket:
     """The state replies that it received the ticket (Attachment II: "OESC will reply and inform the
     local area the ticket request was received"); the filer is told. Once per ticket."""
     if not actor.can_decide_data_edits:
-        raise PortalError("Only the state's data-edit staff acknowledge tickets.", code="not_state_staff")
+        raise PortalError(
+            "Only the state's data-edit staff acknowledge tickets.", code="not_state_staff"
+        )
     with transaction.atomic():
         locked = ticket_through_gate(actor=actor, ticket=ticket)
-        if locked.state not in (TicketState.STATE_QUEUE, TicketState.APPROVED, TicketState.DENIED) or locked.received_at is None:
-            raise PortalError("The state acknowledges a ticket once it is in its queue.", code="not_received")
+        if (
+            locked.state not in (TicketState.STATE_QUEUE, TicketState.APPROVED, TicketState.DENIED)
+            or locked.received_at is None
+        ):
+            raise PortalError(
+                "The state acknowledges a ticket once it is in its queue.", code="not_received"
+            )
         if locked.acknowledged_at is not None:
             raise PortalError("This ticket's receipt is already acknowledged.", code="acknowledged")
         locked.acknowledged_at, locked.acknowledged_by = timezone.now(), actor
         with audit_reason("data-edit ticket receipt acknowledged by the state", actor=actor):
             locked.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
-        _notify_filer(locked, f"The state received data-edit ticket #{locked.pk} and works it in the order received.")
+        _notify_filer(
+            locked,
+            f"The state received data-edit ticket #{locked.pk} and works it in the order received.",
+        )
     return locked
 
 

@@ -40,8 +40,9 @@ def visible_seeker(request, pk) -> Participant:
 
 def visible_ticket(request, pk) -> DataEditTicket:
     return get_object_or_404(
-        visible_tickets(request.user).select_related("service__service_type", "new_service_type", "local_reviewer",
-                                                     "decided_by"),
+        visible_tickets(request.user).select_related(
+            "service__service_type", "new_service_type", "local_reviewer", "decided_by"
+        ),
         pk=pk,
     )
 
@@ -60,7 +61,9 @@ def seeker_timeline(participant):
     """The seeker's services and periods as they stand today (no change)."""
     services = seeker_services(participant)
     blank = DataEditTicket(participant=participant, kind="correct_seeker_data")
-    check = ticket_precheck(blank, services=services, filed_on=timezone.localdate(), supporting_notes=0, documents=0)
+    check = ticket_precheck(
+        blank, services=services, filed_on=timezone.localdate(), supporting_notes=0, documents=0
+    )
     return services, check
 
 
@@ -78,17 +81,31 @@ class IndexView(CapabilityRequiredMixin, View):
     def post(self, request):
         form = SeekerLookupForm(request.POST)
         if form.is_valid():
-            seeker = Participant.objects.visible_to(request.user).filter(customer_id=form.cleaned_data["customer_id"]).first()
+            seeker = (
+                Participant.objects.visible_to(request.user)
+                .filter(customer_id=form.cleaned_data["customer_id"])
+                .first()
+            )
             if seeker is not None:
                 return redirect("dataedits:seeker", pk=seeker.pk)
             form.add_error("customer_id", "No seeker you may see has this customer ID.")
         return self.page(request, form, status=400)
 
     def page(self, request, form, status=200):
-        mine = visible_tickets(request.user).filter(filed_by=request.user).order_by("-created_at", "-pk")
-        return render(request, "dataedits/index.html", {
-            "form": form, "page": paginate(request, mine, settings.PARTICIPANTS_PER_PAGE),
-        }, status=status)
+        mine = (
+            visible_tickets(request.user)
+            .filter(filed_by=request.user)
+            .order_by("-created_at", "-pk")
+        )
+        return render(
+            request,
+            "dataedits/index.html",
+            {
+                "form": form,
+                "page": paginate(request, mine, settings.PARTICIPANTS_PER_PAGE),
+            },
+            status=status,
+        )
 
 
 class SeekerView(CapabilityRequiredMixin, View):
@@ -105,25 +122,51 @@ class SeekerView(CapabilityRequiredMixin, View):
         except PortalError as exc:
             refusal = exc.message
         today, now = timezone.localdate(), timezone.now()
-        notes = paginate(request, CaseNote.objects.readable_by(request.user).filter(participant=participant)
-                         .select_related("author", "office"), 10)
+        notes = paginate(
+            request,
+            CaseNote.objects.readable_by(request.user)
+            .filter(participant=participant)
+            .select_related("author", "office"),
+            10,
+        )
 
         def correctable(record, recorded_by_id, dates):
-            return refusal is None and self_correction_refusal(
-                request.user, recorded_by_id=recorded_by_id, entered_at=record.entered_at, dates=dates, now=now) is None
+            return (
+                refusal is None
+                and self_correction_refusal(
+                    request.user,
+                    recorded_by_id=recorded_by_id,
+                    entered_at=record.entered_at,
+                    dates=dates,
+                    now=now,
+                )
+                is None
+            )
 
-        return render(request, "dataedits/seeker.html", {
-            "participant": participant,
-            "services": services,
-            "timeline": timeline(check, filed_on=today, compare=False),
-            "notes": notes,
-            # Slips their recorder may still correct without a ticket.
-            "correctable_services": {s.pk for s in services if correctable(s, s.entered_by_id, [s.start_date, s.end_date])},
-            "correctable_notes": {n.pk for n in notes if correctable(n, n.author_id, [n.contact_date])},
-            "tickets": visible_tickets(request.user).filter(participant=participant).order_by("-created_at", "-pk"),
-            "refusal": refusal,
-            "today": today,
-        })
+        return render(
+            request,
+            "dataedits/seeker.html",
+            {
+                "participant": participant,
+                "services": services,
+                "timeline": timeline(check, filed_on=today, compare=False),
+                "notes": notes,
+                # Slips their recorder may still correct without a ticket.
+                "correctable_services": {
+                    s.pk
+                    for s in services
+                    if correctable(s, s.entered_by_id, [s.start_date, s.end_date])
+                },
+                "correctable_notes": {
+                    n.pk for n in notes if correctable(n, n.author_id, [n.contact_date])
+                },
+                "tickets": visible_tickets(request.user)
+                .filter(participant=participant)
+                .order_by("-created_at", "-pk"),
+                "refusal": refusal,
+                "today": today,
+            },
+        )
 
 
 class ServiceCreateView(CapabilityRequiredMixin, View):
@@ -132,21 +175,34 @@ class ServiceCreateView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk):
         participant = editable_seeker(request, pk)
-        return render(request, self.template_name, {"participant": participant, "form": ServiceForm()})
+        return render(
+            request, self.template_name, {"participant": participant, "form": ServiceForm()}
+        )
 
     def post(self, request, pk):
         participant = editable_seeker(request, pk)
         form = ServiceForm(request.POST)
         if form.is_valid():
             try:
-                service = service_create(actor=request.user, participant=participant, **form.recorded())
+                service = service_create(
+                    actor=request.user, participant=participant, **form.recorded()
+                )
             except PortalError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, f"Service recorded: {service}." + (
-                    " It was entered more than seven days after it started and is flagged late." if service.is_late else ""))
+                messages.success(
+                    request,
+                    f"Service recorded: {service}."
+                    + (
+                        " It was entered more than seven days after it started and is flagged late."
+                        if service.is_late
+                        else ""
+                    ),
+                )
                 return redirect("dataedits:seeker", pk=participant.pk)
-        return render(request, self.template_name, {"participant": participant, "form": form}, status=400)
+        return render(
+            request, self.template_name, {"participant": participant, "form": form}, status=400
+        )
 
 
 class CaseNoteCreateView(CapabilityRequiredMixin, View):
@@ -155,21 +211,34 @@ class CaseNoteCreateView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk):
         participant = editable_seeker(request, pk)
-        return render(request, self.template_name, {"participant": participant, "form": CaseNoteForm()})
+        return render(
+            request, self.template_name, {"participant": participant, "form": CaseNoteForm()}
+        )
 
     def post(self, request, pk):
         participant = editable_seeker(request, pk)
         form = CaseNoteForm(request.POST)
         if form.is_valid():
             try:
-                note = case_note_create(actor=request.user, participant=participant, **form.recorded())
+                note = case_note_create(
+                    actor=request.user, participant=participant, **form.recorded()
+                )
             except PortalError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "Case note recorded." + (
-                    " It was entered more than seven days after the contact and is flagged late." if note.is_late else ""))
+                messages.success(
+                    request,
+                    "Case note recorded."
+                    + (
+                        " It was entered more than seven days after the contact and is flagged late."
+                        if note.is_late
+                        else ""
+                    ),
+                )
                 return redirect("dataedits:seeker", pk=participant.pk)
-        return render(request, self.template_name, {"participant": participant, "form": form}, status=400)
+        return render(
+            request, self.template_name, {"participant": participant, "form": form}, status=400
+        )
 
 
 # --- Correcting a slip without a ticket -----------------------------------------------------------
@@ -190,8 +259,13 @@ class SelfCorrectionView(CapabilityRequiredMixin, View):
     def record(self, request, pk, record_pk):
         participant = editable_seeker(request, pk)
         record = get_object_or_404(self.model.objects.filter(participant=participant), pk=record_pk)
-        refusal = self_correction_refusal(request.user, recorded_by_id=self.recorded_by(record),
-                                          entered_at=record.entered_at, dates=self.dates(record), now=timezone.now())
+        refusal = self_correction_refusal(
+            request.user,
+            recorded_by_id=self.recorded_by(record),
+            entered_at=record.entered_at,
+            dates=self.dates(record),
+            now=timezone.now(),
+        )
         if refusal:
             raise PermissionDenied(refusal)
         return participant, record
@@ -209,15 +283,26 @@ class SelfCorrectionView(CapabilityRequiredMixin, View):
             except PortalError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, f"The {self.record_name} was {'removed' if self.removal else 'corrected'}.")
+                messages.success(
+                    request,
+                    f"The {self.record_name} was {'removed' if self.removal else 'corrected'}.",
+                )
                 return redirect("dataedits:seeker", pk=participant.pk)
         return self.page(participant, record, form, status=400)
 
     def page(self, participant, record, form, status=200):
-        return render(self.request, self.template_name, {
-            "participant": participant, "record": record, "form": form, "removal": self.removal,
-            "record_name": self.record_name,
-        }, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "participant": participant,
+                "record": record,
+                "form": form,
+                "removal": self.removal,
+                "record_name": self.record_name,
+            },
+            status=status,
+        )
 
 
 class ServiceSelfCorrection(SelfCorrectionView):
@@ -232,10 +317,15 @@ class ServiceSelfCorrection(SelfCorrectionView):
 
 class ServiceCorrectView(ServiceSelfCorrection):
     def form(self, service, data=None):
-        return ServiceCorrectionForm(data, initial={
-            "service_type": service.service_type_id, "program": service.program,
-            "start_date": service.start_date, "end_date": service.end_date,
-        })
+        return ServiceCorrectionForm(
+            data,
+            initial={
+                "service_type": service.service_type_id,
+                "program": service.program,
+                "start_date": service.start_date,
+                "end_date": service.end_date,
+            },
+        )
 
     def write(self, service, data):
         service_correct(actor=self.request.user, service=service, **data)
@@ -263,7 +353,9 @@ class CaseNoteSelfCorrection(SelfCorrectionView):
 
 class CaseNoteCorrectView(CaseNoteSelfCorrection):
     def form(self, note, data=None):
-        return CaseNoteCorrectionForm(data, initial={"contact_date": note.contact_date, "text": note.text})
+        return CaseNoteCorrectionForm(
+            data, initial={"contact_date": note.contact_date, "text": note.text}
+        )
 
     def write(self, note, data):
         case_note_correct(actor=self.request.user, note=note, **data)

@@ -42,10 +42,18 @@ def precheck_context(form, participant) -> dict:
     ticket.participant = participant
     data = getattr(form, "cleaned_data", {})
     today = timezone.localdate()
-    check = ticket_precheck(ticket, services=seeker_services(participant), filed_on=today,
-                            supporting_notes=len(data.get("supporting_notes") or []),
-                            documents=1 if data.get("document") else 0)
-    return {"decision": check.decision, "timeline": timeline(check, filed_on=today), "filed_on": today}
+    check = ticket_precheck(
+        ticket,
+        services=seeker_services(participant),
+        filed_on=today,
+        supporting_notes=len(data.get("supporting_notes") or []),
+        documents=1 if data.get("document") else 0,
+    )
+    return {
+        "decision": check.decision,
+        "timeline": timeline(check, filed_on=today),
+        "filed_on": today,
+    }
 
 
 class TicketCreateView(CapabilityRequiredMixin, View):
@@ -65,25 +73,38 @@ class TicketCreateView(CapabilityRequiredMixin, View):
         if request.GET.get("kind") in ChangeKind.values:
             draft.kind = request.GET["kind"]
         if request.GET.get("service", "").isdigit():
-            draft.service = Service.objects.filter(participant=participant, pk=request.GET["service"]).first()
-        return self.render_form(participant, TicketForm(participant=participant, user=request.user, instance=draft))
+            draft.service = Service.objects.filter(
+                participant=participant, pk=request.GET["service"]
+            ).first()
+        return self.render_form(
+            participant, TicketForm(participant=participant, user=request.user, instance=draft)
+        )
 
     def post(self, request, pk):
         participant = editable_seeker(request, pk)
         form = TicketForm(request.POST, request.FILES, participant=participant, user=request.user)
         if form.is_valid():
             try:
-                ticket = ticket_create(actor=request.user, participant=participant, ticket=form.instance,
-                                       supporting_notes=form.cleaned_data["supporting_notes"])
+                ticket = ticket_create(
+                    actor=request.user,
+                    participant=participant,
+                    ticket=form.instance,
+                    supporting_notes=form.cleaned_data["supporting_notes"],
+                )
             except PortalError as exc:
                 form.add_error(None, exc.message)
             else:
                 if form.cleaned_data.get("document"):
                     try:
-                        document_add(actor=request.user, ticket=ticket, upload=form.cleaned_data["document"])
+                        document_add(
+                            actor=request.user, ticket=ticket, upload=form.cleaned_data["document"]
+                        )
                     except PortalError as exc:
                         messages.error(request, f"The document was not attached: {exc.message}")
-                messages.success(request, f"Draft saved as ticket #{ticket.pk}. Check it and submit it for local board review.")
+                messages.success(
+                    request,
+                    f"Draft saved as ticket #{ticket.pk}. Check it and submit it for local board review.",
+                )
                 return redirect("dataedits:ticket_detail", pk=ticket.pk)
         return self.render_form(participant, form, status=400)
 
@@ -110,41 +131,65 @@ class TicketDetailView(CapabilityRequiredMixin, View):
             # Decided: the pre-check as it stood at the decision (an approved change is already applied).
             context["decided_precheck"] = stored_precheck(ticket.precheck)
         else:
-            check = ticket_precheck(ticket, services=seeker_services(ticket.participant), filed_on=filed_on,
-                                    supporting_notes=ticket.supporting_notes.count(),
-                                    documents=ticket.documents.count())
+            check = ticket_precheck(
+                ticket,
+                services=seeker_services(ticket.participant),
+                filed_on=filed_on,
+                supporting_notes=ticket.supporting_notes.count(),
+                documents=ticket.documents.count(),
+            )
             context |= {"decision": check.decision, "timeline": timeline(check, filed_on=filed_on)}
-        return render(request, "dataedits/ticket_detail.html", context | {
-            "ticket": ticket,
-            "participant": ticket.participant,
-            "crumb": f"Ticket #{ticket.pk}",
-            "filed_on": filed_on,
-            "documents": ticket.documents.all(),
-            "notes": ticket.supporting_notes.readable_by(user).select_related("author"),
-            "document_form": DocumentForm(),
-            "is_filer": ticket.filed_by_id == user.pk,
-            "can_review": ticket.state == TicketState.LOCAL_REVIEW and local_review_refusal(user, ticket) is None,
-            "can_decide": ticket.state == TicketState.STATE_QUEUE and decision_refusal(user, ticket) is None,
-            "can_acknowledge": (user.can_decide_data_edits and ticket.received_at is not None
-                                and ticket.acknowledged_at is None),
-        })
+        return render(
+            request,
+            "dataedits/ticket_detail.html",
+            context
+            | {
+                "ticket": ticket,
+                "participant": ticket.participant,
+                "crumb": f"Ticket #{ticket.pk}",
+                "filed_on": filed_on,
+                "documents": ticket.documents.all(),
+                "notes": ticket.supporting_notes.readable_by(user).select_related("author"),
+                "document_form": DocumentForm(),
+                "is_filer": ticket.filed_by_id == user.pk,
+                "can_review": ticket.state == TicketState.LOCAL_REVIEW
+                and local_review_refusal(user, ticket) is None,
+                "can_decide": ticket.state == TicketState.STATE_QUEUE
+                and decision_refusal(user, ticket) is None,
+                "can_acknowledge": (
+                    user.can_decide_data_edits
+                    and ticket.received_at is not None
+                    and ticket.acknowledged_at is None
+                ),
+            },
+        )
 
 
 def stored_precheck(data: dict) -> dict:
     """A pre-check kept with a ticket (rules.Decision.as_json()), with dates and reasons' texts for the page."""
+
     def day(value):
         return date.fromisoformat(value) if value else None
 
     def periods(rows):
-        return [{"participation": day(p["participation"]), "last_end": day(p["last_end"]), "exit": day(p["exit"]),
-                 "services": len(p["services"])} for p in rows]
+        return [
+            {
+                "participation": day(p["participation"]),
+                "last_end": day(p["last_end"]),
+                "exit": day(p["exit"]),
+                "services": len(p["services"]),
+            }
+            for p in rows
+        ]
 
     return {
         "approved": data.get("decision") == "approve",
         "reasons": [(code, Reason(code).text) for code in data.get("reasons", [])],
         "deadline": day(data.get("deadline")),
-        "period_tables": [("before the change", periods(data.get("periods_before", []))),
-                          ("after the change", periods(data.get("periods_after", [])))],
+        "period_tables": [
+            ("before the change", periods(data.get("periods_before", []))),
+            ("after the change", periods(data.get("periods_after", []))),
+        ],
     }
 
 
@@ -183,7 +228,9 @@ def ticket_acknowledge_view(request, pk):
     except PortalError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Receipt of ticket #{ticket.pk} acknowledged: the filer is told.")
+        messages.success(
+            request, f"Receipt of ticket #{ticket.pk} acknowledged: the filer is told."
+        )
     return redirect("dataedits:ticket_detail", pk=ticket.pk)
 
 
@@ -197,7 +244,9 @@ def document_add_view(request, pk):
             messages.error(request, f"The document was not attached: {error}")
         return redirect("dataedits:ticket_detail", pk=ticket.pk)
     try:
-        document = document_add(actor=request.user, ticket=ticket, upload=form.cleaned_data["document"])
+        document = document_add(
+            actor=request.user, ticket=ticket, upload=form.cleaned_data["document"]
+        )
     except PortalError as exc:
         messages.error(request, f"The document was not attached: {exc.message}")
     else:
@@ -214,8 +263,12 @@ def document_download(request, pk):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404("The document's file is missing.") from None
-    response = FileResponse(handle, content_type=document.content_type, as_attachment=True,
-                            filename=document.original_name)
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -249,15 +302,27 @@ class LocalReviewView(CapabilityRequiredMixin, View):
             data = form.cleaned_data
             try:
                 ticket_local_review(
-                    actor=request.user, ticket=ticket, approve=data["decision"] == "approve",
-                    justified=data["justified"] == "yes", documented=data["documented"] == "yes",
-                    aligned=data["aligned"] == "yes", reasons=data["reasons"], note=data["note"],
+                    actor=request.user,
+                    ticket=ticket,
+                    approve=data["decision"] == "approve",
+                    justified=data["justified"] == "yes",
+                    documented=data["documented"] == "yes",
+                    aligned=data["aligned"] == "yes",
+                    reasons=data["reasons"],
+                    note=data["note"],
                 )
             except PortalError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, f"Ticket #{ticket.pk}: " + (
-                    "approved and sent to the state queue." if data["decision"] == "approve" else "denied."))
+                messages.success(
+                    request,
+                    f"Ticket #{ticket.pk}: "
+                    + (
+                        "approved and sent to the state queue."
+                        if data["decision"] == "approve"
+                        else "denied."
+                    ),
+                )
                 return redirect("dataedits:local_queue")
         return render(request, self.template_name, {"ticket": ticket, "form": form}, status=400)
 
@@ -277,13 +342,25 @@ class DecideView(CapabilityRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                ticket_decide(actor=request.user, ticket=ticket, approve=data["decision"] == "approve",
-                              reasons=data["reasons"], note=data["note"])
+                ticket_decide(
+                    actor=request.user,
+                    ticket=ticket,
+                    approve=data["decision"] == "approve",
+                    reasons=data["reasons"],
+                    note=data["note"],
+                )
             except PortalError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, f"Ticket #{ticket.pk}: " + (
-                    "approved; the change was applied to the seeker's data." if data["decision"] == "approve" else "denied."))
+                messages.success(
+                    request,
+                    f"Ticket #{ticket.pk}: "
+                    + (
+                        "approved; the change was applied to the seeker's data."
+                        if data["decision"] == "approve"
+                        else "denied."
+                    ),
+                )
                 return redirect("dataedits:state_queue", title=ticket.title)
         return render(request, self.template_name, {"ticket": ticket, "form": form}, status=400)
 
@@ -293,9 +370,16 @@ class LocalQueueView(CapabilityRequiredMixin, View):
 
     def get(self, request):
         page = paginate(request, local_board_queue(request.user), settings.PARTICIPANTS_PER_PAGE)
-        return render(request, "dataedits/queue.html", {
-            "page": page, "heading": "Local board review queue", "action": "review", "local": True,
-        })
+        return render(
+            request,
+            "dataedits/queue.html",
+            {
+                "page": page,
+                "heading": "Local board review queue",
+                "action": "review",
+                "local": True,
+            },
+        )
 
 
 class StateQueueView(CapabilityRequiredMixin, View):
@@ -306,10 +390,17 @@ class StateQueueView(CapabilityRequiredMixin, View):
             raise Http404("There is no such queue.")
         title = Title(title)
         page = paginate(request, state_queue(request.user, title), settings.PARTICIPANTS_PER_PAGE)
-        return render(request, "dataedits/queue.html", {
-            "page": page, "heading": f"State {title.label} data-edit queue", "title": title, "titles": Title,
-            "action": "decide",
-        })
+        return render(
+            request,
+            "dataedits/queue.html",
+            {
+                "page": page,
+                "heading": f"State {title.label} data-edit queue",
+                "title": title,
+                "titles": Title,
+                "action": "decide",
+            },
+        )
 
 
 class NotificationsView(View):
@@ -317,6 +408,13 @@ class NotificationsView(View):
         notifications = list(request.user.dataedit_notifications.select_related("ticket")[:50])
         notifications_mark_read(actor=request.user)
         # A ticket whose seeker has since opted out is no longer the recipient's to open: the page says who acts.
-        visible = set(visible_tickets(request.user).filter(pk__in={n.ticket_id for n in notifications})
-                      .values_list("pk", flat=True))
-        return render(request, "dataedits/notifications.html", {"notifications": notifications, "visible": visible})
+        visible = set(
+            visible_tickets(request.user)
+            .filter(pk__in={n.ticket_id for n in notifications})
+            .values_list("pk", flat=True)
+        )
+        return render(
+            request,
+            "dataedits/notifications.html",
+            {"notifications": notifications, "visible": visible},
+        )

@@ -8,100 +8,268 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
-        ('participants', '0002_name_prefix_indexes'),
+        ("access", "0001_initial"),
+        ("participants", "0002_name_prefix_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OptInRequest',
+            name="OptInRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client_name', models.CharField(max_length=200)),
-                ('client_phone', models.CharField(max_length=20, verbose_name="client's phone")),
-                ('client_reason', models.TextField(max_length=1000, verbose_name='why the client wants to opt in')),
-                ('status', models.CharField(choices=[('filed', 'Waiting for the ESD WIOA supervisor'), ('opted_in', 'Decided: the client opted in'), ('remained_opted_out', 'Decided: the client remains opted out'), ('withdrawn', 'Withdrawn by the case manager')], default='filed', max_length=20)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('client_contacted_on', models.DateField(blank=True, null=True, verbose_name='date of contact with the client')),
-                ('decision_note', models.TextField(blank=True, max_length=1000)),
-                ('esd_staff_offered', models.BooleanField(default=False, verbose_name='working with an ESD WIOA staff member was offered')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='last overdue reminder')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opt_in_requests', to='access.workforcedevelopmentarea')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='opt_in_requests_decided', to=settings.AUTH_USER_MODEL)),
-                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opt_in_requests_filed', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.office')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opt_in_requests', to='participants.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("client_name", models.CharField(max_length=200)),
+                ("client_phone", models.CharField(max_length=20, verbose_name="client's phone")),
+                (
+                    "client_reason",
+                    models.TextField(
+                        max_length=1000, verbose_name="why the client wants to opt in"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("filed", "Waiting for the ESD WIOA supervisor"),
+                            ("opted_in", "Decided: the client opted in"),
+                            ("remained_opted_out", "Decided: the client remains opted out"),
+                            ("withdrawn", "Withdrawn by the case manager"),
+                        ],
+                        default="filed",
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "client_contacted_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date of contact with the client"
+                    ),
+                ),
+                ("decision_note", models.TextField(blank=True, max_length=1000)),
+                (
+                    "esd_staff_offered",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="working with an ESD WIOA staff member was offered",
+                    ),
+                ),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reminded_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="last overdue reminder"
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opt_in_requests",
+                        to="access.workforcedevelopmentarea",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opt_in_requests_decided",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opt_in_requests_filed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.office",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opt_in_requests",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['filed_at', 'pk'],
+                "ordering": ["filed_at", "pk"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='OptOutChange',
+            name="OptOutChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opted_out', models.BooleanField(help_text='The flag after the change.')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.TextField(max_length=1000)),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opt_in_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='opt_out_changes', to='optout.optinrequest')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opt_out_changes', to='participants.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opted_out", models.BooleanField(help_text="The flag after the change.")),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", models.TextField(max_length=1000)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opt_in_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opt_out_changes",
+                        to="optout.optinrequest",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opt_out_changes",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-pk'],
+                "ordering": ["-changed_at", "-pk"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='OptOutLookup',
+            name="OptOutLookup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('looked_up_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('ssn_index', models.CharField(editable=False, max_length=64, verbose_name='SSN (blind index)')),
-                ('result', models.CharField(choices=[('opted_out', 'CLIENT OPTED OUT'), ('no_opt_out', 'No opt-out on file'), ('rate_limited', 'Refused: hourly lookup limit reached')], editable=False, max_length=16)),
-                ('participant', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='participants.participant')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opt_out_lookups', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "looked_up_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "ssn_index",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="SSN (blind index)"
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("opted_out", "CLIENT OPTED OUT"),
+                            ("no_opt_out", "No opt-out on file"),
+                            ("rate_limited", "Refused: hourly lookup limit reached"),
+                        ],
+                        editable=False,
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opt_out_lookups",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-looked_up_at', '-pk'],
+                "ordering": ["-looked_up_at", "-pk"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.AddField(
-            model_name='optinrequest',
-            name='lookup',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opt_in_requests', to='optout.optoutlookup'),
+            model_name="optinrequest",
+            name="lookup",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="opt_in_requests",
+                to="optout.optoutlookup",
+            ),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opt_in_notifications', to=settings.AUTH_USER_MODEL)),
-                ('opt_in_request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to='optout.optinrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opt_in_notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opt_in_request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notifications",
+                        to="optout.optinrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='optout_notification_unread')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["recipient", "read_at"], name="optout_notification_unread")
+                ],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.AddIndex(
-            model_name='optoutlookup',
-            index=models.Index(fields=['staff', 'looked_up_at'], name='optout_lookup_staff'),
+            model_name="optoutlookup",
+            index=models.Index(fields=["staff", "looked_up_at"], name="optout_lookup_staff"),
         ),
         migrations.AddIndex(
-            model_name='optinrequest',
-            index=models.Index(fields=['status', 'area', 'filed_at'], name='optin_request_queue'),
+            model_name="optinrequest",
+            index=models.Index(fields=["status", "area", "filed_at"], name="optin_request_queue"),
         ),
     ]

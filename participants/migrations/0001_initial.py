@@ -7,54 +7,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
+        ("access", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_id', models.CharField(max_length=12, unique=True, verbose_name='customer ID')),
-                ('first_name', models.CharField(max_length=100)),
-                ('middle_name', models.CharField(blank=True, max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address_line1', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('address_line2', models.CharField(blank=True, max_length=200, verbose_name='address (line 2)')),
-                ('city', models.CharField(blank=True, max_length=100)),
-                ('state', models.CharField(blank=True, max_length=2)),
-                ('zip_code', models.CharField(blank=True, max_length=10, verbose_name='ZIP code')),
-                ('opted_out', models.BooleanField(default=False, help_text='Seen only by state (ESD) staff while set; changed only by non-restricted ESD staff.', verbose_name='opted out of data sharing')),
-                ('ssn_ciphertext', models.BinaryField(null=True)),
-                ('ssn_index', models.CharField(editable=False, max_length=64, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "customer_id",
+                    models.CharField(max_length=12, unique=True, verbose_name="customer ID"),
+                ),
+                ("first_name", models.CharField(max_length=100)),
+                ("middle_name", models.CharField(blank=True, max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "address_line1",
+                    models.CharField(blank=True, max_length=200, verbose_name="address"),
+                ),
+                (
+                    "address_line2",
+                    models.CharField(blank=True, max_length=200, verbose_name="address (line 2)"),
+                ),
+                ("city", models.CharField(blank=True, max_length=100)),
+                ("state", models.CharField(blank=True, max_length=2)),
+                ("zip_code", models.CharField(blank=True, max_length=10, verbose_name="ZIP code")),
+                (
+                    "opted_out",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Seen only by state (ESD) staff while set; changed only by non-restricted ESD staff.",
+                        verbose_name="opted out of data sharing",
+                    ),
+                ),
+                ("ssn_ciphertext", models.BinaryField(null=True)),
+                (
+                    "ssn_index",
+                    models.CharField(editable=False, max_length=64, null=True, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'customer_id'],
+                "ordering": ["last_name", "first_name", "customer_id"],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enrolled_at', models.DateTimeField(auto_now_add=True)),
-                ('enrolled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='access.office')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='participants.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("enrolled_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "enrolled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrollments",
+                        to="access.office",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['office', 'participant'], name='enrollment_office')],
-                'constraints': [models.UniqueConstraint(fields=('participant', 'office'), name='one_enrollment_per_office')],
+                "indexes": [
+                    models.Index(fields=["office", "participant"], name="enrollment_office")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("participant", "office"), name="one_enrollment_per_office"
+                    )
+                ],
             },
             bases=(portal.audit.AuditedModel, models.Model),
         ),

@@ -9,7 +9,10 @@ import participants.models
 from django.db import migrations, models
 
 
-OLD_INDEXES = {"participant_last_name_prefix": "last_name", "participant_first_name_prefix": "first_name"}
+OLD_INDEXES = {
+    "participant_last_name_prefix": "last_name",
+    "participant_first_name_prefix": "first_name",
+}
 
 
 def drop_expression_indexes(apps, schema_editor):
@@ -27,29 +30,44 @@ def restore_expression_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0002_name_prefix_indexes'),
+        ("participants", "0002_name_prefix_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='participant',
-            name='first_name_key',
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.functions.text.Upper('first_name'), output_field=participants.models.SearchKeyField(max_length=100)),
+            model_name="participant",
+            name="first_name_key",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.db.models.functions.text.Upper("first_name"),
+                output_field=participants.models.SearchKeyField(max_length=100),
+            ),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='last_name_key',
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.functions.text.Upper('last_name'), output_field=participants.models.SearchKeyField(max_length=100)),
+            model_name="participant",
+            name="last_name_key",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.db.models.functions.text.Upper("last_name"),
+                output_field=participants.models.SearchKeyField(max_length=100),
+            ),
         ),
         migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['last_name_key', 'first_name_key', 'customer_id'], include=('opted_out', 'id'), name='participant_last_name_search'),
+            model_name="participant",
+            index=models.Index(
+                fields=["last_name_key", "first_name_key", "customer_id"],
+                include=("opted_out", "id"),
+                name="participant_last_name_search",
+            ),
         ),
         migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['first_name_key', 'last_name_key', 'customer_id'], include=('opted_out', 'id'), name='participant_first_name_search'),
+            model_name="participant",
+            index=models.Index(
+                fields=["first_name_key", "last_name_key", "customer_id"],
+                include=("opted_out", "id"),
+                name="participant_first_name_search",
+            ),
         ),
         migrations.RunPython(drop_expression_indexes, restore_expression_indexes),
     ]

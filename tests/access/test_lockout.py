@@ -31,7 +31,9 @@ def test_five_failures_lock_the_username_until_access_management_unlocks_it(worl
     management.force_login(world.access_management)
     page = management.get(reverse("access:lockouts")).content.decode()
     assert "partner.casemanager" in page
-    response = management.post(reverse("access:lockouts"), {"username": "partner.casemanager"}, follow=True)
+    response = management.post(
+        reverse("access:lockouts"), {"username": "partner.casemanager"}, follow=True
+    )
     assert "partner.casemanager may sign in again." in response.content.decode()
     assert attempt(PASSWORD).status_code == 302
     # One entry when the lock came (however many attempts met it), one when it was lifted.
@@ -39,9 +41,14 @@ def test_five_failures_lock_the_username_until_access_management_unlocks_it(worl
         object_pk=str(world.partner_case_manager.pk), changes__has_key="sign_in_lockout"
     ).order_by("timestamp", "pk")
     assert locked.changes_dict["sign_in_lockout"] == ["unlocked", "locked"] and locked.actor is None
-    assert unlocked.changes_dict["sign_in_lockout"] == ["locked", "unlocked"] and unlocked.actor == world.access_management
+    assert (
+        unlocked.changes_dict["sign_in_lockout"] == ["locked", "unlocked"]
+        and unlocked.actor == world.access_management
+    )
 
-    not_locked = management.post(reverse("access:lockouts"), {"username": "partner.casemanager"}, follow=True)
+    not_locked = management.post(
+        reverse("access:lockouts"), {"username": "partner.casemanager"}, follow=True
+    )
     assert "This username is not locked." in not_locked.content.decode()
 
 
@@ -55,6 +62,8 @@ def test_the_lock_lifts_after_15_minutes_and_not_before(world):
         clock.shift(timedelta(minutes=14, seconds=59))
         assert "partner.casemanager" in management.get(reverse("access:lockouts")).content.decode()
         clock.shift(timedelta(seconds=2))  # 15 minutes and a second after the fifth failure
-        assert "partner.casemanager" not in management.get(reverse("access:lockouts")).content.decode()
+        assert (
+            "partner.casemanager" not in management.get(reverse("access:lockouts")).content.decode()
+        )
         signed_in = attempt(PASSWORD)
         assert signed_in.status_code == 302 and signed_in["Location"] == reverse("portal:dashboard")

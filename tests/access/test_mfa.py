@@ -24,10 +24,17 @@ from tests.factories import PASSWORD, StaffFactory
 RFC_SECRET = b"12345678901234567890"
 
 
-@pytest.mark.parametrize("timestamp,code", [
-    (59, "287082"), (1111111109, "081804"), (1111111111, "050471"), (1234567890, "005924"),
-    (2000000000, "279037"), (20000000000, "353130"),
-])
+@pytest.mark.parametrize(
+    "timestamp,code",
+    [
+        (59, "287082"),
+        (1111111109, "081804"),
+        (1111111111, "050471"),
+        (1234567890, "005924"),
+        (2000000000, "279037"),
+        (20000000000, "353130"),
+    ],
+)
 def test_codes_match_the_rfc_6238_test_vectors(timestamp, code):
     assert mfa.code_at(RFC_SECRET, timestamp) == code
 
@@ -115,7 +122,9 @@ def locked_out(response) -> bool:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("code_required")
 class TestWrongCodes:
-    def test_thirty_wrong_codes_from_several_sessions_lock_the_account_and_the_right_code_is_refused(self, world):
+    def test_thirty_wrong_codes_from_several_sessions_lock_the_account_and_the_right_code_is_refused(
+        self, world
+    ):
         person = world.partner_case_manager
         last_used = person.last_login
         sessions = [password_step(person) for _ in range(6)]
@@ -124,7 +133,9 @@ class TestWrongCodes:
         with time_machine.travel(timezone.now(), tick=False) as clock:
             for n in range(30):
                 responses.append(sessions[n % 5].post(verify, {"code": wrong_code(person)}))
-                clock.shift(10)  # past django-otp's wait (1, 2, 4, 8 seconds): every code is checked
+                clock.shift(
+                    10
+                )  # past django-otp's wait (1, 2, 4, 8 seconds): every code is checked
         # Wrong codes count per account across sessions: the fifth locked it, and each session
         # that posted one was signed out when it tried again.
         assert not any(locked_out(r) for r in responses[:4]) and locked_out(responses[4])
@@ -135,17 +146,23 @@ class TestWrongCodes:
         assert locked_out(right)
         assert sessions[5].get(reverse("portal:dashboard"))["Location"].startswith(reverse("login"))
         # The lock is the password lockout's: the password is refused too, for 15 minutes.
-        assert locked_out(Client().post(reverse("login"), {"username": person.username, "password": PASSWORD}))
+        assert locked_out(
+            Client().post(reverse("login"), {"username": person.username, "password": PASSWORD})
+        )
         person.refresh_from_db()
         assert person.last_login == last_used  # never signed in
 
     def test_a_code_lockout_is_audited_listed_and_unlocked_like_a_password_lockout(self, world):
         person = world.partner_case_manager
         client = password_step(person)
-        RecoveryCodes.objects.create(user=person, name="Recovery codes").replace_codes(["pqrs-tuvw-xyz2"])
+        RecoveryCodes.objects.create(user=person, name="Recovery codes").replace_codes(
+            ["pqrs-tuvw-xyz2"]
+        )
         with time_machine.travel(timezone.now(), tick=False) as clock:
             for _ in range(5):
-                response = client.post(reverse("access:mfa_verify"), {"code": "abcd-efgh-jkmn"})  # a wrong recovery code
+                response = client.post(
+                    reverse("access:mfa_verify"), {"code": "abcd-efgh-jkmn"}
+                )  # a wrong recovery code
                 clock.shift(10)
         assert locked_out(response)
         [entry] = LogEntry.objects.get_for_object(person).filter(changes__has_key="sign_in_lockout")
@@ -156,20 +173,29 @@ class TestWrongCodes:
         assert person.username in management.get(reverse("access:lockouts")).content.decode()
         management.post(reverse("access:lockouts"), {"username": person.username})
         client = password_step(person)
-        assert client.post(reverse("access:mfa_verify"), {"code": current_code(person)})["Location"] == reverse("portal:dashboard")
+        assert client.post(reverse("access:mfa_verify"), {"code": current_code(person)})[
+            "Location"
+        ] == reverse("portal:dashboard")
 
     def test_django_otp_makes_a_second_try_wait_and_a_hurried_code_is_not_counted(self, world):
         person = world.partner_case_manager
         client = password_step(person)
         with time_machine.travel(timezone.now(), tick=False) as clock:
-            assert "does not match" in client.post(reverse("access:mfa_verify"), {"code": wrong_code(person)}).content.decode()
+            assert (
+                "does not match"
+                in client.post(
+                    reverse("access:mfa_verify"), {"code": wrong_code(person)}
+                ).content.decode()
+            )
             # At once after a wrong code, even the right one is refused: the device makes it wait.
             for _ in range(10):
                 hurried = client.post(reverse("access:mfa_verify"), {"code": current_code(person)})
                 assert "wait 1 second, then type the code again" in hurried.content.decode()
             # Codes never checked are no failures: the account is not locked, and the wait is over.
             clock.shift(2)
-            assert client.post(reverse("access:mfa_verify"), {"code": current_code(person)})["Location"] == reverse("portal:dashboard")
+            assert client.post(reverse("access:mfa_verify"), {"code": current_code(person)})[
+                "Location"
+            ] == reverse("portal:dashboard")
 
     def test_a_lock_and_an_unlock_clear_django_otps_wait_so_nobody_waits_for_hours(self, world):
         person = world.partner_case_manager
@@ -185,7 +211,9 @@ class TestWrongCodes:
                 management.post(reverse("access:lockouts"), {"username": person.username})
             # After the unlock, the real person's code works at once.
             client = password_step(person)
-            assert client.post(reverse("access:mfa_verify"), {"code": current_code(person)})["Location"] == reverse("portal:dashboard")
+            assert client.post(reverse("access:mfa_verify"), {"code": current_code(person)})[
+                "Location"
+            ] == reverse("portal:dashboard")
 
     def test_a_right_code_signs_in_and_clears_the_count(self, world):
         person = world.partner_case_manager
@@ -193,7 +221,9 @@ class TestWrongCodes:
         for _ in range(4):
             client.post(reverse("access:mfa_verify"), {"code": wrong_code(person)})
             AuthenticatorApp.objects.filter(user=person).update(throttling_failure_timestamp=None)
-        assert client.post(reverse("access:mfa_verify"), {"code": current_code(person)})["Location"] == reverse("portal:dashboard")
+        assert client.post(reverse("access:mfa_verify"), {"code": current_code(person)})[
+            "Location"
+        ] == reverse("portal:dashboard")
         # Four failures before do not carry over to the next sign-in.
         again = password_step(person)
         response = again.post(reverse("access:mfa_verify"), {"code": wrong_code(person)})
@@ -204,10 +234,15 @@ class TestWrongCodes:
         recovery = RecoveryCodes.objects.create(user=person, name="Recovery codes")
         recovery.replace_codes(["abcd-efgh-jkmn", "pqrs-tuvw-xyz2"])
         client = password_step(person)
-        assert client.post(reverse("access:mfa_verify"), {"code": "ABCD EFGH JKMN"})["Location"] == reverse("portal:dashboard")
+        assert client.post(reverse("access:mfa_verify"), {"code": "ABCD EFGH JKMN"})[
+            "Location"
+        ] == reverse("portal:dashboard")
         assert recovery.left == 1
         again = password_step(person)
-        assert "does not match" in again.post(reverse("access:mfa_verify"), {"code": "abcd-efgh-jkmn"}).content.decode()
+        assert (
+            "does not match"
+            in again.post(reverse("access:mfa_verify"), {"code": "abcd-efgh-jkmn"}).content.decode()
+        )
 
 
 @pytest.mark.django_db
@@ -217,7 +252,10 @@ def test_the_password_alone_is_no_use_of_the_account(world):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         client = password_step(person)
-        assert client.post(reverse("access:mfa_verify"), {"code": current_code(person)}).status_code == 302
+        assert (
+            client.post(reverse("access:mfa_verify"), {"code": current_code(person)}).status_code
+            == 302
+        )
         person.refresh_from_db()
         assert person.last_login == start
 
@@ -229,7 +267,9 @@ def test_the_password_alone_is_no_use_of_the_account(world):
 
         # So 91 days after the last complete sign-in, the account has gone unused, and it ends.
         clock.shift(timedelta(days=11))
-        refused = Client().post(reverse("login"), {"username": person.username, "password": PASSWORD})
+        refused = Client().post(
+            reverse("login"), {"username": person.username, "password": PASSWORD}
+        )
         assert refused.status_code == 200 and "not used for 90 days" in refused.content.decode()
 
 
@@ -244,7 +284,9 @@ def test_authenticator_apps_and_recovery_codes_of_before_keep_working_after_the_
     old = executor.loader.project_state([("access", "0002_mis_access_administration")]).apps
     secret = b"an old twenty bytes!"
     old.get_model("access", "AuthenticatorApp").objects.filter(staff_id=person.pk).update(
-        secret=base64.b32encode(secret).decode(), confirmed_at=timezone.now(), last_used_step=0,
+        secret=base64.b32encode(secret).decode(),
+        confirmed_at=timezone.now(),
+        last_used_step=0,
     )
     Code = old.get_model("access", "RecoveryCode")
     Code.objects.create(staff_id=person.pk, code_hash=hashlib.sha256(b"abcdefghjkmn").hexdigest())

@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.models import AccessRequest, Contract, Staff
-from access.services import access_request_approve, access_request_disable, access_sweep, sign_in_complete
+from access.services import (
+    access_request_approve,
+    access_request_disable,
+    access_sweep,
+    sign_in_complete,
+)
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +41,17 @@ def signed_out(response):
 def access_events(person):
     """Audit entries that changed whether the person is active."""
     staff_type = ContentType.objects.get_for_model(Staff)
-    entries = LogEntry.objects.filter(content_type=staff_type, object_pk=str(person.pk), action=LogEntry.Action.UPDATE)
+    entries = LogEntry.objects.filter(
+        content_type=staff_type, object_pk=str(person.pk), action=LogEntry.Action.UPDATE
+    )
     return [e for e in entries if "is_active" in e.changes_dict]
 
 
 def test_a_contract_expiring_at_midnight_blocks_the_very_next_request_and_ends_every_session(world):
     person = world.partner_case_manager
-    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(expiry_date=date(2027, 3, 1))
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(
+        expiry_date=date(2027, 3, 1)
+    )
     with time_machine.travel(datetime(2027, 2, 28, 23, 59, 0, tzinfo=STATE), tick=False) as clock:
         browser, other_browser = signed_in(person), signed_in(person)
         assert browser.get(reverse("portal:dashboard")).status_code == 200
@@ -52,13 +61,21 @@ def test_a_contract_expiring_at_midnight_blocks_the_very_next_request_and_ends_e
         response = browser.get(reverse("portal:dashboard"))
         assert signed_out(response)
         follow = browser.get(response["Location"])
-        assert "You were signed out: your organization&#x27;s service contract or MIS data sharing contract is not in effect" in follow.content.decode()
+        assert (
+            "You were signed out: your organization&#x27;s service contract or MIS data sharing contract is not in effect"
+            in follow.content.decode()
+        )
         assert signed_out(other_browser.get(reverse("portal:dashboard")))
     person.refresh_from_db()
     assert not person.is_active
-    assert not Session.objects.filter(session_key__in=[browser.session.session_key, other_browser.session.session_key]).exists()
+    assert not Session.objects.filter(
+        session_key__in=[browser.session.session_key, other_browser.session.session_key]
+    ).exists()
     [event] = access_events(person)
-    assert event.changes_dict["is_active"] == [True, False] and "contract" in event.additional_data["reason"]
+    assert (
+        event.changes_dict["is_active"] == [True, False]
+        and "contract" in event.additional_data["reason"]
+    )
 
 
 def test_state_staff_need_no_contract(world):
@@ -69,12 +86,19 @@ def test_state_staff_need_no_contract(world):
 def test_a_disable_request_takes_effect_at_its_effective_date(world):
     from access.services import requester_designate
 
-    requester_designate(actor=world.mis_admin, staff=world.access_requester, area=world.office_a.area)
+    requester_designate(
+        actor=world.mis_admin, staff=world.access_requester, area=world.office_a.area
+    )
     person = world.partner_case_manager
     effective = datetime(2027, 5, 3, 17, 0, tzinfo=STATE)
     with time_machine.travel(datetime(2027, 5, 1, 9, 0, tzinfo=STATE), tick=False) as clock:
-        request, _ = access_request_disable(actor=world.access_requester, staff=person, reason="resignation",
-                                            reason_other="", effective_at=effective)
+        request, _ = access_request_disable(
+            actor=world.access_requester,
+            staff=person,
+            reason="resignation",
+            reason_other="",
+            effective_at=effective,
+        )
         access_request_approve(actor=world.access_management, request_id=request.pk)
         clock.move_to(effective - timedelta(seconds=1))
         browser = signed_in(person)
@@ -110,7 +134,9 @@ def test_the_sweep_ends_access_once_per_person_and_deletes_their_sessions(world)
     assert len(partner_staff) == 6  # case managers, a restricted one and requesters, in both areas
     browsers = [signed_in(person) for person in partner_staff]
     state_browser = signed_in(world.esd_case_manager)
-    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(expiry_date=timezone.localdate())
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(
+        expiry_date=timezone.localdate()
+    )
     assert access_sweep()["ended"] == len(partner_staff)
     assert access_sweep()["ended"] == 0
     for person, browser in zip(partner_staff, browsers):
@@ -127,9 +153,13 @@ def test_the_sweep_works_in_batches_with_one_audit_event_per_person_and_its_reas
 
     settings.ACCESS_SWEEP_BATCH = 2
     people = list(Staff.objects.filter(organization=world.partner))
-    people += [StaffFactory(organization=world.partner, current_office=world.office_a) for _ in range(3)]
+    people += [
+        StaffFactory(organization=world.partner, current_office=world.office_a) for _ in range(3)
+    ]
     browsers = [signed_in(person) for person in people]
-    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(expiry_date=timezone.localdate())
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(
+        expiry_date=timezone.localdate()
+    )
     assert access_sweep()["ended"] == len(people)
     for person, browser in zip(people, browsers):
         person.refresh_from_db()
@@ -149,21 +179,31 @@ def test_access_ended_on_someones_behalf_names_them_as_the_actor(world):
     from access.services import staff_end_access
 
     person = world.partner_case_manager
-    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(expiry_date=timezone.localdate())
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(
+        expiry_date=timezone.localdate()
+    )
     with set_actor(world.access_management):
         assert staff_end_access(staff_id=person.pk)
     [event] = access_events(person)
     assert event.actor == world.access_management
 
 
-def test_contract_expiry_warnings_go_out_30_and_7_days_ahead_once_each(world, mailoutbox, django_capture_on_commit_callbacks):
+def test_contract_expiry_warnings_go_out_30_and_7_days_ahead_once_each(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     from access.services import requester_designate
 
-    requester_designate(actor=world.mis_admin, staff=world.access_requester, area=world.office_a.area)
+    requester_designate(
+        actor=world.mis_admin, staff=world.access_requester, area=world.office_a.area
+    )
     today = date(2027, 6, 1)
-    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(expiry_date=today + timedelta(days=30))
-    with time_machine.travel(datetime(2027, 6, 1, 9, 0, tzinfo=STATE), tick=False) as clock, \
-            django_capture_on_commit_callbacks(execute=True):
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(
+        expiry_date=today + timedelta(days=30)
+    )
+    with (
+        time_machine.travel(datetime(2027, 6, 1, 9, 0, tzinfo=STATE), tick=False) as clock,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         Staff.objects.update(last_login=timezone.now())  # everyone keeps working meanwhile
         assert access_sweep()["warnings"] == 1
         assert access_sweep()["warnings"] == 0
@@ -174,15 +214,23 @@ def test_contract_expiry_warnings_go_out_30_and_7_days_ahead_once_each(world, ma
     first, second = mailoutbox
     assert "30 days" in first.subject and "7 days" in second.subject
     # The administrators, and the requester designated for the area (not the other area's).
-    assert set(first.to) == {world.mis_admin.email, world.mis_admin_b.email, world.access_requester.email}
+    assert set(first.to) == {
+        world.mis_admin.email,
+        world.mis_admin_b.email,
+        world.access_requester.email,
+    }
     assert world.partner_case_manager.username in first.body and "07/01/2027" in first.body
 
 
 def test_the_sweep_run_as_a_task_names_the_task_as_the_actor(world):
     from access.tasks import sweep_access
 
-    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(expiry_date=timezone.localdate())
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(
+        expiry_date=timezone.localdate()
+    )
     result = sweep_access.apply()
     [entry] = access_events(world.partner_case_manager)
-    assert entry.actor is None and entry.additional_data["actor_task"] == "access.tasks.sweep_access"
+    assert (
+        entry.actor is None and entry.additional_data["actor_task"] == "access.tasks.sweep_access"
+    )
     assert entry.cid == result.id  # the task's id correlates what one run wrote

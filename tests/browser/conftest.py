@@ -100,7 +100,9 @@ class Portal:
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
-        arrived = self.page.get_by_role("heading", level=1, name=re.compile(r"^(Dashboard|Authenticator code)$"))
+        arrived = self.page.get_by_role(
+            "heading", level=1, name=re.compile(r"^(Dashboard|Authenticator code)$")
+        )
         expect(arrived).to_be_visible()
         if arrived.text_content() == "Authenticator code":
             # The second step of sign-in: the code the person's authenticator app would show now.

@@ -31,15 +31,21 @@ def heading(page, name):
     return page.get_by_role("heading", level=1, name=name)
 
 
-def test_a_new_user_from_add_request_to_revocation(portal, browser_world, browser, base_url, settings):
+def test_a_new_user_from_add_request_to_revocation(
+    portal, browser_world, browser, base_url, settings
+):
     settings.ACCESS_MFA_AT_SIGN_IN = True  # staff sign in with their authenticator code too
     world = browser_world
-    requester_designate(actor=world.mis_admin, staff=world.access_requester, area=world.office_a.area)
+    requester_designate(
+        actor=world.mis_admin, staff=world.access_requester, area=world.office_a.area
+    )
     page = portal.page
 
     # The designated requester files the add request.
     portal.sign_in("access.requester")
-    page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Access requests").click()
+    page.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name="Access requests"
+    ).click()
     expect(heading(page, "Access requests")).to_be_visible()
     portal.check_a11y()
     page.get_by_role("link", name="Add a user").click()
@@ -53,14 +59,18 @@ def test_a_new_user_from_add_request_to_revocation(portal, browser_world, browse
     page.get_by_label("State-approved MIS training completed on").fill("2026-01-05")
     page.locator("label.usa-checkbox__label").click()
     page.get_by_role("button", name="File request").click()
-    expect(page.get_by_role("status").filter(has_text="Request filed: add a user (Pat Newhire).")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="Request filed: add a user (Pat Newhire).")
+    ).to_be_visible()
     expect(page.get_by_text("Waiting for MIS access management")).to_be_visible()
     portal.check_a11y()
     sign_out(portal)
 
     # MIS access management approves it from the queue.
     portal.sign_in("itsd.access")
-    page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Access request queue").click()
+    page.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name="Access request queue"
+    ).click()
     expect(heading(page, "Access request queue")).to_be_visible()
     portal.check_a11y()
     page.get_by_role("link", name=re.compile(r"^Add a user #")).click()
@@ -88,7 +98,9 @@ def test_a_new_user_from_add_request_to_revocation(portal, browser_world, browse
     page.get_by_label("Code").fill(mfa.code_at(mfa.secret_from_base32(shown_key), time.time()))
     page.get_by_role("button", name="Confirm").click()
     expect(heading(page, "Your recovery codes")).to_be_visible()
-    expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(mfa.RECOVERY_CODES)
+    expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(
+        mfa.RECOVERY_CODES
+    )
     portal.check_a11y()
     page.get_by_role("link", name="I have saved them: continue").click()
     expect(heading(page, "Confidentiality agreement")).to_be_visible()
@@ -96,28 +108,40 @@ def test_a_new_user_from_add_request_to_revocation(portal, browser_world, browse
     page.get_by_label("Your first and last name (your signature)").fill("Pat Newhire")
     page.get_by_role("button", name="Sign", exact=True).click()
     expect(heading(page, "Dashboard")).to_be_visible()
-    expect(page.get_by_role("status").filter(has_text="the confidentiality agreement is signed")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="the confidentiality agreement is signed")
+    ).to_be_visible()
     portal.check_a11y()
 
     # Meanwhile, in the administrator's browser: the data sharing contract ends today.
     admin_context = browser.new_context(base_url=base_url)
     admin = Portal(admin_context.new_page())
     admin.sign_in("mis.admin")
-    admin.page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Contracts").click()
+    admin.page.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name="Contracts"
+    ).click()
     expect(heading(admin.page, "Contracts")).to_be_visible()
     admin.check_a11y()
-    admin.page.get_by_role("link", name=re.compile(r"^End today\W+MIS data sharing contract of Partner Services")).click()
+    admin.page.get_by_role(
+        "link", name=re.compile(r"^End today\W+MIS data sharing contract of Partner Services")
+    ).click()
     expect(heading(admin.page, "End a contract today")).to_be_visible()
     admin.check_a11y()
-    admin.page.get_by_label("Why the contract ends today").fill("The partner withdrew from the WorkSource agreement.")
+    admin.page.get_by_label("Why the contract ends today").fill(
+        "The partner withdrew from the WorkSource agreement."
+    )
     admin.page.get_by_role("button", name="End the contract").click()
-    expect(admin.page.get_by_role("status").filter(has_text="The contract ended today.")).to_be_visible()
+    expect(
+        admin.page.get_by_role("status").filter(has_text="The contract ended today.")
+    ).to_be_visible()
     admin.check_a11y()
     assert not admin.unchecked
     admin_context.close()
 
     # The new user's very next page load signs them out.
-    page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Quick Search").click()
+    page.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name="Quick Search"
+    ).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text="You were signed out")).to_be_visible()
     portal.check_a11y()
@@ -156,7 +180,11 @@ def test_the_administrators_pages_and_the_requesters_other_forms(portal, browser
     page.get_by_label(re.compile(r"^Summary")).fill("Subpoena for placement records")
     page.get_by_label(re.compile(r"^Details")).fill("Served at the front desk this morning.")
     page.get_by_role("button", name="Send report").click()
-    expect(page.get_by_role("status").filter(has_text="The MIS security administrator has been alerted.")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(
+            has_text="The MIS security administrator has been alerted."
+        )
+    ).to_be_visible()
     portal.check_a11y()
     page.get_by_label(re.compile(r"^Note")).fill("Forwarded to the Records Disclosure Unit.")
     page.get_by_role("button", name="Update status").click()
@@ -178,5 +206,7 @@ def test_the_administrators_pages_and_the_requesters_other_forms(portal, browser
     page.get_by_label(re.compile(r"^Reason")).select_option(label="Resignation")
     page.get_by_label(re.compile(r"^Access ends on")).fill("2099-01-15T17:00")
     page.get_by_role("button", name="File request").click()
-    expect(page.get_by_role("status").filter(has_text="Request filed: disable a user")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="Request filed: disable a user")
+    ).to_be_visible()
     portal.check_a11y()

@@ -146,7 +146,9 @@ def test_search_by_full_ssn_keeps_the_ssn_out_of_urls_and_off_the_screen(portal,
 
 def test_switching_office_changes_the_office_scoped_results(portal, browser_world):
     page = portal.page
-    browser_world.partner_case_manager.offices.add(browser_world.office_b)  # one who works in both offices
+    browser_world.partner_case_manager.offices.add(
+        browser_world.office_b
+    )  # one who works in both offices
     ParticipantFactory(first_name="Alma", last_name="Rivera", offices=[browser_world.office_a])
     ParticipantFactory(first_name="Bruno", last_name="Rivera", offices=[browser_world.office_b])
 

@@ -37,20 +37,37 @@ def test_a_ticket_is_filed_reviewed_and_approved_and_the_services_change(portal,
     cm = browser_world.partner_case_manager
     today = timezone.localdate()
     # Two recent career guidance sessions: deleting the second keeps the period and its quarters.
-    kept = add_service(seeker, "career_guidance", today - timedelta(days=30), office=browser_world.office_a, by=cm)
-    wrong = add_service(seeker, "workforce_preparation", today - timedelta(days=3), office=browser_world.office_a, by=cm)
-    add_note(seeker, by=cm, office=browser_world.office_a, contact=today - timedelta(days=3),
-             text="The workshop was cancelled; the seeker did not attend.")
+    kept = add_service(
+        seeker, "career_guidance", today - timedelta(days=30), office=browser_world.office_a, by=cm
+    )
+    wrong = add_service(
+        seeker,
+        "workforce_preparation",
+        today - timedelta(days=3),
+        office=browser_world.office_a,
+        by=cm,
+    )
+    add_note(
+        seeker,
+        by=cm,
+        office=browser_world.office_a,
+        contact=today - timedelta(days=3),
+        text="The workshop was cancelled; the seeker did not attend.",
+    )
 
     # The case manager files the ticket.
     portal.sign_in(cm.username)
-    page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Services & data edits").click()
+    page.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name="Services & data edits"
+    ).click()
     expect(page.get_by_role("heading", name="Services and data edits", level=1)).to_be_visible()
     portal.check_a11y()
     page.get_by_label("Seeker's customer ID").fill(seeker.customer_id)
     page.get_by_role("button", name="Open services").click()
     expect(page.get_by_role("heading", name="Services and case notes")).to_be_visible()
-    expect(page.get_by_role("table", name="Services, oldest first.")).to_contain_text("Workforce Preparation Assistance")
+    expect(page.get_by_role("table", name="Services, oldest first.")).to_contain_text(
+        "Workforce Preparation Assistance"
+    )
     portal.check_a11y()
     page.get_by_role("link", name="File a data-edit ticket").click()
     expect(page.get_by_role("heading", name="File a data-edit ticket")).to_be_visible()
@@ -65,24 +82,34 @@ def test_a_ticket_is_filed_reviewed_and_approved_and_the_services_change(portal,
     expect(precheck.get_by_role("status")).to_contain_text("would deny this request, for 3 reasons")
     for code in ("missing_justification", "missing_field", "no_supporting_case_note"):
         expect(precheck).to_contain_text(code)
-    expect(precheck.get_by_role("img", name="Timeline of services and periods of participation")).to_be_visible()
+    expect(
+        precheck.get_by_role("img", name="Timeline of services and periods of participation")
+    ).to_be_visible()
 
     page.get_by_label("Subject of the ticket").fill("Delete a cancelled workshop")
     page.get_by_label("Type of need").select_option(label="Participant data edit")
     page.get_by_label("Your work phone").fill("(360) 555-0100")
-    page.get_by_label("What is wrong").fill("A workforce preparation workshop is recorded that never took place.")
+    page.get_by_label("What is wrong").fill(
+        "A workforce preparation workshop is recorded that never took place."
+    )
     page.get_by_label("What is right").fill("No workforce preparation service on that date.")
     page.get_by_label("Justification").fill("The workshop was cancelled; see the case note.")
     page.locator("label", has_text="The workshop was cancelled").click()
-    expect(precheck.get_by_role("status")).to_contain_text("The pre-check finds no reason to deny this request.")
+    expect(precheck.get_by_role("status")).to_contain_text(
+        "The pre-check finds no reason to deny this request."
+    )
     expect(precheck).to_contain_text("20 days after the end of the applicable quarter")
     portal.check_a11y()
     page.get_by_role("button", name="Save draft").click()
     ticket = DataEditTicket.objects.get()
-    expect(page.get_by_role("heading", name=f"Data-edit ticket #{ticket.pk}", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"Data-edit ticket #{ticket.pk}", level=1)
+    ).to_be_visible()
     portal.check_a11y()
     page.get_by_role("button", name="Submit for local board review").click()
-    expect(page.get_by_role("status").filter(has_text="was submitted for local board review")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="was submitted for local board review")
+    ).to_be_visible()
     expect(page.get_by_text("Local board review", exact=True)).to_be_visible()
     portal.check_a11y()
 
@@ -92,13 +119,21 @@ def test_a_ticket_is_filed_reviewed_and_approved_and_the_services_change(portal,
     expect(page.get_by_role("heading", name="Local board review queue", level=1)).to_be_visible()
     portal.check_a11y()
     page.get_by_role("link", name=f"Review #{ticket.pk}").click()
-    expect(page.get_by_role("heading", name=f"Local board review of ticket #{ticket.pk}")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"Local board review of ticket #{ticket.pk}")
+    ).to_be_visible()
     portal.check_a11y()
-    for question in ("justified in the request", "documented and supported", "align with established policy"):
+    for question in (
+        "justified in the request",
+        "documented and supported",
+        "align with established policy",
+    ):
         page.get_by_role("group", name=question).locator("label", has_text="Yes").click()
     page.locator("label", has_text="Approve and send to the state queue").click()
     page.get_by_role("button", name="Record the review").click()
-    expect(page.get_by_role("status").filter(has_text="approved and sent to the state queue")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="approved and sent to the state queue")
+    ).to_be_visible()
     portal.check_a11y()
     assert DataEditTicket.objects.get().state == TicketState.STATE_QUEUE
 
@@ -108,7 +143,9 @@ def test_a_ticket_is_filed_reviewed_and_approved_and_the_services_change(portal,
     expect(page.get_by_role("heading", name="State Title I data-edit queue")).to_be_visible()
     portal.check_a11y()
     page.get_by_role("link", name=f"Decide #{ticket.pk}").click()
-    expect(page.get_by_role("heading", name=f"State decision on ticket #{ticket.pk}")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"State decision on ticket #{ticket.pk}")
+    ).to_be_visible()
     portal.check_a11y()
     page.locator("label", has_text="Approve and apply the change").click()
     page.get_by_role("button", name="Record the decision").click()

@@ -38,17 +38,27 @@ def status_message(page, text):
 def filed_by_service(world, seeker):
     lookup = opt_out_lookup(actor=world.partner_case_manager, ssn=seeker.ssn)
     return opt_in_request_file(
-        actor=world.partner_case_manager, lookup=lookup, client_name=f"{seeker.first_name} {seeker.last_name}",
-        client_phone="(360) 555-0100", client_reason="Wants WIOA adult services.",
+        actor=world.partner_case_manager,
+        lookup=lookup,
+        client_name=f"{seeker.first_name} {seeker.last_name}",
+        client_phone="(360) 555-0100",
+        client_reason="Wants WIOA adult services.",
     )
 
 
-def test_opt_in_from_the_lookup_to_the_partner_enrolling_the_seeker(portal, browser_world, mailoutbox):
+def test_opt_in_from_the_lookup_to_the_partner_enrolling_the_seeker(
+    portal, browser_world, mailoutbox
+):
     page = portal.page
     # Opted out and enrolled in WorkSource Alpha only; the supervisor works in Beta today, so must
     # add her to Beta before opting her in; the partner case manager, in Alpha, then enrolls her there.
-    seeker = ParticipantFactory(first_name="Bea", last_name="Bayer", ssn=SSN, opted_out=True,
-                                offices=[OfficeFactory(name="WorkSource Gamma")])
+    seeker = ParticipantFactory(
+        first_name="Bea",
+        last_name="Bayer",
+        ssn=SSN,
+        opted_out=True,
+        offices=[OfficeFactory(name="WorkSource Gamma")],
+    )
     supervisor = browser_world.esd_supervisor
     supervisor.current_office = browser_world.office_b
     supervisor.save(update_fields=["current_office"])
@@ -70,10 +80,14 @@ def test_opt_in_from_the_lookup_to_the_partner_enrolling_the_seeker(portal, brow
     expect(page.get_by_label("Client's name")).to_have_value("Bea Bayer")
     portal.check_a11y()
     page.get_by_label("Client's phone").fill("(360) 555-0177")
-    page.get_by_label("Why the client wants to opt in").fill("Wants help from the WIOA adult program.")
+    page.get_by_label("Why the client wants to opt in").fill(
+        "Wants help from the WIOA adult program."
+    )
     page.get_by_role("button", name="Send the request").click()
     expect(status_message(page, "Your opt-in request was sent")).to_be_visible()
-    expect(page.get_by_role("heading", name="Ask the client to contact the ESD WIOA supervisor")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Ask the client to contact the ESD WIOA supervisor")
+    ).to_be_visible()
     expect(page.get_by_role("link", name=browser_world.esd_supervisor.email)).to_be_visible()
     portal.check_a11y()
 
@@ -93,11 +107,17 @@ def test_opt_in_from_the_lookup_to_the_partner_enrolling_the_seeker(portal, brow
     expect(page.get_by_role("heading", name="Opt-in request for Bea Bayer")).to_be_visible()
     portal.check_a11y()
     page.get_by_role("link", name="Record the client's decision").click()
-    expect(page.get_by_role("heading", name="Add the seeker to your office to opt them in")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Add the seeker to your office to opt them in")
+    ).to_be_visible()
     portal.check_a11y()
     page.get_by_role("button", name="Add Seeker to Office").click()
-    expect(status_message(page, re.compile(r"^\s*Enrolled in WorkSource Beta: Bea Bayer\."))).to_be_visible()
-    expect(page.get_by_role("heading", name="Add the seeker to your office to opt them in")).to_have_count(0)
+    expect(
+        status_message(page, re.compile(r"^\s*Enrolled in WorkSource Beta: Bea Bayer\."))
+    ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Add the seeker to your office to opt them in")
+    ).to_have_count(0)
     portal.check_a11y()
     # USWDS moves the radio button off screen and draws it on its label: choose it there.
     page.locator("label", has_text="Opt in: clear the seeker's opt-out").click()
@@ -116,7 +136,9 @@ def test_opt_in_from_the_lookup_to_the_partner_enrolling_the_seeker(portal, brow
 
     # The partner case manager: notified, finds the seeker in WorkSource and enrolls her.
     portal.sign_in(PARTNER)
-    notification = page.get_by_role("link", name="Bea Bayer opted in: find them with Quick Search in WorkSource.")
+    notification = page.get_by_role(
+        "link", name="Bea Bayer opted in: find them with Quick Search in WorkSource."
+    )
     expect(notification).to_be_visible()
     notification.click()
     expect(page.get_by_role("heading", name="The client opted in")).to_be_visible()
@@ -125,15 +147,25 @@ def test_opt_in_from_the_lookup_to_the_partner_enrolling_the_seeker(portal, brow
     portal.check_a11y()
     portal.quick_search("Bayer", "in: WorkSource")
     expect(page.get_by_role("heading", name="Total Participants: 1")).to_be_visible()
-    row = page.get_by_role("table").get_by_role("row").filter(has=page.get_by_role("link", name="Bayer, Bea"))
+    row = (
+        page.get_by_role("table")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("link", name="Bayer, Bea"))
+    )
     expect(row).to_contain_text("Not enrolled")
     row.locator("label.usa-checkbox__label").click()
     page.get_by_role("button", name="Enroll Job Seeker").click()
-    expect(status_message(page, re.compile(r"^\s*Enrolled in WorkSource Alpha: Bea Bayer\."))).to_be_visible()
+    expect(
+        status_message(page, re.compile(r"^\s*Enrolled in WorkSource Alpha: Bea Bayer\."))
+    ).to_be_visible()
     portal.check_a11y()
-    assert Enrollment.objects.get(participant=seeker, office=browser_world.office_a).enrolled_by == (
-        browser_world.partner_case_manager)
-    assert Enrollment.objects.get(participant=seeker, office=browser_world.office_b).enrolled_by == supervisor
+    assert Enrollment.objects.get(
+        participant=seeker, office=browser_world.office_a
+    ).enrolled_by == (browser_world.partner_case_manager)
+    assert (
+        Enrollment.objects.get(participant=seeker, office=browser_world.office_b).enrolled_by
+        == supervisor
+    )
 
     leaked = [url for url in requested if FULL_SSN.search(url)]
     assert not leaked, f"the SSN went into these URLs: {leaked}"
@@ -154,9 +186,13 @@ def test_the_client_remains_opted_out(portal, browser_world):
     page.locator("label", has_text="Remain opted out").click()
     page.get_by_role("button", name="Record the decision").click()
     # Refused until the offer of an ESD WIOA staff member is recorded; nothing changed.
-    expect(page.get_by_role("alert").filter(has_text="Record that you offered the client")).to_be_visible()
+    expect(
+        page.get_by_role("alert").filter(has_text="Record that you offered the client")
+    ).to_be_visible()
     portal.check_a11y()
-    page.locator("label", has_text="I offered the client to work with an ESD WIOA staff member").click()
+    page.locator(
+        "label", has_text="I offered the client to work with an ESD WIOA staff member"
+    ).click()
     page.get_by_role("button", name="Record the decision").click()
     expect(status_message(page, "Recorded. Decided: the client remains opted out.")).to_be_visible()
     portal.check_a11y()
@@ -165,7 +201,9 @@ def test_the_client_remains_opted_out(portal, browser_world):
     portal.sign_in(PARTNER)
     page.get_by_role("link", name="Ophelia Optedout asked to remain opted out.").click()
     expect(page.get_by_role("heading", name="The client remains opted out")).to_be_visible()
-    expect(page.get_by_role("main")).to_contain_text("offered the client to work with an ESD WIOA staff member")
+    expect(page.get_by_role("main")).to_contain_text(
+        "offered the client to work with an ESD WIOA staff member"
+    )
     portal.check_a11y()
     page.get_by_role("link", name="My opt-in requests").click()
     expect(page.get_by_role("table")).to_contain_text("Decided: the client remains opted out")
@@ -173,7 +211,11 @@ def test_the_client_remains_opted_out(portal, browser_world):
 
     request.refresh_from_db()
     assert request.status == Status.REMAINED_OPTED_OUT
-    assert not Participant.objects.visible_to(browser_world.partner_case_manager).filter(pk=seeker.pk).exists()
+    assert (
+        not Participant.objects.visible_to(browser_world.partner_case_manager)
+        .filter(pk=seeker.pk)
+        .exists()
+    )
 
 
 def test_no_opt_out_on_file_and_withdrawing_a_request(portal, browser_world):
@@ -181,7 +223,9 @@ def test_no_opt_out_on_file_and_withdrawing_a_request(portal, browser_world):
     request = filed_by_service(browser_world, browser_world.seekers["opted_out"])
 
     portal.sign_in(PARTNER)
-    page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Opt-Out Lookup").click()
+    page.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name="Opt-Out Lookup"
+    ).click()
     expect(page.get_by_role("heading", name="Opt-Out Lookup", level=1)).to_be_visible()
     portal.check_a11y()
     page.get_by_label("Seeker's SSN").fill("98765")
@@ -196,7 +240,9 @@ def test_no_opt_out_on_file_and_withdrawing_a_request(portal, browser_world):
     page.goto(f"/optout/requests/{request.pk}/")
     portal.check_a11y()
     page.get_by_role("link", name="Withdraw this request").click()
-    expect(page.get_by_role("heading", name="Withdraw the opt-in request for Ophelia Optedout?")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Withdraw the opt-in request for Ophelia Optedout?")
+    ).to_be_visible()
     portal.check_a11y()
     page.get_by_role("button", name="Withdraw the request").click()
     expect(status_message(page, "The opt-in request was withdrawn.")).to_be_visible()
@@ -221,10 +267,16 @@ def test_esd_staff_set_and_clear_opt_out_on_the_record(portal, browser_world):
 
     page.locator("label", has_text=re.compile(r"^Opt-Out$")).click()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("alert").filter(has_text="Give the reason for clearing Opt-Out")).to_be_visible()
+    expect(
+        page.get_by_role("alert").filter(has_text="Give the reason for clearing Opt-Out")
+    ).to_be_visible()
     portal.check_a11y()
-    expect(page.get_by_label("Opt-Out", exact=True)).not_to_be_checked()  # the page keeps what was typed
-    page.get_by_label("Reason for the change").fill("The seeker asked at the front desk to share data.")
+    expect(
+        page.get_by_label("Opt-Out", exact=True)
+    ).not_to_be_checked()  # the page keeps what was typed
+    page.get_by_label("Reason for the change").fill(
+        "The seeker asked at the front desk to share data."
+    )
     page.get_by_role("button", name="Save").click()
     expect(status_message(page, "Saved.")).to_be_visible()
     history = page.get_by_role("table").filter(has_text="The seeker asked at the front desk")

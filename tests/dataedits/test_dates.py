@@ -39,7 +39,11 @@ def changes(draw, facts):
     kind = draw(st.sampled_from(kinds))
     if kind == "add":
         start = draw(any_date)
-        return rules.AddService(rules.ServiceFact("new", "t", start, draw(st.dates(min_value=start)), draw(st.booleans())))
+        return rules.AddService(
+            rules.ServiceFact(
+                "new", "t", start, draw(st.dates(min_value=start)), draw(st.booleans())
+            )
+        )
     if kind == "seeker":
         return rules.CorrectSeekerData("first_name")
     if kind == "gain":
@@ -88,20 +92,31 @@ def test_the_calendars_last_quarter_ends_on_its_last_day():
 
 
 @pytest.mark.django_db
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(start=any_date, length=st.integers(0, 400))
-def test_the_seekers_pages_and_the_pre_check_open_whatever_dates_a_service_holds(world, start, length):
+def test_the_seekers_pages_and_the_pre_check_open_whatever_dates_a_service_holds(
+    world, start, length
+):
     end = start + timedelta(days=length) if (date.max - start).days >= length else date.max
     seeker = world.seekers["own"]
     client = Client()
     client.force_login(world.partner_case_manager)
-    service = add_service(seeker, "career_guidance", start, end, office=world.office_a, by=world.partner_case_manager)
+    service = add_service(
+        seeker, "career_guidance", start, end, office=world.office_a, by=world.partner_case_manager
+    )
     try:
         assert client.get(reverse("dataedits:seeker", args=[seeker.pk])).status_code == 200
-        form = client.get(reverse("dataedits:ticket_create", args=[seeker.pk]) + f"?kind=delete_service&service={service.pk}")
+        form = client.get(
+            reverse("dataedits:ticket_create", args=[seeker.pk])
+            + f"?kind=delete_service&service={service.pk}"
+        )
         assert form.status_code == 200
-        precheck = client.post(reverse("dataedits:ticket_precheck", args=[seeker.pk]),
-                               {"kind": "delete_service", "service": service.pk})
+        precheck = client.post(
+            reverse("dataedits:ticket_precheck", args=[seeker.pk]),
+            {"kind": "delete_service", "service": service.pk},
+        )
         assert precheck.status_code == 200 and "data-reason" in precheck.content.decode()
     finally:
         service.delete()
@@ -117,19 +132,27 @@ def signed_in(person) -> Client:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("start,end,message", [
-    ("0001-01-01", "0001-01-01", "Enter a date between 01/01/1900 and 12/31/2099"),
-    ("2024-03-01", "9999-12-31", "Enter a date between 01/01/1900 and 12/31/2099"),
-    ("1979-05-01", "1979-05-01", "is before 06/15/1980, the seeker"),
-    ("2024-03-01", "2027-03-14", "a service ends at most 3 years ahead"),
-])
+@pytest.mark.parametrize(
+    "start,end,message",
+    [
+        ("0001-01-01", "0001-01-01", "Enter a date between 01/01/1900 and 12/31/2099"),
+        ("2024-03-01", "9999-12-31", "Enter a date between 01/01/1900 and 12/31/2099"),
+        ("1979-05-01", "1979-05-01", "is before 06/15/1980, the seeker"),
+        ("2024-03-01", "2027-03-14", "a service ends at most 3 years ahead"),
+    ],
+)
 def test_a_service_date_out_of_sense_is_refused_and_says_why(world, start, end, message):
     Participant.objects.filter(pk=world.seekers["own"].pk).update(date_of_birth=date(1980, 6, 15))
     with time_machine.travel(datetime(2024, 3, 13, 10, 0, tzinfo=TZ), tick=False):
         response = signed_in(world.partner_case_manager).post(
             reverse("dataedits:service_create", args=[world.seekers["own"].pk]),
-            {"service_type": service_type("career_guidance").pk, "program": "adult", "start_date": start,
-             "end_date": end, "confirm_date": "on"},
+            {
+                "service_type": service_type("career_guidance").pk,
+                "program": "adult",
+                "start_date": start,
+                "end_date": end,
+                "confirm_date": "on",
+            },
         )
     assert response.status_code == 400 and message in response.content.decode()
     assert not Service.objects.exists()
@@ -154,14 +177,20 @@ def test_a_date_in_a_closed_quarter_is_recorded_only_once_confirmed(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name,query", [
-    ("dataedits:data_integrity", "date_from=0001-01-01&date_to=9999-12-31"),
-    ("portal:audit_trail", "date_from=0001-01-01&date_to=9999-12-31"),
-])
+@pytest.mark.parametrize(
+    "url_name,query",
+    [
+        ("dataedits:data_integrity", "date_from=0001-01-01&date_to=9999-12-31"),
+        ("portal:audit_trail", "date_from=0001-01-01&date_to=9999-12-31"),
+    ],
+)
 def test_report_filters_refuse_dates_they_cannot_compute(world, url_name, query):
     reader = world.auditor
     url = reverse(url_name) + "?" + query
     if url_name == "dataedits:data_integrity":
         url += f"&office={reader.current_office_id}"
     response = signed_in(reader).get(url)
-    assert response.status_code in (200, 400) and "Enter a date between 01/01/1900 and 12/31/2099" in response.content.decode()
+    assert (
+        response.status_code in (200, 400)
+        and "Enter a date between 01/01/1900 and 12/31/2099" in response.content.decode()
+    )

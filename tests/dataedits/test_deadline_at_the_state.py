@@ -36,11 +36,15 @@ def example(world):
     """Seed 004's example 3: deleting the 10/20/20 service is allowed until 01/20/2021."""
     seeker = world.seekers["own"]
     services = seed_example_services(seeker, office=world.office_a, by=world.partner_case_manager)
-    ticket = make_ticket(seeker, by=world.partner_case_manager, office=world.office_a, service=services["wpa"])
+    ticket = make_ticket(
+        seeker, by=world.partner_case_manager, office=world.office_a, service=services["wpa"]
+    )
     return ticket, services
 
 
-def test_submitted_on_the_deadline_but_sent_on_two_weeks_later_it_is_refused_and_can_only_be_denied(world, example):
+def test_submitted_on_the_deadline_but_sent_on_two_weeks_later_it_is_refused_and_can_only_be_denied(
+    world, example
+):
     ticket, services = example
     with at(2021, 1, 20, 15, 0):  # the last day, to the local board
         ticket_submit(actor=world.partner_case_manager, ticket=ticket)
@@ -50,7 +54,13 @@ def test_submitted_on_the_deadline_but_sent_on_two_weeks_later_it_is_refused_and
         assert refused.value.code == "past_deadline" and "01/20/2021" in refused.value.message
         ticket.refresh_from_db()
         assert ticket.state == TicketState.LOCAL_REVIEW and ticket.filed_on is None
-        ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=False, reasons=["past_deadline"], **YES)
+        ticket_local_review(
+            actor=world.lwdb_reviewer,
+            ticket=ticket,
+            approve=False,
+            reasons=["past_deadline"],
+            **YES,
+        )
     ticket.refresh_from_db()
     assert ticket.state == TicketState.DENIED and ticket.denial_reasons == ["past_deadline"]
     assert Service.objects.filter(pk=services["wpa"].pk).exists()
@@ -74,18 +84,26 @@ def test_the_state_never_approves_a_ticket_that_reached_it_late(world, example):
     ticket, _ = example
     # However it got there (a ticket of before this rule, moved by hand), filed with the state too late.
     DataEditTicket.objects.filter(pk=ticket.pk).update(
-        state=TicketState.STATE_QUEUE, filed_on=date(2021, 2, 3), submitted_at=datetime(2021, 1, 19, tzinfo=TZ),
+        state=TicketState.STATE_QUEUE,
+        filed_on=date(2021, 2, 3),
+        submitted_at=datetime(2021, 1, 19, tzinfo=TZ),
     )
     with at(2021, 2, 4, 9, 0), pytest.raises(PortalError) as refused:
         ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
     assert refused.value.code == "past_deadline"
 
 
-def test_the_filer_and_the_board_see_the_days_left_and_the_queue_puts_the_nearest_deadline_first(world):
+def test_the_filer_and_the_board_see_the_days_left_and_the_queue_puts_the_nearest_deadline_first(
+    world,
+):
     seeker = world.seekers["own"]
     partner = world.partner_case_manager
-    early = add_service(seeker, "career_guidance", date(2020, 10, 2), office=world.office_a, by=partner)   # due 01/20/2021
-    late = add_service(seeker, "career_guidance", date(2021, 1, 6), office=world.office_a, by=partner)     # due 04/20/2021
+    early = add_service(
+        seeker, "career_guidance", date(2020, 10, 2), office=world.office_a, by=partner
+    )  # due 01/20/2021
+    late = add_service(
+        seeker, "career_guidance", date(2021, 1, 6), office=world.office_a, by=partner
+    )  # due 04/20/2021
     first_in = make_ticket(seeker, by=partner, office=world.office_a, service=late)
     second_in = make_ticket(seeker, by=partner, office=world.office_a, service=early)
     with at(2021, 1, 10, 9, 0):
@@ -93,22 +111,41 @@ def test_the_filer_and_the_board_see_the_days_left_and_the_queue_puts_the_neares
     with at(2021, 1, 11, 9, 0):
         ticket_submit(actor=partner, ticket=second_in)
     with at(2021, 1, 12, 9, 0):
-        queue = signed_in(world.lwdb_reviewer).get(reverse("dataedits:local_queue")).content.decode()
-        assert queue.index(f"#{second_in.pk}<") < queue.index(f"#{first_in.pk}<")  # deadline first, not arrival
+        queue = (
+            signed_in(world.lwdb_reviewer).get(reverse("dataedits:local_queue")).content.decode()
+        )
+        assert queue.index(f"#{second_in.pk}<") < queue.index(
+            f"#{first_in.pk}<"
+        )  # deadline first, not arrival
         assert "8 days left (deadline at the state 01/20/2021)" in queue
         assert "98 days left (deadline at the state 04/20/2021)" in queue
-        page = signed_in(partner).get(reverse("dataedits:ticket_detail", args=[second_in.pk])).content.decode()
+        page = (
+            signed_in(partner)
+            .get(reverse("dataedits:ticket_detail", args=[second_in.pk]))
+            .content.decode()
+        )
         assert "8 days left (deadline at the state 01/20/2021)" in page
         mine = signed_in(partner).get(reverse("dataedits:index")).content.decode()
         assert "8 days left" in mine and "98 days left" in mine
     with at(2021, 1, 21, 9, 0):
-        queue = signed_in(world.lwdb_reviewer).get(reverse("dataedits:local_queue")).content.decode()
-        assert "past deadline" in queue and "Past deadline (01/20/2021): it can only be denied" in queue
-        review = signed_in(world.lwdb_reviewer).get(reverse("dataedits:local_review", args=[second_in.pk])).content.decode()
+        queue = (
+            signed_in(world.lwdb_reviewer).get(reverse("dataedits:local_queue")).content.decode()
+        )
+        assert (
+            "past deadline" in queue
+            and "Past deadline (01/20/2021): it can only be denied" in queue
+        )
+        review = (
+            signed_in(world.lwdb_reviewer)
+            .get(reverse("dataedits:local_review", args=[second_in.pk]))
+            .content.decode()
+        )
         decisions = re.findall(r'name="decision" value="(\w+)"', review)
         assert decisions == ["deny"]
-        forged = signed_in(world.lwdb_reviewer).post(reverse("dataedits:local_review", args=[second_in.pk]), {
-            "justified": "yes", "documented": "yes", "aligned": "yes", "decision": "approve"})
+        forged = signed_in(world.lwdb_reviewer).post(
+            reverse("dataedits:local_review", args=[second_in.pk]),
+            {"justified": "yes", "documented": "yes", "aligned": "yes", "decision": "approve"},
+        )
         assert forged.status_code == 400
         second_in.refresh_from_db()
         assert second_in.state == TicketState.LOCAL_REVIEW

@@ -28,17 +28,30 @@ def at_now():
 
 
 def record(world, who="partner_case_manager", seeker="own", **overrides):
-    values = {"service_type": service_type("career_guidance"), "program": Program.ADULT,
-              "start_date": date(2024, 3, 12), "end_date": date(2024, 3, 12)} | overrides
+    values = {
+        "service_type": service_type("career_guidance"),
+        "program": Program.ADULT,
+        "start_date": date(2024, 3, 12),
+        "end_date": date(2024, 3, 12),
+    } | overrides
     return service_create(actor=world.people[who], participant=world.seekers[seeker], **values)
 
 
 def test_the_catalog_holds_the_issues_codes_and_which_count():
     counts = dict(ServiceType.objects.values_list("code", "counts_toward_participation"))
     assert {code for code, c in counts.items() if c} >= {
-        "initial_assessment", "career_guidance", "occupational_skills_training", "workforce_preparation",
-        "work_experience", "supportive_service"}
-    assert {code for code, c in counts.items() if not c} >= {"follow_up", "self_service", "information_only"}
+        "initial_assessment",
+        "career_guidance",
+        "occupational_skills_training",
+        "workforce_preparation",
+        "work_experience",
+        "supportive_service",
+    }
+    assert {code for code, c in counts.items() if not c} >= {
+        "follow_up",
+        "self_service",
+        "information_only",
+    }
 
 
 @pytest.mark.usefixtures("at_now")
@@ -47,7 +60,9 @@ class TestServiceEntry:
         service = record(world)
         assert service.office == world.office_a and service.entered_by == world.partner_case_manager
         assert not service.is_late
-        entry = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Service), object_pk=str(service.pk))
+        entry = LogEntry.objects.get(
+            content_type=ContentType.objects.get_for_model(Service), object_pk=str(service.pk)
+        )
         assert entry.actor == world.partner_case_manager
         assert entry.additional_data["reason"] == "service recorded"
 
@@ -55,7 +70,9 @@ class TestServiceEntry:
         assert not record(world, start_date=date(2024, 3, 6), end_date=date(2024, 3, 6)).is_late
         late = record(world, start_date=date(2024, 3, 5), end_date=date(2024, 3, 5))
         assert late.is_late
-        entry = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Service), object_pk=str(late.pk))
+        entry = LogEntry.objects.get(
+            content_type=ContentType.objects.get_for_model(Service), object_pk=str(late.pk)
+        )
         assert entry.additional_data["reason"] == "service recorded late"
 
     def test_late_is_counted_in_the_portals_time_zone(self, world):
@@ -83,7 +100,10 @@ class TestServiceEntry:
     def test_a_seeker_the_actor_may_not_see_is_not_found(self, world):
         with pytest.raises(PortalError, match="could not be found"):
             record(world, seeker="opted_out")
-        assert record(world, who="esd_case_manager", seeker="opted_out").participant == world.seekers["opted_out"]
+        assert (
+            record(world, who="esd_case_manager", seeker="opted_out").participant
+            == world.seekers["opted_out"]
+        )
 
     def test_an_inactive_type_is_refused(self, world):
         ServiceType.objects.filter(code="career_guidance").update(is_active=False)
@@ -94,8 +114,12 @@ class TestServiceEntry:
 @pytest.mark.usefixtures("at_now")
 class TestCaseNotes:
     def write(self, world, contact, text="Discussed training options."):
-        return case_note_create(actor=world.partner_case_manager, participant=world.seekers["own"],
-                                contact_date=contact, text=text)
+        return case_note_create(
+            actor=world.partner_case_manager,
+            participant=world.seekers["own"],
+            contact_date=contact,
+            text=text,
+        )
 
     def test_on_time_and_late(self, world):
         assert not self.write(world, date(2024, 3, 6)).is_late
@@ -113,18 +137,69 @@ def test_late_entries_by_staff_member_and_week(world):
     cm, sup = world.partner_case_manager, world.esd_supervisor
     seeker = world.seekers["own"]
     monday = datetime(2024, 3, 11, 9, 0, tzinfo=TZ)
-    add_service(seeker, "career_guidance", date(2024, 2, 1), office=world.office_a, by=cm, entered_at=monday, is_late=True)
-    add_service(seeker, "career_guidance", date(2024, 2, 2), office=world.office_a, by=cm,
-                entered_at=monday + timedelta(days=4), is_late=True)
-    add_note(seeker, by=cm, office=world.office_a, contact=date(2024, 2, 1), entered_at=monday + timedelta(days=6), is_late=True)
-    add_service(seeker, "career_guidance", date(2024, 2, 3), office=world.office_a, by=cm,
-                entered_at=monday + timedelta(days=7), is_late=True)  # the next week
-    add_service(seeker, "career_guidance", date(2024, 3, 11), office=world.office_a, by=sup, entered_at=monday)  # on time
-    add_service(seeker, "career_guidance", date(2024, 2, 1), office=world.office_b, by=sup, entered_at=monday, is_late=True)
+    add_service(
+        seeker,
+        "career_guidance",
+        date(2024, 2, 1),
+        office=world.office_a,
+        by=cm,
+        entered_at=monday,
+        is_late=True,
+    )
+    add_service(
+        seeker,
+        "career_guidance",
+        date(2024, 2, 2),
+        office=world.office_a,
+        by=cm,
+        entered_at=monday + timedelta(days=4),
+        is_late=True,
+    )
+    add_note(
+        seeker,
+        by=cm,
+        office=world.office_a,
+        contact=date(2024, 2, 1),
+        entered_at=monday + timedelta(days=6),
+        is_late=True,
+    )
+    add_service(
+        seeker,
+        "career_guidance",
+        date(2024, 2, 3),
+        office=world.office_a,
+        by=cm,
+        entered_at=monday + timedelta(days=7),
+        is_late=True,
+    )  # the next week
+    add_service(
+        seeker,
+        "career_guidance",
+        date(2024, 3, 11),
+        office=world.office_a,
+        by=sup,
+        entered_at=monday,
+    )  # on time
+    add_service(
+        seeker,
+        "career_guidance",
+        date(2024, 2, 1),
+        office=world.office_b,
+        by=sup,
+        entered_at=monday,
+        is_late=True,
+    )
 
-    rows = late_entries(office=world.office_a, date_from=date(2024, 3, 1), date_to=date(2024, 3, 31))
+    rows = late_entries(
+        office=world.office_a, date_from=date(2024, 3, 1), date_to=date(2024, 3, 31)
+    )
     assert [(r.staff, r.week, r.services, r.case_notes) for r in rows] == [
         (cm, date(2024, 3, 18), 1, 0),
         (cm, date(2024, 3, 11), 2, 1),
     ]
-    assert late_entries(office=world.office_b, date_from=date(2024, 3, 1), date_to=date(2024, 3, 31))[0].staff == sup
+    assert (
+        late_entries(office=world.office_b, date_from=date(2024, 3, 1), date_to=date(2024, 3, 31))[
+            0
+        ].staff
+        == sup
+    )

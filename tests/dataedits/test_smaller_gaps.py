@@ -10,7 +10,15 @@ from django.test import Client
 from django.urls import reverse
 
 from dataedits.confidential import named_condition
-from dataedits.models import CaseNote, ChangeKind, DataEditTicket, Notification, Service, SkillsGain, TicketState
+from dataedits.models import (
+    CaseNote,
+    ChangeKind,
+    DataEditTicket,
+    Notification,
+    Service,
+    SkillsGain,
+    TicketState,
+)
 from dataedits.services import (
     service_create,
     ticket_acknowledge,
@@ -41,15 +49,29 @@ def signed_in(person) -> Client:
 # --- follow-up services ----------------------------------------------------------------------------
 
 
-def follow_up(world, day, kind="career_planning", note="Talked through the next training step with her."):
-    return service_create(actor=world.partner_case_manager, participant=world.seekers["own"],
-                          service_type=service_type("follow_up"), program="adult", start_date=day, end_date=day,
-                          follow_up_kind=kind, follow_up_note=note)
+def follow_up(
+    world, day, kind="career_planning", note="Talked through the next training step with her."
+):
+    return service_create(
+        actor=world.partner_case_manager,
+        participant=world.seekers["own"],
+        service_type=service_type("follow_up"),
+        program="adult",
+        start_date=day,
+        end_date=day,
+        follow_up_kind=kind,
+        follow_up_note=note,
+    )
 
 
 def test_a_follow_up_is_recorded_only_after_the_exit_with_a_case_note(world):
-    add_service(world.seekers["own"], "career_guidance", date(2024, 1, 10), office=world.office_a,
-                by=world.partner_case_manager)
+    add_service(
+        world.seekers["own"],
+        "career_guidance",
+        date(2024, 1, 10),
+        office=world.office_a,
+        by=world.partner_case_manager,
+    )
     with at(2024, 3, 13, 10, 0):
         with pytest.raises(PortalError, match="only after the seeker's exit") as refused:
             follow_up(world, date(2024, 3, 13))
@@ -69,8 +91,14 @@ def test_an_attempted_contact_is_a_case_note_not_a_follow_up(world, kind):
         follow_up(world, date.today(), kind=kind)
     response = signed_in(world.partner_case_manager).post(
         reverse("dataedits:service_create", args=[world.seekers["own"].pk]),
-        {"service_type": service_type("follow_up").pk, "program": "adult", "start_date": date.today().isoformat(),
-         "end_date": date.today().isoformat(), "follow_up_kind": kind, "follow_up_note": "Left a voicemail."},
+        {
+            "service_type": service_type("follow_up").pk,
+            "program": "adult",
+            "start_date": date.today().isoformat(),
+            "end_date": date.today().isoformat(),
+            "follow_up_kind": kind,
+            "follow_up_note": "Left a voicemail.",
+        },
     )
     assert response.status_code == 400 and "Write a case note instead" in response.content.decode()
     assert not Service.objects.exists()
@@ -82,9 +110,16 @@ def test_an_attempted_contact_is_a_case_note_not_a_follow_up(world, kind):
 def gain_ticket(world, gain_date):
     seeker, partner = world.seekers["own"], world.partner_case_manager
     draft = DataEditTicket(
-        kind=ChangeKind.MEASURABLE_SKILLS_GAIN, gain_type="training_milestone", gain_date=gain_date, new_program="adult",
-        subject="Training milestone", need_type="measurable_skills_gain", filer_phone="3605550100",
-        what_is_wrong="The milestone is not recorded.", what_is_right="Milestone reached.", justification="Transcript.",
+        kind=ChangeKind.MEASURABLE_SKILLS_GAIN,
+        gain_type="training_milestone",
+        gain_date=gain_date,
+        new_program="adult",
+        subject="Training milestone",
+        need_type="measurable_skills_gain",
+        filer_phone="3605550100",
+        what_is_wrong="The milestone is not recorded.",
+        what_is_right="Milestone reached.",
+        justification="Transcript.",
     )
     note = add_note(seeker, by=partner, office=world.office_a, contact=gain_date)
     return ticket_create(actor=partner, participant=seeker, ticket=draft, supporting_notes=[note])
@@ -92,17 +127,25 @@ def gain_ticket(world, gain_date):
 
 def test_a_measurable_skills_gain_is_its_own_ticket_under_the_20_day_rule(world):
     with at(2024, 1, 15, 10, 0):
-        ticket = ticket_submit(actor=world.partner_case_manager, ticket=gain_ticket(world, date(2023, 12, 4)))
+        ticket = ticket_submit(
+            actor=world.partner_case_manager, ticket=gain_ticket(world, date(2023, 12, 4))
+        )
         assert ticket.deadline == date(2024, 1, 20)
         ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES)
         ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
     gain = SkillsGain.objects.get()
-    assert (gain.gain_type, gain.achieved_on, gain.ticket_id) == ("training_milestone", date(2023, 12, 4), ticket.pk)
+    assert (gain.gain_type, gain.achieved_on, gain.ticket_id) == (
+        "training_milestone",
+        date(2023, 12, 4),
+        ticket.pk,
+    )
 
 
 def test_a_measurable_skills_gain_of_a_prior_quarter_is_denied(world):
     with at(2024, 3, 1, 10, 0):
-        ticket = ticket_submit(actor=world.partner_case_manager, ticket=gain_ticket(world, date(2023, 9, 20)))
+        ticket = ticket_submit(
+            actor=world.partner_case_manager, ticket=gain_ticket(world, date(2023, 9, 20))
+        )
         assert ticket.precheck["reasons"] == ["past_deadline"]
         with pytest.raises(PortalError) as refused:
             ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES)
@@ -112,22 +155,33 @@ def test_a_measurable_skills_gain_of_a_prior_quarter_is_denied(world):
 # --- confidential medical information --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text,found", [
-    ("Scheduled an interpreter: accommodation made for the interview.", None),
-    ("She told me about her diabetes diagnosis.", "diabetes"),
-    ("Struggles with PTSD since the accident.", "ptsd"),
-])
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("Scheduled an interpreter: accommodation made for the interview.", None),
+        ("She told me about her diabetes diagnosis.", "diabetes"),
+        ("Struggles with PTSD since the accident.", "ptsd"),
+    ],
+)
 def test_the_check_finds_notes_that_name_a_condition(text, found):
     assert named_condition(text) == found
 
 
-def test_a_note_naming_a_condition_asks_first_and_then_stays_in_the_authors_office_and_with_the_state(world):
+def test_a_note_naming_a_condition_asks_first_and_then_stays_in_the_authors_office_and_with_the_state(
+    world,
+):
     seeker = world.seekers["own"]
     url = reverse("dataedits:case_note_create", args=[seeker.pk])
-    note = {"contact_date": date.today().isoformat(), "text": "Her anxiety makes group workshops hard."}
+    note = {
+        "contact_date": date.today().isoformat(),
+        "text": "Her anxiety makes group workshops hard.",
+    }
     author = signed_in(world.partner_case_manager)
     asked = author.post(url, note)
-    assert asked.status_code == 400 and "names a medical condition or disability" in asked.content.decode()
+    assert (
+        asked.status_code == 400
+        and "names a medical condition or disability" in asked.content.decode()
+    )
     assert not CaseNote.objects.exists()
     assert author.post(url, note | {"confirm_condition": "on"}).status_code == 302
     saved = CaseNote.objects.get()
@@ -140,7 +194,13 @@ def test_a_note_naming_a_condition_asks_first_and_then_stays_in_the_authors_offi
     elsewhere = world.partner_case_manager_b
     assert "group workshops" not in signed_in(elsewhere).get(page).content.decode()
     # An accommodation, without the condition, is an ordinary note.
-    author.post(url, {"contact_date": date.today().isoformat(), "text": "Accommodation made: extra time for the test."})
+    author.post(
+        url,
+        {
+            "contact_date": date.today().isoformat(),
+            "text": "Accommodation made: extra time for the test.",
+        },
+    )
     assert CaseNote.objects.filter(names_condition=False).count() == 1
 
 
@@ -163,20 +223,55 @@ def test_the_state_acknowledges_receipt_and_the_filer_is_told(world):
         with pytest.raises(PortalError, match="already acknowledged"):
             ticket_acknowledge(actor=world.state_dataedits, ticket=ticket)
     ticket.refresh_from_db()
-    assert ticket.acknowledged_by == world.state_dataedits and ticket.state == TicketState.STATE_QUEUE
-    assert Notification.objects.filter(recipient=partner, message__startswith="The state received").exists()
-    shown = signed_in(partner).get(reverse("dataedits:ticket_detail", args=[ticket.pk])).content.decode()
-    assert "Training milestone" in shown and "3605550100" in shown and "Measurable skills gain" in shown
+    assert (
+        ticket.acknowledged_by == world.state_dataedits and ticket.state == TicketState.STATE_QUEUE
+    )
+    assert Notification.objects.filter(
+        recipient=partner, message__startswith="The state received"
+    ).exists()
+    shown = (
+        signed_in(partner)
+        .get(reverse("dataedits:ticket_detail", args=[ticket.pk]))
+        .content.decode()
+    )
+    assert (
+        "Training milestone" in shown
+        and "3605550100" in shown
+        and "Measurable skills gain" in shown
+    )
 
 
 def test_the_work_phone_is_kept_as_digits_and_must_be_a_phone(world):
     seeker = world.seekers["own"]
-    service = add_service(seeker, "career_guidance", date.today() - timedelta(days=2), office=world.office_a,
-                          by=world.partner_case_manager)
-    base = {"kind": "delete_service", "service": service.pk, "subject": "Duplicate", "need_type": "participant_data",
-            "what_is_wrong": "Twice.", "what_is_right": "Once.", "justification": "Duplicate."}
+    service = add_service(
+        seeker,
+        "career_guidance",
+        date.today() - timedelta(days=2),
+        office=world.office_a,
+        by=world.partner_case_manager,
+    )
+    base = {
+        "kind": "delete_service",
+        "service": service.pk,
+        "subject": "Duplicate",
+        "need_type": "participant_data",
+        "what_is_wrong": "Twice.",
+        "what_is_right": "Once.",
+        "justification": "Duplicate.",
+    }
     client = signed_in(world.partner_case_manager)
-    refused = client.post(reverse("dataedits:ticket_create", args=[seeker.pk]), base | {"filer_phone": "call me"})
-    assert refused.status_code == 400 and "Enter your work phone: 10 digits" in refused.content.decode()
-    assert client.post(reverse("dataedits:ticket_create", args=[seeker.pk]), base | {"filer_phone": "360.555.0100"}).status_code == 302
+    refused = client.post(
+        reverse("dataedits:ticket_create", args=[seeker.pk]), base | {"filer_phone": "call me"}
+    )
+    assert (
+        refused.status_code == 400
+        and "Enter your work phone: 10 digits" in refused.content.decode()
+    )
+    assert (
+        client.post(
+            reverse("dataedits:ticket_create", args=[seeker.pk]),
+            base | {"filer_phone": "360.555.0100"},
+        ).status_code
+        == 302
+    )
     assert DataEditTicket.objects.get().filer_phone == "3605550100"

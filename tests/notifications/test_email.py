@@ -41,10 +41,16 @@ FLAKY = {"default": {"BACKEND": "tests.notifications.test_email.MailServerBack"}
 
 
 @pytest.mark.django_db
-def test_an_email_is_sent_when_its_change_commits_and_never_for_one_rolled_back(django_capture_on_commit_callbacks):
+def test_an_email_is_sent_when_its_change_commits_and_never_for_one_rolled_back(
+    django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            email_queue(to=["a@example.org", "a@example.org", ""], subject="Line one\r\nBcc: x@example.org", body="Hi.")
+            email_queue(
+                to=["a@example.org", "a@example.org", ""],
+                subject="Line one\r\nBcc: x@example.org",
+                body="Hi.",
+            )
         try:
             with transaction.atomic():
                 email_queue(to=["b@example.org"], subject="Rolled back", body="Never.")
@@ -53,22 +59,36 @@ def test_an_email_is_sent_when_its_change_commits_and_never_for_one_rolled_back(
             pass
     [message] = mail.outbox
     assert message.to == ["a@example.org"] and message.subject == "Line one Bcc: x@example.org"
-    assert Email.objects.get().sent_at is not None and not Email.objects.filter(subject="Rolled back").exists()
+    assert (
+        Email.objects.get().sent_at is not None
+        and not Email.objects.filter(subject="Rolled back").exists()
+    )
     assert email_queue(to=["", None], subject="Nobody", body="") is None
 
 
 @pytest.mark.django_db
-def test_a_mail_server_that_is_down_never_turns_a_saved_change_into_a_500(world, django_capture_on_commit_callbacks):
+def test_a_mail_server_that_is_down_never_turns_a_saved_change_into_a_500(
+    world, django_capture_on_commit_callbacks
+):
     client = Client()
     client.force_login(world.partner_case_manager)
     with override_settings(MAILERS=DOWN), django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("access:report_add"), {
-            "kind": "security_breach", "occurred_on": timezone.localdate().isoformat(),
-            "summary": "Laptop stolen", "details": "From the car.",
-        })
+        response = client.post(
+            reverse("access:report_add"),
+            {
+                "kind": "security_breach",
+                "occurred_on": timezone.localdate().isoformat(),
+                "summary": "Laptop stolen",
+                "details": "From the car.",
+            },
+        )
     assert response.status_code == 302 and Report.objects.count() == 1
     email = Email.objects.get()
-    assert email.sent_at is None and email.attempts >= 1 and "ConnectionRefusedError" in email.last_error
+    assert (
+        email.sent_at is None
+        and email.attempts >= 1
+        and "ConnectionRefusedError" in email.last_error
+    )
     # While a task will still try it, the sweep leaves it alone; once no task holds it any more
     # (retries run out, a worker died), the sweep hands it over again, and it goes out once.
     assert emails_resend_unsent() == 0

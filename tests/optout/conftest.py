@@ -21,7 +21,8 @@ def file_request(world, seeker=None, actor=None, **fields) -> OptInRequest:
     actor = actor or world.partner_case_manager
     lookup = opt_out_lookup(actor=actor, ssn=seeker.ssn)
     values = {
-        "client_name": f"{seeker.first_name} {seeker.last_name}", "client_phone": "(360) 555-0100",
+        "client_name": f"{seeker.first_name} {seeker.last_name}",
+        "client_phone": "(360) 555-0100",
         "client_reason": "Wants WIOA adult services from our office.",
     } | fields
     return opt_in_request_file(actor=actor, lookup=lookup, **values)
@@ -30,7 +31,14 @@ def file_request(world, seeker=None, actor=None, **fields) -> OptInRequest:
 def decide(world, opt_in_request, decision, actor=None, **fields):
     from optout.services import opt_in_request_decide
 
-    values = {"client_contacted_on": timezone.localdate(), "note": "", "esd_staff_offered": False} | fields
+    values = {
+        "client_contacted_on": timezone.localdate(),
+        "note": "",
+        "esd_staff_offered": False,
+    } | fields
     return opt_in_request_decide(
-        actor=actor or world.esd_supervisor, opt_in_request=opt_in_request, decision=decision, **values
+        actor=actor or world.esd_supervisor,
+        opt_in_request=opt_in_request,
+        decision=decision,
+        **values,
     )

@@ -8,7 +8,12 @@ from portal.demo import seed_demo
 def test_the_demo_shows_the_whole_chain_and_seeding_twice_changes_nothing():
     seed_demo(seekers=40, opted_out_share=0.3)
     requests = list(OptInRequest.objects.order_by("pk"))
-    assert [r.status for r in requests] == [Status.FILED, Status.FILED, Status.OPTED_IN, Status.REMAINED_OPTED_OUT]
+    assert [r.status for r in requests] == [
+        Status.FILED,
+        Status.FILED,
+        Status.OPTED_IN,
+        Status.REMAINED_OPTED_OUT,
+    ]
     assert [r.is_overdue for r in requests] == [False, True, False, False]
     waiting = requests[0]
     assert waiting.participant.opted_out and waiting.filed_by.username == "partner.casemanager"

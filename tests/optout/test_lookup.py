@@ -36,7 +36,11 @@ class TestAnswer:
     @pytest.mark.parametrize("typed", ["dashes", "digits"])
     def test_with_or_without_dashes(self, world, typed):
         seeker = world.seekers["opted_out"]
-        ssn = seeker.ssn if typed == "digits" else f"{seeker.ssn[:3]}-{seeker.ssn[3:5]}-{seeker.ssn[5:]}"
+        ssn = (
+            seeker.ssn
+            if typed == "digits"
+            else f"{seeker.ssn[:3]}-{seeker.ssn[3:5]}-{seeker.ssn[5:]}"
+        )
         assert opt_out_lookup(actor=world.partner_case_manager, ssn=ssn).found_opted_out
 
     def test_a_seeker_who_shares_data_and_an_unknown_ssn_answer_alike(self, world):
@@ -47,27 +51,44 @@ class TestAnswer:
             assert lookup.participant is None
 
     def test_bad_input_says_so_and_records_nothing(self, world):
-        for typed in ("", "98765432", "987-65-43210", "987 65 4321x", "nine digits", "９８７６５４３２１"):
+        for typed in (
+            "",
+            "98765432",
+            "987-65-43210",
+            "987 65 4321x",
+            "nine digits",
+            "９８７６５４３２１",
+        ):
             with pytest.raises(PortalError, match="nine digits"):
                 opt_out_lookup(actor=world.partner_case_manager, ssn=typed)
         assert not OptOutLookup.objects.exists()
         assert not lookup_entries().exists()
 
     def test_refused_to_state_staff_and_roles_without_seekers(self, world):
-        for role in ("esd_case_manager", "esd_supervisor", "esd_restricted", "auditor", "access_requester"):
+        for role in (
+            "esd_case_manager",
+            "esd_supervisor",
+            "esd_restricted",
+            "auditor",
+            "access_requester",
+        ):
             with pytest.raises(PortalError) as refused:
                 opt_out_lookup(actor=world.people[role], ssn=world.seekers["opted_out"].ssn)
             assert refused.value.code == "not_partner_staff"
         assert not OptOutLookup.objects.exists()
 
     def test_local_board_reviewers_may_look_up(self, world):
-        assert opt_out_lookup(actor=world.lwdb_reviewer, ssn=world.seekers["opted_out"].ssn).found_opted_out
+        assert opt_out_lookup(
+            actor=world.lwdb_reviewer, ssn=world.seekers["opted_out"].ssn
+        ).found_opted_out
 
 
 class TestAuditTrail:
     def test_each_lookup_is_audited_with_the_blind_index_and_never_the_ssn(self, world):
         seeker = world.seekers["opted_out"]
-        with time_machine.travel(datetime(2026, 3, 2, 10, 15, tzinfo=timezone.get_current_timezone()), tick=False):
+        with time_machine.travel(
+            datetime(2026, 3, 2, 10, 15, tzinfo=timezone.get_current_timezone()), tick=False
+        ):
             lookup = opt_out_lookup(actor=world.partner_case_manager, ssn=seeker.ssn)
         entry = lookup_entries().get(object_pk=str(lookup.pk))
         assert entry.action == LogEntry.Action.CREATE
@@ -115,10 +136,18 @@ class TestHourlyLimit:
             assert opt_out_lookup(actor=world.lwdb_reviewer, ssn=seeker.ssn).found_opted_out
             clock.shift(timedelta(minutes=6))  # 3:01 PM: a new hour
             assert opt_out_lookup(actor=partner, ssn=seeker.ssn).found_opted_out
-        results = list(OptOutLookup.objects.filter(staff=partner).order_by("pk").values_list("result", flat=True))
+        results = list(
+            OptOutLookup.objects.filter(staff=partner)
+            .order_by("pk")
+            .values_list("result", flat=True)
+        )
         assert results == ["opted_out"] * 3 + ["rate_limited", "opted_out"]
-        refused_entry = lookup_entries().get(object_pk=str(OptOutLookup.objects.get(result="rate_limited").pk))
-        assert refused_entry.additional_data == {"reason": "Opt-Out Lookup refused: hourly limit reached"}
+        refused_entry = lookup_entries().get(
+            object_pk=str(OptOutLookup.objects.get(result="rate_limited").pk)
+        )
+        assert refused_entry.additional_data == {
+            "reason": "Opt-Out Lookup refused: hourly limit reached"
+        }
 
     def test_the_limit_is_shown_on_the_page(self, world, settings):
         settings.OPTOUT_LOOKUPS_PER_HOUR = 1
@@ -128,7 +157,9 @@ class TestHourlyLimit:
         assert client.post(reverse("optout:lookup"), {"ssn": ssn}).status_code == 302
         refused = client.post(reverse("optout:lookup"), {"ssn": ssn})
         assert refused.status_code == 400
-        assert "You have reached the limit of 1 Opt-Out Lookups an hour." in refused.content.decode()
+        assert (
+            "You have reached the limit of 1 Opt-Out Lookups an hour." in refused.content.decode()
+        )
 
     def test_bad_input_is_not_counted(self, world, settings):
         settings.OPTOUT_LOOKUPS_PER_HOUR = 1
@@ -138,26 +169,34 @@ class TestHourlyLimit:
         # The refused inputs counted nothing: the one lookup of the hour is still there, and answers.
         lookup = opt_out_lookup(actor=world.partner_case_manager, ssn=world.seekers["own"].ssn)
         assert lookup.result == OptOutLookup.Result.NO_OPT_OUT
-        assert list(OptOutLookup.objects.values_list("result", flat=True)) == [OptOutLookup.Result.NO_OPT_OUT]
+        assert list(OptOutLookup.objects.values_list("result", flat=True)) == [
+            OptOutLookup.Result.NO_OPT_OUT
+        ]
 
 
 def test_a_lookup_answer_is_shown_only_to_the_person_who_looked_up(world):
     lookup = opt_out_lookup(actor=world.partner_case_manager, ssn=world.seekers["opted_out"].ssn)
     colleague_client = Client()
     colleague_client.force_login(world.lwdb_reviewer)
-    assert colleague_client.get(reverse("optout:lookup_result", args=[lookup.pk])).status_code == 404
+    assert (
+        colleague_client.get(reverse("optout:lookup_result", args=[lookup.pk])).status_code == 404
+    )
 
 
 def test_no_opt_out_points_to_quick_search_in_worksource(world):
     client = Client()
     client.force_login(world.partner_case_manager)
-    response = client.post(reverse("optout:lookup"), {"ssn": "987-65-4329"}, follow=True)  # nobody's SSN
+    response = client.post(
+        reverse("optout:lookup"), {"ssn": "987-65-4329"}, follow=True
+    )  # nobody's SSN
     page = response.content.decode()
     assert "No opt-out on file" in page and "Quick Search in WorkSource" in page
     assert "File an opt-in request" not in page
 
 
-def test_no_ssn_in_logs_urls_emails_or_the_audit_trail(world, settings, django_capture_on_commit_callbacks, mailoutbox):
+def test_no_ssn_in_logs_urls_emails_or_the_audit_trail(
+    world, settings, django_capture_on_commit_callbacks, mailoutbox
+):
     """The whole chain at DEBUG, SQL included: a bad lookup, a refused one, a good one, filing, deciding."""
     from tests.participants.test_no_clear_ssn import every_log_record
 
@@ -170,16 +209,31 @@ def test_no_ssn_in_logs_urls_emails_or_the_audit_trail(world, settings, django_c
     with every_log_record() as logs, django_capture_on_commit_callbacks(execute=True):
         typo = seeker.ssn[:8]
         assert partner.post(reverse("optout:lookup"), {"ssn": typo}).status_code == 400
-        assert partner.post(reverse("optout:lookup"), {"ssn": world.seekers["own"].ssn}).status_code == 302
+        assert (
+            partner.post(reverse("optout:lookup"), {"ssn": world.seekers["own"].ssn}).status_code
+            == 302
+        )
         found = partner.post(reverse("optout:lookup"), {"ssn": seeker.ssn})
-        assert partner.post(reverse("optout:lookup"), {"ssn": seeker.ssn}).status_code == 400  # over the limit
+        assert (
+            partner.post(reverse("optout:lookup"), {"ssn": seeker.ssn}).status_code == 400
+        )  # over the limit
         urls.append(found["Location"])
-        filing_url = reverse("optout:request_file", args=[OptOutLookup.objects.get(result="opted_out").pk])
-        filed = partner.post(filing_url, {"client_name": "Ophelia Optedout", "client_phone": "(360) 555-0100",
-                                          "client_reason": "Wants WIOA services."})
+        filing_url = reverse(
+            "optout:request_file", args=[OptOutLookup.objects.get(result="opted_out").pk]
+        )
+        filed = partner.post(
+            filing_url,
+            {
+                "client_name": "Ophelia Optedout",
+                "client_phone": "(360) 555-0100",
+                "client_reason": "Wants WIOA services.",
+            },
+        )
         urls += [filing_url, filed["Location"]]
-        decided = supervisor.post(filed["Location"] + "decide/", {
-            "decision": "opt_in", "client_contacted_on": timezone.localdate().isoformat()})
+        decided = supervisor.post(
+            filed["Location"] + "decide/",
+            {"decision": "opt_in", "client_contacted_on": timezone.localdate().isoformat()},
+        )
         urls.append(decided["Location"])
     assert decided.status_code == 302 and len(mailoutbox) == 2
     log_text = "\n".join(logs.lines)
@@ -188,4 +242,8 @@ def test_no_ssn_in_logs_urls_emails_or_the_audit_trail(world, settings, django_c
     assert typo not in log_text
     assert_no_ssn("\n".join(urls), seeker.ssn)
     assert_no_ssn("\n".join(m.subject + m.body for m in mailoutbox), seeker.ssn)
-    assert_no_ssn(json.dumps(list(LogEntry.objects.values()), default=str), seeker.ssn, world.seekers["own"].ssn)
+    assert_no_ssn(
+        json.dumps(list(LogEntry.objects.values()), default=str),
+        seeker.ssn,
+        world.seekers["own"].ssn,
+    )

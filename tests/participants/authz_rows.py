@@ -8,7 +8,10 @@ MATRIX = {
     ("participants:enroll", "GET"): by_role(405, anonymous=LOGIN),
     ("participants:enroll", "POST"): by_role(403, anonymous=LOGIN, **dict.fromkeys(EDITORS, 302)),
     ("participants:detail", "GET"): by_role(
-        403, anonymous=LOGIN, **dict.fromkeys(STATE_READERS, 200), **dict.fromkeys(PARTNER_READERS, (200, 200, 404))
+        403,
+        anonymous=LOGIN,
+        **dict.fromkeys(STATE_READERS, 200),
+        **dict.fromkeys(PARTNER_READERS, (200, 200, 404)),
     ),
     # Saving the record: a role that edits, with the seeker in the office the person is logged into
     # (office A, or B for the office B people); a restricted partner edits like any partner.
@@ -31,7 +34,9 @@ MATRIX = {
 def request_for(name, world, seeker):
     if name == "participants:detail":
         return reverse(name, args=[seeker.pk]), {
-            "first_name": seeker.first_name, "last_name": seeker.last_name, "phone": "(360) 555-0199",
+            "first_name": seeker.first_name,
+            "last_name": seeker.last_name,
+            "phone": "(360) 555-0199",
         }
     if name == "participants:search":
         return reverse(name), {"q": seeker.last_name, "scope": "worksource"}

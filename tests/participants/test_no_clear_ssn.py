@@ -53,10 +53,17 @@ def every_log_record():
     recorder = Recorder()
     root = logging.getLogger()
     loggers = [root] + [
-        logger for logger in logging.Logger.manager.loggerDict.values()
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
         if isinstance(logger, logging.Logger)
     ]
-    for name in ("django", "django.request", "django.server", "django.db.backends", "django.security"):
+    for name in (
+        "django",
+        "django.request",
+        "django.server",
+        "django.db.backends",
+        "django.security",
+    ):
         loggers.append(logging.getLogger(name))
     saved = {id(logger): (logger, logger.level) for logger in loggers}
     extra_handlers = []
@@ -91,9 +98,21 @@ def clear_ssns_in(text: str, ssns: list[str]) -> list[str]:
 def database_dump() -> str:
     db = connection.settings_dict
     dump = subprocess.run(
-        [PG_DUMP, "--no-password", "-h", db.get("HOST") or "127.0.0.1",
-         "-p", str(db.get("PORT") or 5432), "-U", db.get("USER") or "root", "-d", db["NAME"]],
-        capture_output=True, text=True, check=False,
+        [
+            PG_DUMP,
+            "--no-password",
+            "-h",
+            db.get("HOST") or "127.0.0.1",
+            "-p",
+            str(db.get("PORT") or 5432),
+            "-U",
+            db.get("USER") or "root",
+            "-d",
+            db["NAME"],
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert dump.returncode == 0, dump.stderr
     return dump.stdout
@@ -114,8 +133,11 @@ def test_no_demo_ssn_in_clear_in_the_database_logs_urls_or_audit_trail(client):
 
         # A seeker the case manager may edit: enrolled in the office they are logged into.
         seeker = (
-            Participant.objects.filter(enrollments__office__name="WorkSource Bremerton", opted_out=False)
-            .order_by("pk").first()
+            Participant.objects.filter(
+                enrollments__office__name="WorkSource Bremerton", opted_out=False
+            )
+            .order_by("pk")
+            .first()
         )
         digits, dashed = both_forms(seeker.ssn)
         search_url = reverse("participants:search")
@@ -134,14 +156,18 @@ def test_no_demo_ssn_in_clear_in_the_database_logs_urls_or_audit_trail(client):
             results = record(client.get(searched["Location"]))
             assert results.status_code == 200
             page = results.content.decode()
-            assert "Total Participants: 1" in page and detail_url in page and mask_ssn(digits) in page
+            assert (
+                "Total Participants: 1" in page and detail_url in page and mask_ssn(digits) in page
+            )
 
         opened = record(client.get(detail_url))
         assert opened.status_code == 200 and mask_ssn(digits) in opened.content.decode()
 
         form = opened.context["form"]
         edited = {name: form[name].value() or "" for name in form.fields} | {
-            "date_of_birth": seeker.date_of_birth.isoformat(), "city": "Silverdale", "zip_code": "98383",
+            "date_of_birth": seeker.date_of_birth.isoformat(),
+            "city": "Silverdale",
+            "zip_code": "98383",
         }
         refused = record(client.post(detail_url, edited | {"zip_code": "9838"}))  # logged as a 400
         assert refused.status_code == 400
@@ -156,7 +182,9 @@ def test_no_demo_ssn_in_clear_in_the_database_logs_urls_or_audit_trail(client):
 
     # The logs: the SQL (the search's blind index is in it) and the 400 and 404 were recorded; no SSN.
     log_text = "\n".join(logs.lines)
-    assert {"django.db.backends", "django.request"} <= logs.names and blind_index(digits) in log_text
+    assert {"django.db.backends", "django.request"} <= logs.names and blind_index(
+        digits
+    ) in log_text
     assert clear_ssns_in(log_text, ssns) == []
 
     # Every URL requested or redirected to, and every response header.
@@ -172,10 +200,15 @@ def test_no_demo_ssn_in_clear_in_the_database_logs_urls_or_audit_trail(client):
     trail = json.dumps(entries, default=str)
     participant_type = ContentType.objects.get_for_model(Participant).pk
     seeker_entries = [
-        e for e in entries if (e["content_type_id"], e["object_pk"]) == (participant_type, str(seeker.pk))
+        e
+        for e in entries
+        if (e["content_type_id"], e["object_pk"]) == (participant_type, str(seeker.pk))
     ]
-    assert {e["action"] for e in seeker_entries} >= {LogEntry.Action.CREATE, LogEntry.Action.ACCESS,
-                                                     LogEntry.Action.UPDATE}
+    assert {e["action"] for e in seeker_entries} >= {
+        LogEntry.Action.CREATE,
+        LogEntry.Action.ACCESS,
+        LogEntry.Action.UPDATE,
+    }
     assert "Silverdale" in trail
     assert clear_ssns_in(trail, ssns) == []
 

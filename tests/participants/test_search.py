@@ -33,11 +33,21 @@ class TestQuickSearch:
         assert found(people.esd_case_manager, "maria smith") == {"Smith"}
         assert found(people.esd_case_manager, "Smith Maria") == {"Smith"}
         assert found(people.esd_case_manager, "Smith, Ma") == {"Smith"}
-        assert found(people.esd_case_manager, "jo smi") == {"Smithers", "Jones"}  # Smitty Jones, reversed
+        assert found(people.esd_case_manager, "jo smi") == {
+            "Smithers",
+            "Jones",
+        }  # Smitty Jones, reversed
 
     def test_last_name_matches_come_first_then_first_name_matches(self, people):
-        ParticipantFactory(first_name="Ann", last_name="smith")  # capitals make no difference to the order
-        assert listed(people.esd_case_manager, "smi") == ["Ann smith", "Maria Smith", "John Smithers", "Smitty Jones"]
+        ParticipantFactory(
+            first_name="Ann", last_name="smith"
+        )  # capitals make no difference to the order
+        assert listed(people.esd_case_manager, "smi") == [
+            "Ann smith",
+            "Maria Smith",
+            "John Smithers",
+            "Smitty Jones",
+        ]
 
     def test_full_name_as_typed_comes_before_the_reverse(self, people):
         ParticipantFactory(first_name="Jones", last_name="Smitty")
@@ -58,7 +68,9 @@ class TestQuickSearch:
     def test_ssn_with_or_without_dashes_and_customer_id_match_exactly(self, world):
         seeker = world.seekers["other"]
         assert found(world.partner_case_manager, seeker.ssn) == {seeker.last_name}
-        assert found(world.partner_case_manager, f"{seeker.ssn[:3]}-{seeker.ssn[3:5]}-{seeker.ssn[5:]}") == {seeker.last_name}
+        assert found(
+            world.partner_case_manager, f"{seeker.ssn[:3]}-{seeker.ssn[3:5]}-{seeker.ssn[5:]}"
+        ) == {seeker.last_name}
         assert found(world.partner_case_manager, seeker.customer_id) == {seeker.last_name}
         assert found(world.partner_case_manager, seeker.customer_id[:-1]) == set()
 
@@ -80,7 +92,9 @@ class TestQuickSearchPages:
     def test_results_page_counts_and_masks_and_keeps_the_ssn_out_of_urls(self, world):
         seeker = world.seekers["other"]
         client = self.client_for(world.partner_case_manager)
-        response = client.post(reverse("participants:search"), {"q": seeker.ssn, "scope": "worksource"})
+        response = client.post(
+            reverse("participants:search"), {"q": seeker.ssn, "scope": "worksource"}
+        )
         assert response.status_code == 302 and seeker.ssn not in response["Location"]
         page = client.get(response["Location"])
         html = page.content.decode()
@@ -95,28 +109,40 @@ class TestQuickSearchPages:
         for number in range(5):
             ParticipantFactory(first_name="Pat", last_name=f"Pager{number}")
         client = self.client_for(world.esd_case_manager)
-        location = client.post(reverse("participants:search"), {"q": "pager", "scope": "worksource"})["Location"]
+        location = client.post(
+            reverse("participants:search"), {"q": "pager", "scope": "worksource"}
+        )["Location"]
         first, last = client.get(location), client.get(location + "&page=3")
         assert "Total Participants: 5" in first.content.decode()
         assert "Page 1 of 3" in first.content.decode() and "Page 3 of 3" in last.content.decode()
         assert "Pager4" in last.content.decode() and "Pager0" not in last.content.decode()
 
     def test_bad_input_says_why(self, world):
-        response = self.client_for(world.esd_case_manager).post(reverse("participants:search"), {"q": " ", "scope": "worksource"})
+        response = self.client_for(world.esd_case_manager).post(
+            reverse("participants:search"), {"q": " ", "scope": "worksource"}
+        )
         assert response.status_code == 400
         assert "Type a name, a full SSN or a customer ID" in response.content.decode()
 
     def test_an_expired_search_token_asks_to_search_again(self, world):
-        response = self.client_for(world.esd_case_manager).get(reverse("participants:search") + "?s=unknown", follow=True)
+        response = self.client_for(world.esd_case_manager).get(
+            reverse("participants:search") + "?s=unknown", follow=True
+        )
         assert "That search has expired" in response.content.decode()
 
     def test_enrolling_from_results_confirms_and_refuses_invisible_seekers(self, world):
         client = self.client_for(world.partner_case_manager)
-        response = client.post(reverse("participants:enroll"), {"participants": [world.seekers["other"].pk]}, follow=True)
+        response = client.post(
+            reverse("participants:enroll"),
+            {"participants": [world.seekers["other"].pk]},
+            follow=True,
+        )
         assert "Enrolled in WorkSource Alpha: Oscar Otheroffice." in response.content.decode()
         hidden = world.seekers["opted_out"]
         hidden.enrollments.all().delete()
-        response = client.post(reverse("participants:enroll"), {"participants": [hidden.pk]}, follow=True)
+        response = client.post(
+            reverse("participants:enroll"), {"participants": [hidden.pk]}, follow=True
+        )
         assert "could not be found" in response.content.decode()
         assert not hidden.enrollments.exists()
 
@@ -151,11 +177,15 @@ class TestSearchResultsPaging:
             ParticipantFactory(first_name=f"First{number}", last_name=f"Mora{number}")
         for number in range(3):
             ParticipantFactory(first_name=f"Morgan{number}", last_name=f"Last{number}")
-        return lambda: quick_search(user=world.esd_case_manager, query="mor", scope=Scope.WORKSOURCE)
+        return lambda: quick_search(
+            user=world.esd_case_manager, query="mor", scope=Scope.WORKSOURCE
+        )
 
     EXPECTED = ["Mora0", "Mora1", "Mora2", "Mora3", "Last0", "Last1", "Last2"]
 
-    @pytest.mark.parametrize("held_ids", [500, 2], ids=["parts held whole", "parts counted and sliced"])
+    @pytest.mark.parametrize(
+        "held_ids", [500, 2], ids=["parts held whole", "parts counted and sliced"]
+    )
     def test_any_slice_is_the_same_list(self, results, monkeypatch, held_ids):
         monkeypatch.setattr("participants.search.SearchResults.HELD_IDS", held_ids)
         listing = results()
@@ -170,13 +200,22 @@ class TestSearchResultsPaging:
 
         pages = Paginator(results(), 3)
         assert pages.num_pages == 3
-        assert [[s.last_name for s in pages.page(n)] for n in (1, 2, 3)] == [self.EXPECTED[0:3], self.EXPECTED[3:6], self.EXPECTED[6:]]
+        assert [[s.last_name for s in pages.page(n)] for n in (1, 2, 3)] == [
+            self.EXPECTED[0:3],
+            self.EXPECTED[3:6],
+            self.EXPECTED[6:],
+        ]
 
 
 @pytest.mark.django_db
 def test_quick_search_reads_the_search_database(world, settings):
     """With a replica configured, searches are read from it (the queries are built, not run here)."""
     settings.QUICK_SEARCH_DATABASE = "replica"
-    for query in ("smi", "maria smith", world.seekers["other"].customer_id, world.seekers["other"].ssn):
+    for query in (
+        "smi",
+        "maria smith",
+        world.seekers["other"].customer_id,
+        world.seekers["other"].ssn,
+    ):
         results = quick_search(user=world.partner_case_manager, query=query, scope=Scope.OFFICE)
         assert results.parts and {part.db for part in results.parts} == {"replica"}

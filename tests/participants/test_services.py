@@ -8,7 +8,9 @@ from portal.errors import PortalError
 
 
 def entries_for(instance):
-    return LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(instance), object_pk=str(instance.pk))
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance), object_pk=str(instance.pk)
+    )
 
 
 @pytest.mark.django_db
@@ -30,21 +32,31 @@ class TestAddSeekerToOffice:
         hidden = world.seekers["opted_out"]
         Enrollment.objects.filter(participant=hidden).delete()
         with pytest.raises(PortalError, match="could not be found"):
-            enrollment_create(actor=world.partner_case_manager, participants=[world.seekers["other"], hidden])
+            enrollment_create(
+                actor=world.partner_case_manager, participants=[world.seekers["other"], hidden]
+            )
         assert not Enrollment.objects.filter(participant=hidden).exists()
-        assert not Enrollment.objects.filter(participant=world.seekers["other"], office=world.office_a).exists()
+        assert not Enrollment.objects.filter(
+            participant=world.seekers["other"], office=world.office_a
+        ).exists()
 
     def test_needs_a_current_office(self, world):
         world.partner_case_manager.current_office = None
         with pytest.raises(PortalError, match="Choose the office"):
-            enrollment_create(actor=world.partner_case_manager, participants=[world.seekers["other"]])
+            enrollment_create(
+                actor=world.partner_case_manager, participants=[world.seekers["other"]]
+            )
 
 
 @pytest.mark.django_db
 class TestEditParticipant:
     def test_saves_the_changed_fields_and_audits_who_and_why(self, world):
         seeker = world.seekers["own"]
-        participant_update(actor=world.partner_case_manager, participant=seeker, changes={"phone": "(360) 555-0142", "city": "Sequim"})
+        participant_update(
+            actor=world.partner_case_manager,
+            participant=seeker,
+            changes={"phone": "(360) 555-0142", "city": "Sequim"},
+        )
         seeker.refresh_from_db()
         assert (seeker.phone, seeker.city) == ("(360) 555-0142", "Sequim")
         entry = entries_for(seeker).filter(action=LogEntry.Action.UPDATE).get()
@@ -55,31 +67,47 @@ class TestEditParticipant:
     def test_refuses_a_seeker_not_enrolled_in_the_current_office(self, world):
         seeker = world.seekers["other"]
         with pytest.raises(PortalError, match="Add this seeker to your office to edit."):
-            participant_update(actor=world.partner_case_manager, participant=seeker, changes={"phone": "(360) 555-0142"})
+            participant_update(
+                actor=world.partner_case_manager,
+                participant=seeker,
+                changes={"phone": "(360) 555-0142"},
+            )
         seeker.refresh_from_db()
         assert seeker.phone == ""
 
     def test_refuses_roles_that_only_read(self, world):
         with pytest.raises(PortalError, match="not edit them"):
-            participant_update(actor=world.lwdb_reviewer, participant=world.seekers["own"], changes={"phone": "(360) 555-0142"})
+            participant_update(
+                actor=world.lwdb_reviewer,
+                participant=world.seekers["own"],
+                changes={"phone": "(360) 555-0142"},
+            )
 
     def test_refuses_fields_outside_the_edit_page(self, world):
         with pytest.raises(PortalError, match="opted_out"):
-            participant_update(actor=world.esd_case_manager, participant=world.seekers["own"], changes={"opted_out": True})
+            participant_update(
+                actor=world.esd_case_manager,
+                participant=world.seekers["own"],
+                changes={"opted_out": True},
+            )
         world.seekers["own"].refresh_from_db()
         assert world.seekers["own"].opted_out is False
 
     def test_an_unchanged_save_writes_no_audit_entry(self, world):
         seeker = world.seekers["own"]
         before = entries_for(seeker).count()
-        participant_update(actor=world.esd_case_manager, participant=seeker, changes={"phone": seeker.phone})
+        participant_update(
+            actor=world.esd_case_manager, participant=seeker, changes={"phone": seeker.phone}
+        )
         assert entries_for(seeker).count() == before
 
 
 @pytest.mark.django_db
 class TestRegisterSeeker:
     def test_new_seekers_share_data_and_get_an_eight_digit_customer_id(self, world):
-        seeker = participant_create(actor=world.esd_case_manager, first_name="Nia", last_name="Newcomb", ssn="955-01-0001")
+        seeker = participant_create(
+            actor=world.esd_case_manager, first_name="Nia", last_name="Newcomb", ssn="955-01-0001"
+        )
         assert seeker.opted_out is False
         assert len(seeker.customer_id) == 8 and seeker.customer_id.isdigit()
         entry = entries_for(seeker).get()

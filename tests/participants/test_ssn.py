@@ -59,8 +59,15 @@ def test_an_ssn_typed_with_or_without_dashes_normalizes_to_nine_digits(typed):
 
 @pytest.mark.parametrize(
     "typed",
-    ["", None, "91234567", "9123456789", "912-34-567a", "912_34_5678",
-     "\u0669\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668"],  # Arabic-Indic digits
+    [
+        "",
+        None,
+        "91234567",
+        "9123456789",
+        "912-34-567a",
+        "912_34_5678",
+        "\u0669\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668",
+    ],  # Arabic-Indic digits
 )
 def test_anything_else_is_not_an_ssn(typed):
     assert normalize_ssn(typed) is None
@@ -144,7 +151,9 @@ def test_an_ssn_that_is_not_nine_digits_is_refused_without_echoing_it():
     "damage",
     [
         pytest.param(lambda blob: blob[:-1] + bytes([blob[-1] ^ 1]), id="flipped tag bit"),
-        pytest.param(lambda blob: blob[:30] + bytes([blob[30] ^ 1]) + blob[31:], id="flipped body bit"),
+        pytest.param(
+            lambda blob: blob[:30] + bytes([blob[30] ^ 1]) + blob[31:], id="flipped body bit"
+        ),
         # Same length id, a key that is in the ring: refused because the header is authenticated.
         pytest.param(lambda blob: blob.replace(b"test2", b"test1", 1), id="header relabelled"),
         pytest.param(lambda blob: blob[:10], id="truncated"),
@@ -244,7 +253,9 @@ def test_rotation_re_encrypts_old_rows_once_and_keeps_the_blind_index(caplog):
         assert seeker.ssn_index == before[seeker.pk][0]
         assert seeker.updated_at == before[seeker.pk][1]
         assert list(Participant.objects.with_ssn(ssns[seeker.pk])) == [seeker]
-    assert raw_ciphertext(current_row.pk) == before[current_row.pk][2]  # untouched, not re-encrypted
+    assert (
+        raw_ciphertext(current_row.pk) == before[current_row.pk][2]
+    )  # untouched, not re-encrypted
     assert Participant.objects.get(pk=no_ssn.pk).ssn_ciphertext is None
     assert LogEntry.objects.count() == audit_entries
 
@@ -256,7 +267,9 @@ def test_rotation_re_encrypts_old_rows_once_and_keeps_the_blind_index(caplog):
     for ssn in ssns.values():
         assert ssn not in said and f"{ssn[:3]}-{ssn[3:5]}-{ssn[5:]}" not in said
 
-    assert "Re-encrypted 0 SSN(s) with key 'test2'; 6 were already under it." in rotate(batch_size=2)
+    assert "Re-encrypted 0 SSN(s) with key 'test2'; 6 were already under it." in rotate(
+        batch_size=2
+    )
 
     with override_settings(SSN_KEYS=ring_entry("test2")):  # the old key retired
         assert {p.pk: p.ssn for p in Participant.objects.exclude(pk=no_ssn.pk)} == ssns
@@ -281,7 +294,9 @@ def test_rotation_stops_loudly_on_a_row_it_cannot_decrypt_and_resumes_after_the_
     assert keyring().key_id_of(raw_ciphertext(third.pk)) == "test1"
 
     store_ciphertext(second.pk, blob)  # restored from backup
-    assert "Re-encrypted 2 SSN(s) with key 'test2'; 1 were already under it." in rotate(batch_size=1)
+    assert "Re-encrypted 2 SSN(s) with key 'test2'; 1 were already under it." in rotate(
+        batch_size=1
+    )
     assert [p.ssn for p in Participant.objects.order_by("pk")] == [
         ssn_for(n).replace("-", "") for n in range(3)
     ]

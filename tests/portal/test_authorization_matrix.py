@@ -61,11 +61,15 @@ def test_authorization_matrix(world, name, method):
                 url, data = request_for(name, world, world.seekers[kind])
                 response = client.post(url, data) if method == "POST" else client.get(url)
                 if expected == LOGIN:
-                    ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))
+                    ok = response.status_code == 302 and response["Location"].startswith(
+                        reverse("login")
+                    )
                 else:
                     ok = response.status_code == expected
                 if not ok:
-                    failures.append(f"{role} {method} {name} [{kind}]: expected {expected}, got {response.status_code}")
+                    failures.append(
+                        f"{role} {method} {name} [{kind}]: expected {expected}, got {response.status_code}"
+                    )
                 transaction.set_rollback(True)
     assert not failures, "\n".join(failures)
 
@@ -93,13 +97,22 @@ def test_every_search_path_shows_exactly_the_seekers_the_gate_lets_through(world
     for kind, seeker in world.seekers.items():
         for search, typed in SEARCHES.items():
             for scope in ("office", "worksource"):
-                page = client.post(reverse("participants:search"), {"q": typed(seeker), "scope": scope}, follow=True)
+                page = client.post(
+                    reverse("participants:search"),
+                    {"q": typed(seeker), "scope": scope},
+                    follow=True,
+                )
                 text = page.content.decode()
                 visible = person.is_state_staff or not seeker.opted_out
-                in_scope = scope == "worksource" or getattr(world, ENROLLED_IN[kind]) == person.current_office
+                in_scope = (
+                    scope == "worksource"
+                    or getattr(world, ENROLLED_IN[kind]) == person.current_office
+                )
                 expected = 1 if visible and in_scope else 0
                 # A row of the results (the box, and the line saying what was searched, repeat the name).
                 shown = f"{seeker.last_name}, {seeker.first_name}</a>" in text
                 if f"Total Participants: {expected}" not in text or shown != bool(expected):
-                    failures.append(f"{role} searching {kind} by {search} in {scope}: expected {expected}, shown={shown}")
+                    failures.append(
+                        f"{role} searching {kind} by {search} in {scope}: expected {expected}, shown={shown}"
+                    )
     assert not failures, "\n".join(failures)

@@ -31,7 +31,12 @@ def serving_role(transactional_db):
         )
     call_command("grant_serving_role", SERVING_ROLE)
     settings = connection.settings_dict
-    dsn = dict(host=settings["HOST"], port=settings["PORT"] or 5432, dbname=settings["NAME"], user=SERVING_ROLE)
+    dsn = dict(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        dbname=settings["NAME"],
+        user=SERVING_ROLE,
+    )
     yield dsn
     with connection.cursor() as cursor:
         cursor.execute(f"DROP OWNED BY {SERVING_ROLE}")
@@ -39,7 +44,9 @@ def serving_role(transactional_db):
 
 
 def entry_id(world) -> int:
-    participant_update(actor=world.esd_case_manager, participant=world.seekers["own"], changes={"city": "Forks"})
+    participant_update(
+        actor=world.esd_case_manager, participant=world.seekers["own"], changes={"city": "Forks"}
+    )
     return LogEntry.objects.filter(action=LogEntry.Action.UPDATE).latest("pk").pk
 
 
@@ -51,22 +58,30 @@ REWRITES = {
 
 
 @pytest.mark.parametrize("operation", sorted(REWRITES))
-def test_the_serving_role_cannot_rewrite_the_trail_even_past_the_trigger_switch(world, serving_role, operation):
+def test_the_serving_role_cannot_rewrite_the_trail_even_past_the_trigger_switch(
+    world, serving_role, operation
+):
     pk = entry_id(world)
     with psycopg.connect(**serving_role, autocommit=True) as app:
         # It works as the portal works: it reads and adds entries.
-        assert app.execute("SELECT count(*) FROM auditlog_logentry WHERE id = %s", [pk]).fetchone() == (1,)
+        assert app.execute(
+            "SELECT count(*) FROM auditlog_logentry WHERE id = %s", [pk]
+        ).fetchone() == (1,)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             app.execute(REWRITES[operation], [pk] if "%s" in REWRITES[operation] else None)
         # django-pgtrigger's session switch for skipping triggers does not help: the privilege is gone.
-        app.execute("SET pgtrigger.ignore = '{pgtrigger_audit_trail_no_update_ef9aa,pgtrigger_audit_trail_no_delete_80a64}'")
+        app.execute(
+            "SET pgtrigger.ignore = '{pgtrigger_audit_trail_no_update_ef9aa,pgtrigger_audit_trail_no_delete_80a64}'"
+        )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             app.execute(REWRITES[operation], [pk] if "%s" in REWRITES[operation] else None)
         # Owning nothing, it cannot disable the triggers or give itself the privilege back.
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             app.execute("ALTER TABLE auditlog_logentry DISABLE TRIGGER ALL")
         app.execute(f"GRANT UPDATE ON auditlog_logentry TO {SERVING_ROLE}")  # PostgreSQL only warns
-        assert app.execute("SELECT has_table_privilege('auditlog_logentry', 'UPDATE')").fetchone() == (False,)
+        assert app.execute(
+            "SELECT has_table_privilege('auditlog_logentry', 'UPDATE')"
+        ).fetchone() == (False,)
     assert LogEntry.objects.filter(pk=pk, object_repr__contains="rewritten").count() == 0
     assert LogEntry.objects.filter(pk=pk).exists()
 
@@ -75,15 +90,22 @@ def test_the_serving_role_cannot_rewrite_the_trail_even_past_the_trigger_switch(
 def test_the_triggers_refuse_even_the_owner(world, serving_role, operation):
     pk = entry_id(world)
     settings = connection.settings_dict
-    with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, dbname=settings["NAME"],
-                         user=settings["USER"], autocommit=True) as owner:
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        autocommit=True,
+    ) as owner:
         with pytest.raises(psycopg.errors.RaiseException, match=f"Cannot {operation}"):
             owner.execute(REWRITES[operation], [pk] if "%s" in REWRITES[operation] else None)
     assert LogEntry.objects.filter(pk=pk).exists()
 
 
 def test_the_check_warns_of_a_superuser_and_of_a_role_that_may_rewrite_the_trail(serving_role):
-    assert [w.id for w in role_warnings(connection)] == ["portal.W001"]  # the suite runs as a superuser
+    assert [w.id for w in role_warnings(connection)] == [
+        "portal.W001"
+    ]  # the suite runs as a superuser
     settings = connection.settings_dict | {"USER": SERVING_ROLE, "PASSWORD": ""}
     serving = DatabaseWrapper(settings, alias="serving")
     try:
@@ -106,7 +128,9 @@ def test_a_database_that_is_away_only_warns_at_start():
     original = connections["default"]
     connections["default"] = DatabaseWrapper(away, alias="default")
     try:
-        assert [w.id for w in serving_role_cannot_rewrite_the_audit_trail(databases=["default"])] == ["portal.W004"]
+        assert [
+            w.id for w in serving_role_cannot_rewrite_the_audit_trail(databases=["default"])
+        ] == ["portal.W004"]
     finally:
         connections["default"].close()
         connections["default"] = original
@@ -125,42 +149,62 @@ def test_without_a_proxy_the_socket_is_the_address_and_forwarded_headers_are_ign
 
 
 @override_settings(BEHIND_TLS_PROXY=True, TRUSTED_PROXY_COUNT=1)
-@pytest.mark.parametrize("header,expected", [
-    ("203.0.113.9", "203.0.113.9"),
-    ("198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the client's own entry first is ignored
-    ("203.0.113.9:51234", "203.0.113.9"),
-    ("[2001:db8::7]:443", "2001:db8::7"),
-    ("not-an-address", "10.0.0.5"),
-    ("", "10.0.0.5"),
-    ("<script>, '; DROP TABLE", "10.0.0.5"),
-])
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the client's own entry first is ignored
+        ("203.0.113.9:51234", "203.0.113.9"),
+        ("[2001:db8::7]:443", "2001:db8::7"),
+        ("not-an-address", "10.0.0.5"),
+        ("", "10.0.0.5"),
+        ("<script>, '; DROP TABLE", "10.0.0.5"),
+    ],
+)
 def test_behind_the_proxy_the_address_is_the_one_the_trusted_proxy_wrote(header, expected):
     assert client_address(request_with(HTTP_X_FORWARDED_FOR=header)) == expected
 
 
 @override_settings(BEHIND_TLS_PROXY=True, TRUSTED_PROXY_COUNT=2)
 def test_with_two_trusted_proxies_the_client_is_second_from_the_end():
-    assert client_address(request_with(HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9, 10.0.0.2")) == "203.0.113.9"
-    assert client_address(request_with(HTTP_X_FORWARDED_FOR="10.0.0.2")) == "10.0.0.5"  # a short chain is not ours
+    assert (
+        client_address(request_with(HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9, 10.0.0.2"))
+        == "203.0.113.9"
+    )
+    assert (
+        client_address(request_with(HTTP_X_FORWARDED_FOR="10.0.0.2")) == "10.0.0.5"
+    )  # a short chain is not ours
 
 
 @pytest.mark.django_db
 @override_settings(BEHIND_TLS_PROXY=True, SECURE_SSL_REDIRECT=False)
-def test_a_malformed_header_or_correlation_id_never_breaks_a_page_and_the_entry_keeps_sane_values(world):
+def test_a_malformed_header_or_correlation_id_never_breaks_a_page_and_the_entry_keeps_sane_values(
+    world,
+):
     client = Client()
     client.force_login(world.auditor)
     seeker = world.seekers["own"]
     response = client.get(
-        reverse("participants:detail", args=[seeker.pk]), HTTP_X_FORWARDED_PROTO="https",
-        HTTP_X_FORWARDED_FOR="garbage, also garbage", HTTP_X_FORWARDED_PORT="-4",
+        reverse("participants:detail", args=[seeker.pk]),
+        HTTP_X_FORWARDED_PROTO="https",
+        HTTP_X_FORWARDED_FOR="garbage, also garbage",
+        HTTP_X_FORWARDED_PORT="-4",
         HTTP_X_CORRELATION_ID="x" * 5000 + "\r\n",
     )
     assert response.status_code == 200
-    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk)).latest("pk")
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk)).latest(
+        "pk"
+    )
     assert entry.remote_addr == "127.0.0.1" and entry.remote_port is None
     assert len(entry.cid) <= 64 and "x" * 65 not in entry.cid
 
-    client.get(reverse("participants:detail", args=[seeker.pk]), HTTP_X_FORWARDED_PROTO="https",
-               HTTP_X_FORWARDED_FOR="203.0.113.9", HTTP_X_CORRELATION_ID="req-42.a")
-    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk)).latest("pk")
+    client.get(
+        reverse("participants:detail", args=[seeker.pk]),
+        HTTP_X_FORWARDED_PROTO="https",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        HTTP_X_CORRELATION_ID="req-42.a",
+    )
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk)).latest(
+        "pk"
+    )
     assert (entry.remote_addr, entry.cid) == ("203.0.113.9", "req-42.a")

@@ -18,8 +18,18 @@ from tests.authz import ANONYMOUS, KINDS
 from tests.portal.test_authorization_matrix import MATRIX, request_for
 
 EDGE_VALUES = [
-    "", "x" * 10_000, "a\x00b", "line\r\nBcc: x@example.org", "0001-01-01", "9999-12-31", "2026-02-30",
-    "917-43-8265", "917 43 8265", "-1", "9" * 30, "<script>alert(1)</script>",
+    "",
+    "x" * 10_000,
+    "a\x00b",
+    "line\r\nBcc: x@example.org",
+    "0001-01-01",
+    "9999-12-31",
+    "2026-02-30",
+    "917-43-8265",
+    "917 43 8265",
+    "-1",
+    "9" * 30,
+    "<script>alert(1)</script>",
 ]
 # Tables a refused post may touch: the session (renewed on use) and nothing else.
 MAY_CHANGE = {"django_session"}
@@ -30,7 +40,9 @@ NOT_FIELDS = {"csrfmiddlewaretoken"}
 def writes() -> dict[str, int]:
     """Rows this transaction inserted, updated or deleted so far, per table (PostgreSQL's own count)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
+        cursor.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+        )
         return {table: count for table, count in cursor.fetchall() if count}
 
 
@@ -47,7 +59,9 @@ def chosen_person_and_seeker(name):
     return None
 
 
-POST_URLS = sorted(name for name, method in MATRIX if method == "POST" and chosen_person_and_seeker(name))
+POST_URLS = sorted(
+    name for name, method in MATRIX if method == "POST" and chosen_person_and_seeker(name)
+)
 
 
 @pytest.mark.parametrize("name", POST_URLS)
@@ -59,7 +73,9 @@ def test_no_edge_value_breaks_a_form_or_leaves_a_trace_when_refused(world, name)
     with transaction.atomic():
         url, data = request_for(name, world, world.seekers[kind])
         page = client.get(url)
-        fields = set(data) | (set(FIELD.findall(page.content.decode())) if page.status_code == 200 else set())
+        fields = set(data) | (
+            set(FIELD.findall(page.content.decode())) if page.status_code == 200 else set()
+        )
         transaction.set_rollback(True)
     for field in sorted(fields - NOT_FIELDS):
         for value in EDGE_VALUES:
@@ -73,6 +89,8 @@ def test_no_edge_value_breaks_a_form_or_leaves_a_trace_when_refused(world, name)
                 if response.status_code >= 500:
                     failures.append(f"{field}={value[:20]!r}: {response.status_code}")
                 elif response.status_code != 302 and changed:
-                    failures.append(f"{field}={value[:20]!r}: refused ({response.status_code}) but wrote {sorted(changed)}")
+                    failures.append(
+                        f"{field}={value[:20]!r}: refused ({response.status_code}) but wrote {sorted(changed)}"
+                    )
                 transaction.set_rollback(True)
     assert not failures, f"{role} POST {name}:\n" + "\n".join(failures)

@@ -18,9 +18,16 @@ from tests.factories import PASSWORD
 def test_sign_in_then_an_idle_session_ends_after_15_minutes(world):
     client = Client()
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        assert client.post(reverse("login"), {"username": "esd.casemanager", "password": PASSWORD}).status_code == 302
+        assert (
+            client.post(
+                reverse("login"), {"username": "esd.casemanager", "password": PASSWORD}
+            ).status_code
+            == 302
+        )
         clock.shift(timedelta(minutes=14))
-        assert client.get(reverse("portal:dashboard")).status_code == 200  # activity pushes the expiry on
+        assert (
+            client.get(reverse("portal:dashboard")).status_code == 200
+        )  # activity pushes the expiry on
         clock.shift(timedelta(minutes=14))
         assert client.get(reverse("portal:dashboard")).status_code == 200
         clock.shift(timedelta(minutes=16))
@@ -38,7 +45,9 @@ def test_activity_renews_the_session_at_most_once_a_minute(world):
         renewed = Session.objects.get(session_key=key).expire_date
         clock.shift(timedelta(seconds=50))
         client.get(reverse("portal:dashboard"))
-        assert Session.objects.get(session_key=key).expire_date == renewed  # no write within the minute
+        assert (
+            Session.objects.get(session_key=key).expire_date == renewed
+        )  # no write within the minute
         clock.shift(timedelta(seconds=20))
         client.get(reverse("portal:dashboard"))
         assert Session.objects.get(session_key=key).expire_date == renewed + timedelta(seconds=70)
@@ -58,7 +67,9 @@ def test_switching_office_only_among_assigned_offices(world, django_user_model):
 
     client = Client()
     client.force_login(world.partner_case_manager)
-    refused = client.post(reverse("access:switch_office"), {"office": world.office_b.pk}, follow=True)
+    refused = client.post(
+        reverse("access:switch_office"), {"office": world.office_b.pk}, follow=True
+    )
     assert "only switch to an office you are assigned to" in refused.content.decode()
     world.partner_case_manager.offices.add(world.office_b)  # now assigned to both offices
     client.post(reverse("access:switch_office"), {"office": world.office_b.pk})
@@ -76,7 +87,11 @@ def test_a_real_worker_clears_expired_sessions(world, real_workers):
     client = Client()
     client.force_login(world.esd_case_manager)
     live_key = client.session.session_key
-    Session.objects.create(session_key="expired-session", session_data="e30", expire_date=timezone.now() - timedelta(minutes=1))
+    Session.objects.create(
+        session_key="expired-session",
+        session_data="e30",
+        expire_date=timezone.now() - timedelta(minutes=1),
+    )
     # A Celery worker in a thread, consuming from the suite's Redis broker.
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         clear_expired_sessions.delay()

@@ -34,17 +34,26 @@ def signed_in(person) -> Client:
 def test_1_a_restricted_partner_sees_what_partners_see_and_no_opted_out_seeker(world):
     hidden = world.seekers["opted_out"]
     assert hidden not in Participant.objects.visible_to(world.partner_restricted)
-    assert signed_in(world.partner_restricted).get(reverse("participants:detail", args=[hidden.pk])).status_code == 404
+    assert (
+        signed_in(world.partner_restricted)
+        .get(reverse("participants:detail", args=[hidden.pk]))
+        .status_code
+        == 404
+    )
     # Restricted state staff still see the seeker: restriction is about changing the opt-out, not seeing.
     assert hidden in Participant.objects.visible_to(world.esd_restricted)
 
 
 @pytest.mark.parametrize("scope", ["office", "worksource"])
-def test_2_a_partners_ssn_search_of_an_opted_out_seeker_finds_nobody_on_the_results_page(world, scope):
+def test_2_a_partners_ssn_search_of_an_opted_out_seeker_finds_nobody_on_the_results_page(
+    world, scope
+):
     hidden = world.seekers["opted_out"]
     client = signed_in(world.partner_case_manager)
     response = client.post(reverse("participants:search"), {"q": hidden.ssn, "scope": scope})
-    results = client.get(response["Location"]).content.decode()  # the remembered search: the blind index alone
+    results = client.get(
+        response["Location"]
+    ).content.decode()  # the remembered search: the blind index alone
     assert "Total Participants: 0" in results
     assert hidden.last_name not in results and hidden.customer_id not in results
 
@@ -52,14 +61,20 @@ def test_2_a_partners_ssn_search_of_an_opted_out_seeker_finds_nobody_on_the_resu
 def test_3_the_configured_console_handler_redacts_ssns():
     """The portal's own LOGGING, as Django applies it: an SSN logged comes out redacted."""
     stream = io.StringIO()
-    config = {**settings.LOGGING, "handlers": {
-        name: {**handler, "stream": stream} for name, handler in settings.LOGGING["handlers"].items()
-    }}
+    config = {
+        **settings.LOGGING,
+        "handlers": {
+            name: {**handler, "stream": stream}
+            for name, handler in settings.LOGGING["handlers"].items()
+        },
+    }
     root = logging.getLogger()
     saved = (root.level, list(root.handlers))
     try:
         logging.config.dictConfig(config)
-        logging.getLogger("portal.anything").warning("caller gave %s and 917 43 8265", "917-43-8265")
+        logging.getLogger("portal.anything").warning(
+            "caller gave %s and 917 43 8265", "917-43-8265"
+        )
         for handler in root.handlers:
             handler.flush()
     finally:
@@ -76,12 +91,16 @@ def test_4_the_local_reviewer_of_a_ticket_never_decides_it_at_the_state(world):
     client = signed_in(world.state_dataedits)
     page = client.get(reverse("dataedits:ticket_detail", args=[ticket.pk])).content.decode()
     assert reverse("dataedits:decide", args=[ticket.pk]) not in page
-    response = client.post(reverse("dataedits:decide", args=[ticket.pk]), {"decision": "approve"}, follow=True)
+    response = client.post(
+        reverse("dataedits:decide", args=[ticket.pk]), {"decision": "approve"}, follow=True
+    )
     assert "Nobody decides a ticket they filed or reviewed." in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.state == TicketState.STATE_QUEUE and ticket.decided_by is None
     # Someone else of the state decides it.
-    signed_in(world.state_dataedits_b).post(reverse("dataedits:decide", args=[ticket.pk]), {"decision": "approve"})
+    signed_in(world.state_dataedits_b).post(
+        reverse("dataedits:decide", args=[ticket.pk]), {"decision": "approve"}
+    )
     ticket.refresh_from_db()
     assert ticket.state == TicketState.APPROVED
 
@@ -96,4 +115,7 @@ def test_5_a_supervisor_of_another_area_never_sees_the_areas_opt_in_requests(wor
     queue = client.get(reverse("optout:queue")).content.decode()
     assert request.client_name not in queue and request.client_phone not in queue
     # The area's own supervisor has it.
-    assert request.client_name in signed_in(world.esd_supervisor).get(reverse("optout:queue")).content.decode()
+    assert (
+        request.client_name
+        in signed_in(world.esd_supervisor).get(reverse("optout:queue")).content.decode()
+    )

@@ -19,10 +19,14 @@ logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Re-seals every authenticator secret that is not under the current (first) key of MFA_KEYS."
+    help = (
+        "Re-seals every authenticator secret that is not under the current (first) key of MFA_KEYS."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=500, help="Devices re-sealed per transaction.")
+        parser.add_argument(
+            "--batch-size", type=int, default=500, help="Devices re-sealed per transaction."
+        )
 
     def handle(self, *args, batch_size: int, **options):
         if batch_size < 1:
@@ -32,7 +36,11 @@ class Command(BaseCommand):
         while True:
             # Locked while re-sealed, so a sign-in saving the same device at the same time waits.
             with transaction.atomic():
-                batch = list(AuthenticatorApp.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+                batch = list(
+                    AuthenticatorApp.objects.select_for_update()
+                    .filter(pk__gt=last_pk)
+                    .order_by("pk")[:batch_size]
+                )
                 if not batch:
                     break
                 last_pk = batch[-1].pk
@@ -43,7 +51,9 @@ class Command(BaseCommand):
                             app.set_secret(app.bin_key)
                             stale.append(app)
                     except DecryptionError as exc:
-                        raise CommandError(f"Authenticator app {app.pk}: {exc} Nothing of this batch was written.") from exc
+                        raise CommandError(
+                            f"Authenticator app {app.pk}: {exc} Nothing of this batch was written."
+                        ) from exc
                 # One UPDATE per batch and no audit entry: the secret itself does not change.
                 AuthenticatorApp.objects.bulk_update(stale, ["key"])
                 resealed += len(stale)

@@ -29,4 +29,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         decision = decide(services, change, filed_on=filed_on, paperwork=paperwork)
         # Says whether the justification and support were checked, or the dates alone.
-        self.stdout.write(json.dumps(decision.as_json() | {"paperwork_checked": paperwork is not None}, indent=2))
+        self.stdout.write(
+            json.dumps(decision.as_json() | {"paperwork_checked": paperwork is not None}, indent=2)
+        )

@@ -33,7 +33,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--batch-size", type=int, default=1000,
+            "--batch-size",
+            type=int,
+            default=1000,
             help="Rows read, locked and re-encrypted per transaction (default 1000).",
         )
 
@@ -72,7 +74,9 @@ class Command(BaseCommand):
                         # Raising rolls this batch back; earlier batches stay committed.
                         logger.error(
                             "SSN key rotation stopped at seeker %s: %s (%d re-encrypted before it)",
-                            participant.pk, exc, rotated,
+                            participant.pk,
+                            exc,
+                            rotated,
                         )
                         raise CommandError(
                             f"Seeker {participant.pk}: {exc} Nothing of this batch was written; "
@@ -88,7 +92,9 @@ class Command(BaseCommand):
                 rotated += len(stale)
         logger.info(
             "SSN key rotation to key %s: %d re-encrypted, %d already current",
-            ring.current_id, rotated, already_current,
+            ring.current_id,
+            rotated,
+            already_current,
         )
         self.stdout.write(
             f"Re-encrypted {rotated} SSN(s) with key {ring.current_id!r}; "

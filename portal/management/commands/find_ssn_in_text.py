@@ -19,12 +19,22 @@ from portal.text import contains_ssn
 
 APPS = ("access", "participants", "optout", "dataedits", "notifications")
 # Columns that are not text a person typed: hashes, keys and generated search keys.
-NOT_FREE_TEXT = {"ssn_index", "password", "key", "token", "session_key", "last_name_key", "first_name_key"}
+NOT_FREE_TEXT = {
+    "ssn_index",
+    "password",
+    "key",
+    "token",
+    "session_key",
+    "last_name_key",
+    "first_name_key",
+}
 
 
 def text_columns(model):
     for field in model._meta.concrete_fields:
-        if isinstance(field, (models.CharField, models.TextField)) and not isinstance(field, models.GeneratedField):
+        if isinstance(field, (models.CharField, models.TextField)) and not isinstance(
+            field, models.GeneratedField
+        ):
             if field.name not in NOT_FREE_TEXT and field.choices is None:
                 yield field.name
 
@@ -41,22 +51,29 @@ class Command(BaseCommand):
                 if model._meta.proxy:
                     continue
                 for name in text_columns(model):
-                    found += self.report(model.objects.all(), name, f"{app_label}.{model.__name__}", name)
+                    found += self.report(
+                        model.objects.all(), name, f"{app_label}.{model.__name__}", name
+                    )
         for name in ("changes", "additional_data"):
             entries = LogEntry.objects.annotate(text=Cast(name, models.TextField()))
             found += self.report(entries, "text", "auditlog.LogEntry", name)
-        found += self.report(LogEntry.objects.all(), "object_repr", "auditlog.LogEntry", "object_repr")
+        found += self.report(
+            LogEntry.objects.all(), "object_repr", "auditlog.LogEntry", "object_repr"
+        )
         # A failed sign-in keeps the username typed: an SSN typed there, before the check refused it.
-        found += self.report(AccessAttempt.objects.all(), "username", "axes.AccessAttempt", "username")
+        found += self.report(
+            AccessAttempt.objects.all(), "username", "axes.AccessAttempt", "username"
+        )
         self.stdout.write(f"{found} place(s) hold an SSN-shaped number.")
 
     def report(self, queryset, column: str, label: str, field: str) -> int:
         # The database narrows the search; Python's pattern (the one the portal refuses) decides.
-        candidates = queryset.filter(**{f"{column}__regex": r"[0-9]{3}[^0-9]{0,5}[0-9]{2}[^0-9]{0,5}[0-9]{4}"})
+        candidates = queryset.filter(
+            **{f"{column}__regex": r"[0-9]{3}[^0-9]{0,5}[0-9]{2}[^0-9]{0,5}[0-9]{4}"}
+        )
         count = 0
         for pk, value in candidates.values_list("pk", column).iterator():
             if contains_ssn(str(value)):
                 self.stdout.write(f"{label} {pk}: {field}")
                 count += 1
         return count
-

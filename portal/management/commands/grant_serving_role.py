@@ -21,7 +21,9 @@ class Command(BaseCommand):
     help = "Grants the serving database role its privileges, without UPDATE, DELETE or TRUNCATE on the audit trail."
 
     def add_arguments(self, parser):
-        parser.add_argument("role", help="The role the web server and workers connect as (it must exist).")
+        parser.add_argument(
+            "role", help="The role the web server and workers connect as (it must exist)."
+        )
 
     def handle(self, *args, role: str, **options):
         if connection.vendor != "postgresql":
@@ -30,15 +32,24 @@ class Command(BaseCommand):
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
             row = cursor.fetchone()
             if row is None:
-                raise CommandError(f"There is no role {role!r}: create it first (README, Security).")
+                raise CommandError(
+                    f"There is no role {role!r}: create it first (README, Security)."
+                )
             if row[0]:
                 raise CommandError(f"{role!r} is a superuser: serve as a role that is not one.")
             cursor.execute("SELECT current_user, current_database(), current_schema()")
             owner, database, schema = cursor.fetchone()
             if owner == role:
-                raise CommandError("Run this as the role that owns the tables, not as the serving role.")
-            names = {"role": sql.Identifier(role), "db": sql.Identifier(database), "schema": sql.Identifier(schema),
-                     "owner": sql.Identifier(owner), "audit": sql.Identifier(schema, AUDIT_TABLE)}
+                raise CommandError(
+                    "Run this as the role that owns the tables, not as the serving role."
+                )
+            names = {
+                "role": sql.Identifier(role),
+                "db": sql.Identifier(database),
+                "schema": sql.Identifier(schema),
+                "owner": sql.Identifier(owner),
+                "audit": sql.Identifier(schema, AUDIT_TABLE),
+            }
             for statement in (
                 "GRANT CONNECT ON DATABASE {db} TO {role}",
                 "GRANT USAGE ON SCHEMA {schema} TO {role}",
@@ -50,4 +61,6 @@ class Command(BaseCommand):
                 "REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {role}",
             ):
                 cursor.execute(sql.SQL(statement).format(**names).as_string(connection.connection))
-        self.stdout.write(f"{role} may use the portal's tables; on {AUDIT_TABLE} it may only read and add.")
+        self.stdout.write(
+            f"{role} may use the portal's tables; on {AUDIT_TABLE} it may only read and add."
+        )
