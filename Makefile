@@ -7,7 +7,7 @@ USWDS := portal/static/vendor/uswds
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets services-check browser demo-code bench-data bench mutants clean
+.PHONY: run test lint install assets services-check browser demo-code bench-data bench mutants clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -76,7 +76,12 @@ browser:
 services-check: $(STAMP)
 	@$(PY) scripts/check_services.py
 
-test: install browser services-check
+# The lint gate: the linter, the formatter's verdict and the type checker, before any test runs.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install browser services-check lint
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # Mutation testing of the data-edit rules (slow: not part of `make test`). Run it before changing

@@ -241,6 +241,9 @@ class ContractWarning(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.days_ahead}-day warning for {self.contract}"
+
 
 class StaffSession(models.Model):
     """Which sessions belong to whom, so that ending someone's access ends every one of their sessions."""
@@ -248,6 +251,10 @@ class StaffSession(models.Model):
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="session_keys")
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        # Never the key itself: it signs the session in.
+        return f"A session of {self.staff}"
 
 
 class AuthenticatorApp(TOTPDevice):
@@ -474,3 +481,6 @@ class ReportEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"

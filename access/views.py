@@ -5,11 +5,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import Group
-from django.db.models import Q, Sum
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -38,7 +38,6 @@ from .forms import (
     UnlockForm,
 )
 from .middleware import MFA_PENDING, ONBOARDED
-from .signals import session_key_changed
 from .models import (
     AccessRequest,
     AuthenticatorApp,
@@ -49,6 +48,7 @@ from .models import (
     Staff,
 )
 from .services import NDA_VERSION, staff_switch_office
+from .signals import session_key_changed
 
 PER_PAGE = 25
 

@@ -257,7 +257,7 @@ def ensure_opt_in_requests(where: Place, rng: random.Random) -> int:
                     client_reason=rng.choice(CLIENT_REASONS),
                 )
                 for (seeker_id, first, last, _, filer, office, filed_at), lookup in zip(
-                    filed, lookups
+                    filed, lookups, strict=False
                 )
             ]
         )

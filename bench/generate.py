@@ -19,7 +19,7 @@ import argparse
 import random
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -184,7 +184,7 @@ def ids(model) -> list[int]:
 
 def build(seekers: int, seed: int = 2026) -> dict:
     rng = random.Random(seed)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     today = date.today()
     figures = {}
 

@@ -25,6 +25,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from axes.models import AccessLog  # noqa: E402
+from django.apps import apps  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from access.models import Staff, StaffSession  # noqa: E402
+from bench import fixtures  # noqa: E402
+from bench.generate import FIRST_NAMES, LAST_NAMES, ssn_of_customer_id  # noqa: E402
+from bench.report import Section, Target, latency_cells, percentile  # noqa: E402
 from bench.web import (  # noqa: E402 - sets Django up on the bench database first
     WORKERS,
     Browser,
@@ -36,19 +48,6 @@ from bench.web import (  # noqa: E402 - sets Django up on the bench database fir
     sign_in_all,
     sign_out,
 )
-
-from django.apps import apps  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
-from django.contrib.sessions.models import Session  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from access.models import Staff, StaffSession  # noqa: E402
-from axes.models import AccessLog  # noqa: E402
-from bench import fixtures  # noqa: E402
-from bench.generate import FIRST_NAMES, LAST_NAMES, ssn_of_customer_id  # noqa: E402
-from bench.report import Section, Target, latency_cells, percentile  # noqa: E402
 from dataedits.models import Service  # noqa: E402
 from optout.models import OptOutLookup  # noqa: E402
 from participants.models import Enrollment, Participant  # noqa: E402
@@ -121,7 +120,8 @@ def draw_pools(rng: random.Random) -> Pools:
         "last-name prefix, common": [name.lower() for name in LAST_NAMES[:5]],
         "last-name prefix, rarer": sorted({s["last_name"][:4].lower() for s in rare}),
         "full name, common": [
-            f"{first} {last}".lower() for first, last in zip(FIRST_NAMES[:5], LAST_NAMES)
+            f"{first} {last}".lower()
+            for first, last in zip(FIRST_NAMES[:5], LAST_NAMES, strict=False)
         ],
         "full name, rarer": [f"{s['first_name']} {s['last_name']}".lower() for s in rare],
         "SSN": [ssn_for(s["customer_id"], dashed=n % 2 == 1) for n, s in enumerate(own)],
@@ -601,7 +601,7 @@ def report(results: Results, *, users: int) -> Section:
             "others' cores",
         ],
     )
-    for index, (scenario, run) in enumerate(zip(results.found, results.runs)):
+    for index, (scenario, run) in enumerate(zip(results.found, results.runs, strict=True)):
         section.rows.append(
             [
                 scenario.operation,
@@ -648,7 +648,11 @@ def p95(run: Run) -> float:
 
 def worst(results: Results, chosen) -> tuple[int, Scenario, Run]:
     """The chosen scenario with the highest p95 (one with errors counts as the worst)."""
-    pairs = [(n, s, r) for n, (s, r) in enumerate(zip(results.found, results.runs)) if chosen(s)]
+    pairs = [
+        (n, s, r)
+        for n, (s, r) in enumerate(zip(results.found, results.runs, strict=False))
+        if chosen(s)
+    ]
     return max(pairs, key=lambda triple: (triple[2].errors > 0, p95(triple[2])))
 
 
@@ -739,7 +743,7 @@ def notes(results: Results, *, users: int) -> list[str]:
         "What the run wrote is taken out again (enrollments, Opt-Out Lookups, sessions, sign-in log); the "
         "audit trail's entries stay (append-only).",
     ]
-    for scenario, run in zip(results.found, results.runs):
+    for scenario, run in zip(results.found, results.runs, strict=True):
         if run.errors:
             said.append(
                 f"Errors, {scenario.operation} ({scenario.person}, {scenario.detail}): {run.errors}; "

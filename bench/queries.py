@@ -220,7 +220,9 @@ def measure() -> Section:
         for scope in (Scope.OFFICE, Scope.WORKSOURCE):
             for search in searches(user.current_office_id):
                 ours_ms, matches = fastest_ms(
-                    lambda: results_page(quick_search(user=user, query=search.query, scope=scope)),
+                    lambda u=user, q=search.query, s=scope: results_page(
+                        quick_search(user=u, query=q, scope=s)
+                    ),
                     REPEATS,
                 )
                 plan = plans(quick_search(user=user, query=search.query, scope=scope))

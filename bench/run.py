@@ -12,7 +12,7 @@ import argparse
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -97,7 +97,7 @@ def targets_section(sections: list[Section]) -> Section:
 
 def report(sections: list[Section], population_line: str) -> tuple[str, str]:
     """The report's figures, and its appendix of query plans (written to the file, not printed)."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     head = [
         "# Benchmark results",
         "",

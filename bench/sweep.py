@@ -98,11 +98,14 @@ def sign_in(staff: list[Staff], keys: list[str]) -> None:
                 }
             ),
         )
-        for key, person in zip(keys, staff)
+        for key, person in zip(keys, staff, strict=False)
     ]
     Session.objects.bulk_create(sessions, batch_size=2000)
     StaffSession.objects.bulk_create(
-        (StaffSession(staff=person, session_key=key) for key, person in zip(keys, staff)),
+        (
+            StaffSession(staff=person, session_key=key)
+            for key, person in zip(keys, staff, strict=False)
+        ),
         batch_size=2000,
     )
 

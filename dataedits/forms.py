@@ -7,6 +7,7 @@ from django.utils import timezone
 from portal.forms import USWDSFormMixin
 from portal.text import phone_number
 
+from .confidential import named_condition
 from .models import (
     DENIAL_REASONS,
     FOLLOW_UP_TYPE,
@@ -22,7 +23,6 @@ from .models import (
     ServiceType,
     SkillsGainType,
 )
-from .confidential import named_condition
 from .rules import Quarter, Reason, filing_deadline
 from .services import document_kind
 

@@ -31,7 +31,6 @@ from .querysets import (
     uses_opt_out_lookup,
 )
 
-
 LOOKUP_WINDOW_SECONDS = 3600
 TEXT_LIMIT = 1000
 

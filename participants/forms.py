@@ -6,8 +6,8 @@ from django.utils import timezone
 from portal.forms import USWDSFormMixin
 from portal.text import contains_ssn, phone_number, zip_code
 
-from .models import Participant
 from .crypto import normalize_ssn
+from .models import Participant
 from .selectors import Scope
 from .services import EDITABLE_FIELDS
 

@@ -56,7 +56,9 @@ class Participant(AuditedModel, models.Model):
         help_text="Seen only by state (ESD) staff while set; changed only by non-restricted ESD staff.",
     )
     ssn_ciphertext = models.BinaryField(null=True, editable=False)
-    ssn_index = models.CharField(max_length=64, null=True, editable=False, unique=True)
+    ssn_index = models.CharField(  # noqa: DJ001 (NULL: unique, but any number may lack an SSN)
+        max_length=64, null=True, editable=False, unique=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

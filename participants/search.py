@@ -62,7 +62,7 @@ class SearchResults:
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
         ids = []
-        for number, (part, size) in enumerate(zip(self.parts, self.part_sizes())):
+        for number, (part, size) in enumerate(zip(self.parts, self.part_sizes(), strict=True)):
             if start < size and stop > 0:
                 wanted = slice(max(start, 0), min(stop, size))
                 ids += (

@@ -4,8 +4,9 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.audit
 from django.db import migrations, models
+
+import portal.audit
 
 
 class Migration(migrations.Migration):

@@ -41,7 +41,6 @@ def service_snapshot(service: Service) -> dict:
 
 def _check_change(*, ticket: DataEditTicket) -> None:
     """Refuses a change that can never be right; an incomplete one is left for the pre-check."""
-    today = timezone.localdate()
     if ticket.kind not in ChangeKind.values:
         raise PortalError("Choose what the ticket changes.", code="unknown_kind")
     if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE):
@@ -61,45 +60,52 @@ def _check_change(*, ticket: DataEditTicket) -> None:
         raise PortalError(
             "This service type is no longer offered: choose another.", code="inactive_type"
         )
-    start = ticket.new_start_date or (ticket.service.start_date if ticket.service else None)
-    end = ticket.new_end_date or (ticket.service.end_date if ticket.service else None)
-    if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.MODIFY_SERVICE):
-        if start and start > today:
-            raise PortalError("A service cannot start in the future.", code="future_service")
-        if start and end:
-            check_service_dates(ticket.participant, start, end)
-    if ticket.kind == ChangeKind.MEASURABLE_SKILLS_GAIN:
-        if ticket.gain_type and ticket.gain_type not in SkillsGainType.values:
-            raise PortalError(
-                "Choose the type of measurable skills gain.", code="unknown_gain_type"
-            )
-        if ticket.gain_date:
-            check_contact_date(ticket.participant, ticket.gain_date)
     for name in ("what_is_wrong", "what_is_right", "justification"):
         label = DataEditTicket._meta.get_field(name).verbose_name
         setattr(ticket, name, checked_text(getattr(ticket, name), label=label))
     ticket.seeker_value = checked_line(ticket.seeker_value, label="the correct value")
-    if ticket.kind == ChangeKind.CORRECT_SEEKER_DATA:
-        if ticket.seeker_field and ticket.seeker_field not in SeekerField.values:
+    if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.MODIFY_SERVICE):
+        _check_service_change(ticket)
+    elif ticket.kind == ChangeKind.MEASURABLE_SKILLS_GAIN:
+        _check_skills_gain(ticket)
+    elif ticket.kind == ChangeKind.CORRECT_SEEKER_DATA:
+        _check_seeker_data(ticket)
+
+
+def _check_service_change(ticket: DataEditTicket) -> None:
+    start = ticket.new_start_date or (ticket.service.start_date if ticket.service else None)
+    end = ticket.new_end_date or (ticket.service.end_date if ticket.service else None)
+    if start and start > timezone.localdate():
+        raise PortalError("A service cannot start in the future.", code="future_service")
+    if start and end:
+        check_service_dates(ticket.participant, start, end)
+
+
+def _check_skills_gain(ticket: DataEditTicket) -> None:
+    if ticket.gain_type and ticket.gain_type not in SkillsGainType.values:
+        raise PortalError("Choose the type of measurable skills gain.", code="unknown_gain_type")
+    if ticket.gain_date:
+        check_contact_date(ticket.participant, ticket.gain_date)
+
+
+def _check_seeker_data(ticket: DataEditTicket) -> None:
+    field, value = ticket.seeker_field, ticket.seeker_value.strip()
+    if field and field not in SeekerField.values:
+        raise PortalError("Choose one of the seeker's demographic fields.", code="unknown_field")
+    if field and field != SeekerField.DATE_OF_BIRTH:
+        longest = Participant._meta.get_field(field).max_length
+        if len(value) > longest:
             raise PortalError(
-                "Choose one of the seeker's demographic fields.", code="unknown_field"
+                f"The value is longer than the {longest} characters the field holds.",
+                code="too_long",
             )
-        if ticket.seeker_field and ticket.seeker_field != SeekerField.DATE_OF_BIRTH:
-            longest = Participant._meta.get_field(ticket.seeker_field).max_length
-            if len(ticket.seeker_value.strip()) > longest:
-                raise PortalError(
-                    f"The value is longer than the {longest} characters the field holds.",
-                    code="too_long",
-                )
-        if ticket.seeker_field == SeekerField.DATE_OF_BIRTH and ticket.seeker_value.strip():
-            try:
-                born = date.fromisoformat(ticket.seeker_value.strip())
-            except ValueError:
-                raise PortalError(
-                    "Write the date of birth as YYYY-MM-DD.", code="bad_date"
-                ) from None
-            if not date(1900, 1, 1) <= born <= today:
-                raise PortalError("Enter a date of birth between 1900 and today.", code="bad_date")
+    if field == SeekerField.DATE_OF_BIRTH and value:
+        try:
+            born = date.fromisoformat(value)
+        except ValueError:
+            raise PortalError("Write the date of birth as YYYY-MM-DD.", code="bad_date") from None
+        if not date(1900, 1, 1) <= born <= timezone.localdate():
+            raise PortalError("Enter a date of birth between 1900 and today.", code="bad_date")
 
 
 def ticket_title(ticket: DataEditTicket) -> str:

@@ -29,7 +29,6 @@ from ..models import (
 from ..policies import decision_refusal, local_review_refusal
 from ..precheck import Precheck, ticket_precheck
 from ..rules import Reason, counted_received_at, is_late_entry
-
 from .gate import participant_through_gate, ticket_through_gate
 
 

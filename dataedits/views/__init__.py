@@ -20,8 +20,8 @@ from .tickets import (
     TicketCreateView,
     TicketDetailView,
     document_add_view,
-    ticket_acknowledge_view,
     document_download,
+    ticket_acknowledge_view,
     ticket_precheck_view,
     ticket_submit_view,
 )

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portal.audit
 from django.conf import settings
 from django.db import migrations, models
+
+import portal.audit
 
 
 class Migration(migrations.Migration):

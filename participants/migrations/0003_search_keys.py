@@ -5,9 +5,9 @@ matches back in order.
 """
 
 import django.db.models.functions.text
-import participants.models
 from django.db import migrations, models
 
+import participants.models
 
 OLD_INDEXES = {
     "participant_last_name_prefix": "last_name",

@@ -155,8 +155,9 @@ def test_a_dismissal_takes_effect_at_once_and_the_administrator_is_emailed_at_on
 
 def test_granting_access_still_waits_for_a_second_person(designated):
     """An add request grants nothing until MIS access management approves it; its filer cannot."""
-    from access.services import access_request_add
     from django.utils import timezone
+
+    from access.services import access_request_add
 
     request = access_request_add(
         actor=designated.access_requester,

@@ -139,7 +139,7 @@ def test_the_sweep_ends_access_once_per_person_and_deletes_their_sessions(world)
     )
     assert access_sweep()["ended"] == len(partner_staff)
     assert access_sweep()["ended"] == 0
-    for person, browser in zip(partner_staff, browsers):
+    for person, browser in zip(partner_staff, browsers, strict=True):
         person.refresh_from_db()
         assert not person.is_active and len(access_events(person)) == 1
         assert not Session.objects.filter(session_key=browser.session.session_key).exists()
@@ -161,7 +161,7 @@ def test_the_sweep_works_in_batches_with_one_audit_event_per_person_and_its_reas
         expiry_date=timezone.localdate()
     )
     assert access_sweep()["ended"] == len(people)
-    for person, browser in zip(people, browsers):
+    for person, browser in zip(people, browsers, strict=True):
         person.refresh_from_db()
         [event] = access_events(person)
         assert not person.is_active and event.changes_dict == {"is_active": [True, False]}

@@ -10,7 +10,6 @@ import psycopg
 import pytest
 from auditlog.models import LogEntry
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone

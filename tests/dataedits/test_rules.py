@@ -1,6 +1,7 @@
 """The data-edit rules (dataedits/rules.py): seed 004's worked examples, boundaries and properties."""
 
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -541,7 +542,7 @@ def test_no_gap_inside_a_period_exceeds_90_days_and_periods_are_more_than_90_day
         for service in period.services[1:]:
             assert (service.start - latest_end).days <= 90
             latest_end = max(latest_end, service.end)
-    for earlier, later in zip(periods, periods[1:]):
+    for earlier, later in pairwise(periods):
         assert (later.participation - earlier.last_end).days > 90
 
 

@@ -208,7 +208,7 @@ def test_a_note_naming_a_condition_asks_first_and_then_stays_in_the_authors_offi
 
 
 def test_the_state_acknowledges_receipt_and_the_filer_is_told(world):
-    seeker, partner = world.seekers["own"], world.partner_case_manager
+    partner = world.partner_case_manager
     with at(2024, 1, 10, 10, 0):
         ticket = ticket_submit(actor=partner, ticket=gain_ticket(world, date(2024, 1, 5)))
         with pytest.raises(PortalError, match="once it is in its queue"):

@@ -18,8 +18,8 @@ from dataedits.models import (
     DataEditTicket,
     Notification,
     Program,
-    Service,
     SeekerField,
+    Service,
     TicketState,
     Title,
 )

@@ -56,7 +56,7 @@ def test_authorization_matrix(world, name, method):
         client = Client()
         if role != ANONYMOUS:
             client.force_login(world.people[role])
-        for kind, expected in zip(KINDS, MATRIX[name, method][role]):
+        for kind, expected in zip(KINDS, MATRIX[name, method][role], strict=True):
             with transaction.atomic():
                 url, data = request_for(name, world, world.seekers[kind])
                 response = client.post(url, data) if method == "POST" else client.get(url)

@@ -53,7 +53,7 @@ def chosen_person_and_seeker(name):
         for role, statuses in row.items():
             if role == ANONYMOUS:
                 continue
-            for kind, status in zip(KINDS, statuses):
+            for kind, status in zip(KINDS, statuses, strict=True):
                 if status == wanted:
                     return role, kind
     return None

@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
-        for username, (first, last, org, role, restricted, offices) in PEOPLE.items():
+        for username, (_first, _last, org, role, restricted, offices) in PEOPLE.items():
             note = ", restricted" if restricted else ""
             self.stdout.write(f"  {username:<22} {role.label}{note}, {org}, {offices[0]}")
         self.stdout.write(
