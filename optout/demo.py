@@ -29,7 +29,7 @@ def seed_optout_demo(people) -> None:
     seekers = list(Participant.objects.filter(opted_out=True).order_by("pk")[:4])
     # (days since filing, decision): waiting, waiting and overdue, opted in, remained opted out.
     plans = [(3, None), (35, None), (6, Action.OPT_IN), (9, Action.REMAIN_OPTED_OUT)]
-    for seeker, (days_ago, decision), reason in zip(seekers, plans, REASONS, strict=True):
+    for seeker, (days_ago, decision), reason in zip(seekers, plans, REASONS, strict=False):
         lookup = opt_out_lookup(actor=partner, ssn=seeker.ssn)
         request = opt_in_request_file(
             actor=partner,
