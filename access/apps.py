@@ -32,6 +32,6 @@ class AccessConfig(AppConfig):
         user_logged_in.connect(signals.remember_session, dispatch_uid="access.remember_session")
         user_logged_out.connect(signals.forget_session, dispatch_uid="access.forget_session")
         # The password step alone is no use of the account: last_login is written when the code
-        # is given too (access.services.sign_in_complete), and the inactivity rule counts from it.
+        # is given too (access.services.onboarding.sign_in_complete), and the inactivity rule counts from it.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_locked_out.connect(signals.audit_lockout, dispatch_uid="access.audit_lockout")

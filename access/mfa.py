@@ -7,7 +7,7 @@ wait after every wrong code); the portal adds what the library leaves to it:
   keys), bound to its owner so that a ciphertext copied to another person's row fails;
 - recovery codes are stored as a truncated SHA-256 of the code, never the code itself.
 
-Wrong codes also count against the account like wrong passwords (access.services.mfa_verify).
+Wrong codes also count against the account like wrong passwords (access.services.onboarding.mfa_verify).
 """
 
 import base64

@@ -28,3 +28,15 @@ AUDIT_READERS = frozenset({Role.AUDITOR, Role.MIS_ADMIN})
 DATA_INTEGRITY_READERS = frozenset(
     {Role.SUPERVISOR, Role.LWDB_REVIEWER, Role.STATE_DATAEDITS, Role.AUDITOR}
 )
+
+# Access requests (policy 1021 h): the roles a requester may ask for; the state's central roles
+# are given through the administrator.
+REQUESTABLE_ROLES = (
+    Role.CASE_MANAGER,
+    Role.SUPERVISOR,
+    Role.ACCESS_REQUESTER,
+    Role.LWDB_REVIEWER,
+    Role.STATE_DATAEDITS,
+)
+# ... and those only state agency staff may hold.
+STATE_ONLY_ROLES = (Role.SUPERVISOR, Role.STATE_DATAEDITS)

@@ -10,6 +10,7 @@ from guardian.conf import settings as guardian_settings
 from guardian.shortcuts import get_objects_for_user
 
 from .models import AccessRequest, Contract, Office, Organization, Staff, WorkforceDevelopmentArea
+from .roles import REQUESTABLE_ROLES, STATE_ONLY_ROLES
 
 # The object permissions a designated MIS access requester holds (through a group) on an area or an office.
 REQUEST_IN_AREA = "access.request_access_in_area"
@@ -156,7 +157,6 @@ def requester_staff(staff: Staff):
 
 def requestable_roles(staff: Staff) -> list:
     """The roles `staff` may ask for: the state-only ones only for the state agency's own staff."""
-    from .services import REQUESTABLE_ROLES, STATE_ONLY_ROLES
 
     return [
         role for role in REQUESTABLE_ROLES if staff.is_state_staff or role not in STATE_ONLY_ROLES

@@ -5,7 +5,7 @@
 On the benchmark's database (bench/generate.py), every active staff member of 100 partner
 organizations (about 9,000 people) is signed in with a real database session and its
 `StaffSession` bookkeeping; then those organizations' data sharing contracts expire (yesterday),
-and `access.services.access_sweep()`, the function the beat runs every 5 minutes, is timed once.
+and `access.services.revocation.access_sweep()`, the function the beat runs every 5 minutes, is timed once.
 What it must have done is checked afterwards: everyone deactivated, no session of theirs left,
 exactly one audit event each.
 

@@ -135,7 +135,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Failures are cleared by a completed sign-in (password and code), not by the password alone:
-# wrong authenticator codes count here too (access.views.CodeStepMixin).
+# wrong authenticator codes count here too (access.views.onboarding.CodeStepMixin).
 AXES_RESET_ON_SUCCESS = False
 # What axes keeps of a failed attempt's form never includes the code typed.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]

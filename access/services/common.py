@@ -1,0 +1,46 @@
+"""What several of access's services share: the roles a requester may ask for, the administrators' mail, the transition check."""
+
+from notifications.services import email_queue
+from portal.errors import PortalError
+
+from ..models import (
+    Staff,
+)
+from ..roles import Role
+from ..selectors import (
+    requester_offices,
+)
+
+
+def notify(*, to: list[str], subject: str, body: str) -> None:
+    """Email, queued with the change: sent after it commits, never about a change that rolled back."""
+    email_queue(to=to, subject=subject, body=body)
+
+
+def transition(current: str, action: str, table: dict, what: str) -> str:
+    try:
+        return table[current, action]
+    except KeyError:
+        raise PortalError(
+            f"This {what} is {current.replace('_', ' ')}: it cannot be changed that way.",
+            code="bad_transition",
+        ) from None
+
+
+def administrator_emails() -> set[str]:
+    return set(
+        Staff.objects.filter(
+            role=Role.MIS_ADMIN, is_active=True, organization__is_state_agency=True
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def requester_emails(areas) -> set[str]:
+    requesters = Staff.objects.filter(role=Role.ACCESS_REQUESTER, is_active=True).exclude(email="")
+    return {
+        person.email
+        for person in requesters
+        if requester_offices(person).filter(area__in=areas).exists()
+    }

@@ -1,0 +1,224 @@
+"""Access requests as MIS access management decides them: approve (creating, changing or disabling the user) or reject."""
+
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from portal.audit import audit_reason
+from portal.errors import PortalError
+from portal.text import checked_text
+
+from ..models import (
+    ACCESS_REQUEST_TRANSITIONS,
+    AccessRequest,
+    AuthenticatorApp,
+    RecoveryCodes,
+    Staff,
+)
+from .common import notify, transition
+from .requests import check_contracts
+from .revocation import staff_end_access
+
+
+def _lock_for_decision(actor: Staff, request_id: int) -> AccessRequest:
+    if not actor.can_manage_access:
+        raise PortalError(
+            "Only MIS access management decides access requests.", code="not_access_management"
+        )
+    request = (
+        AccessRequest.objects.select_for_update(of=("self",))
+        .select_related("requested_by", "staff", "organization")
+        .get(pk=request_id)
+    )
+    if request.requested_by_id == actor.pk:
+        raise PortalError("A second person decides: you filed this request.", code="four_eyes")
+    return request
+
+
+def _logon_id(first_name: str, last_name: str) -> str:
+    base = re.sub(r"[^a-z0-9]", "", (first_name[:1] + last_name).lower()) or "user"
+    candidate, n = base, 1
+    while Staff.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def first_sign_in_url(staff: Staff) -> str:
+    """The one-time link a new user follows to set a password (valid PASSWORD_RESET_TIMEOUT)."""
+    path = reverse(
+        "access:welcome",
+        args=[
+            urlsafe_base64_encode(force_bytes(staff.pk)),
+            default_token_generator.make_token(staff),
+        ],
+    )
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def access_request_approve(
+    *, actor: Staff, request_id: int, now: datetime | None = None
+) -> AccessRequest:
+    """Approves a request: the account is created or changed now; a disable is scheduled.
+
+    The conditions are asked again: a contract may have expired since the request was filed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = _lock_for_decision(actor, request_id)
+        if request.kind != AccessRequest.Kind.DISABLE:
+            check_contracts(request.organization)
+        if request.kind == AccessRequest.Kind.ADD:
+            _approve_add(actor, request, now)
+        elif request.kind == AccessRequest.Kind.CHANGE:
+            _approve_change(actor, request, now)
+        else:
+            _approve_disable(actor, request, now)
+    if request.kind == AccessRequest.Kind.DISABLE and request.effective_at <= now:
+        staff_end_access(staff_id=request.staff_id, now=now)
+        request.refresh_from_db()
+    return request
+
+
+def _decided(request: AccessRequest, actor: Staff, action: str, now: datetime) -> None:
+    request.status = transition(request.status, action, ACCESS_REQUEST_TRANSITIONS, "request")
+    request.decided_by, request.decided_at = actor, now
+    if request.status == AccessRequest.Status.COMPLETED and request.completed_at is None:
+        request.completed_at = now
+
+
+def _approve_add(actor: Staff, request: AccessRequest, now: datetime) -> None:
+    offices = list(request.offices.all())
+    with audit_reason(f"access request {request.pk} approved: user added", actor=actor):
+        staff = Staff.objects.filter(email__iexact=request.email, is_active=False).first()
+        if staff is None:
+            staff = Staff(
+                username=_logon_id(request.first_name, request.last_name), date_joined=now
+            )
+            staff.set_unusable_password()
+        else:
+            # A returning user keeps their logon ID; they set a new password and sign the agreement again.
+            staff.set_unusable_password()
+            staff.nda_signed_at = None
+            staff.last_login = None
+            staff.date_joined = now
+            AuthenticatorApp.objects.filter(user=staff).delete()
+            RecoveryCodes.objects.filter(user=staff).delete()
+        staff.first_name, staff.last_name, staff.email = (
+            request.first_name,
+            request.last_name,
+            request.email,
+        )
+        staff.organization, staff.role, staff.is_active = request.organization, request.role, True
+        staff.current_office = offices[0]
+        staff.save()
+        staff.offices.set(offices)
+        request.staff, request.logon_id = staff, staff.username
+        _decided(request, actor, "approve", now)
+        request.save(
+            update_fields=[
+                "staff",
+                "logon_id",
+                "status",
+                "decided_by",
+                "decided_at",
+                "completed_at",
+            ]
+        )
+    notify(
+        to=[staff.email],
+        subject="Your WorkSource portal account",
+        body=(
+            f"Hello {staff.first_name},\n\nYour WorkSource portal account is ready. Your logon ID is {staff.username}.\n\n"
+            f"Sign in the first time with this link, which works once and for three days:\n{first_sign_in_url(staff)}\n\n"
+            "You will set a password, set up an authenticator app, and sign the confidentiality agreement."
+        ),
+    )
+    notify(
+        to=[request.requested_by.email],
+        subject=f"Access request approved: {staff}",
+        body=f"Your request to add {staff} was approved by MIS access management. Logon ID: {staff.username}.",
+    )
+
+
+def _approve_change(actor: Staff, request: AccessRequest, now: datetime) -> None:
+    staff = Staff.objects.select_for_update().get(pk=request.staff_id)
+    offices = list(request.offices.all())
+    with audit_reason(f"access request {request.pk} approved: user changed", actor=actor):
+        staff.role = request.role
+        if staff.current_office not in offices:
+            staff.current_office = offices[0]
+        staff.save(update_fields=["role", "current_office"])
+        staff.offices.set(offices)
+        request.logon_id = staff.username
+        _decided(request, actor, "approve", now)
+        request.save(
+            update_fields=["logon_id", "status", "decided_by", "decided_at", "completed_at"]
+        )
+    body = f"The access of {staff} ({staff.username}) was changed: {staff.get_role_display()}, offices {', '.join(o.name for o in offices)}."
+    notify(
+        to=[staff.email, request.requested_by.email],
+        subject="WorkSource portal access changed",
+        body=body,
+    )
+
+
+def _approve_disable(actor: Staff, request: AccessRequest, now: datetime) -> None:
+    if request.status == AccessRequest.Status.IN_EFFECT:
+        # It took effect at its time; the approval confirms what was done.
+        with audit_reason(f"access request {request.pk} approved: disable confirmed", actor=actor):
+            request.logon_id = request.staff.username
+            _decided(request, actor, "confirm", now)
+            request.save(
+                update_fields=["logon_id", "status", "decided_by", "decided_at", "completed_at"]
+            )
+        return
+    with audit_reason(f"access request {request.pk} approved: disable scheduled", actor=actor):
+        request.logon_id = request.staff.username
+        _decided(request, actor, "schedule", now)
+        request.save(
+            update_fields=["logon_id", "status", "decided_by", "decided_at", "completed_at"]
+        )
+    when = timezone.localtime(request.effective_at)
+    body = f"The WorkSource portal account {request.staff.username} ({request.staff}) will be disabled on {when:%m/%d/%Y at %H:%M}."
+    notify(
+        to=[request.staff.email, request.requested_by.email],
+        subject="WorkSource portal access ending",
+        body=body,
+    )
+
+
+def access_request_reject(
+    *, actor: Staff, request_id: int, reason: str, now: datetime | None = None
+) -> AccessRequest:
+    reason = checked_text(reason, label="the reason for rejecting")
+    if not reason:
+        raise PortalError(
+            "Give the reason for rejecting the request: the requester reads it.", code="reason"
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = _lock_for_decision(actor, request_id)
+        if request.kind == AccessRequest.Kind.DISABLE and request.effective_at <= now:
+            raise PortalError(
+                f"This disable took effect on {timezone.localtime(request.effective_at):%m/%d/%Y at %I:%M %p}: it can no "
+                "longer be cancelled. To give the person access again, their requester files an add request.",
+                code="disable_in_effect",
+            )
+        with audit_reason(f"access request {request.pk} rejected", actor=actor):
+            _decided(request, actor, "reject", now)
+            request.rejection_reason = reason
+            request.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+        notify(
+            to=[request.requested_by.email, request.email],
+            subject=f"Access request rejected: {request.person_name}",
+            body=f"The request to {request.get_kind_display().lower()} ({request.person_name}) was rejected by MIS access management.\n\nReason: {request.rejection_reason}",
+        )
+    return request

@@ -1,0 +1,75 @@
+"""Records requests, subpoenas, security breaches and system abuse: filed, reviewed and closed (policy 1021 k, l)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.audit import audit_reason
+from portal.errors import PortalError
+from portal.text import checked_line, checked_text
+
+from ..models import (
+    REPORT_TRANSITIONS,
+    Report,
+    ReportEvent,
+    Staff,
+)
+from .common import administrator_emails, notify, transition
+
+
+def report_file(
+    *, actor: Staff, kind: str, occurred_on: date, summary: str, details: str
+) -> Report:
+    """Anyone reports; the administrator is alerted at once (policy 1021 d and h.ix)."""
+    if kind not in Report.Kind.values:
+        raise PortalError("Choose what you are reporting.", code="kind")
+    summary = checked_line(summary, label="the summary", limit=200)
+    details = checked_text(details, label="the details")
+    if not summary or not details:
+        raise PortalError("Give a summary and the details.", code="incomplete")
+    if occurred_on > timezone.localdate():
+        raise PortalError("The date cannot be in the future.", code="date")
+    with transaction.atomic(), audit_reason("report filed", actor=actor):
+        report = Report.objects.create(
+            kind=kind,
+            reported_by=actor,
+            organization=actor.organization,
+            occurred_on=occurred_on,
+            summary=summary,
+            details=details,
+        )
+        ReportEvent.objects.create(report=report, status=report.status, note="Reported.", by=actor)
+        notify(
+            to=list(administrator_emails()),
+            subject=f"{report.get_kind_display()} reported: {report.summary}",
+            body=(
+                f"{actor} ({actor.organization}) reported a {report.get_kind_display().lower()} on "
+                f"{timezone.localtime(report.reported_at):%m/%d/%Y at %H:%M}.\n\n{report.summary}\n\n"
+                "Open the report in the WorkSource portal for the details."
+            ),
+        )
+    return report
+
+
+def report_move(*, actor: Staff, report_id: int, action: str, note: str) -> Report:
+    """The administrator moves a report on (in review, closed), with a note kept in its history."""
+    if not actor.can_administer_contracts:
+        raise PortalError(
+            "Only the MIS security and data sharing administrator works reports.", code="not_admin"
+        )
+    note = checked_text(note, label="the note")
+    if action == "close" and not note:
+        raise PortalError("Say how the report was resolved before closing it.", code="note")
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        with audit_reason(f"report {action}", actor=actor):
+            report.status = transition(report.status, action, REPORT_TRANSITIONS, "report")
+            report.save(update_fields=["status"])
+            ReportEvent.objects.create(report=report, status=report.status, note=note, by=actor)
+        notify(
+            to=[report.reported_by.email],
+            subject=f"Your report is {report.get_status_display().lower()}: {report.summary}",
+            body=f'The MIS security administrator moved your report to "{report.get_status_display()}".\n\n{note}',
+        )
+    return report

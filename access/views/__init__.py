@@ -1,0 +1,57 @@
+"""MIS access administration's pages: thin views over the selectors, the forms and the services."""
+
+from .administration import (
+    ContractAddView,
+    ContractEndView,
+    ContractsView,
+    ExpiringView,
+    RequestersView,
+    undesignate,
+)
+from .management import DecideView, LockoutsView, QueueView
+from .onboarding import (
+    AgreementView,
+    MFAEnrolView,
+    MFAVerifyView,
+    SignInView,
+    WelcomeView,
+    switch_office,
+)
+from .records import ReportAddView, ReportDetailView, ReportsView
+from .requests import (
+    AddRequestView,
+    ChangeRequestView,
+    DisableRequestView,
+    MyRequestsView,
+    RequestDetailView,
+    RequestFormView,
+    withdraw_request,
+)
+
+__all__ = [
+    "AddRequestView",
+    "AgreementView",
+    "ChangeRequestView",
+    "ContractAddView",
+    "ContractEndView",
+    "ContractsView",
+    "DecideView",
+    "DisableRequestView",
+    "ExpiringView",
+    "LockoutsView",
+    "MFAEnrolView",
+    "MFAVerifyView",
+    "MyRequestsView",
+    "QueueView",
+    "ReportAddView",
+    "ReportDetailView",
+    "ReportsView",
+    "RequestDetailView",
+    "RequestFormView",
+    "RequestersView",
+    "SignInView",
+    "WelcomeView",
+    "switch_office",
+    "undesignate",
+    "withdraw_request",
+]

@@ -1,0 +1,242 @@
+"""Signing in: the password, the authenticator code, the first sign-in's steps and the office worked in."""
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.signals import user_login_failed
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from portal.errors import PortalError
+
+from .. import mfa, services
+from ..forms import (
+    AgreementForm,
+    CodeForm,
+    SignInForm,
+)
+from ..middleware import MFA_PENDING, ONBOARDED
+from ..models import (
+    AuthenticatorApp,
+    RecoveryCodes,
+)
+from ..services import NDA_VERSION, staff_switch_office
+from ..signals import session_key_changed
+from .common import refused
+
+
+@require_POST
+def switch_office(request):
+    """Changes the office the person is logged into, then returns to the page they were on."""
+    try:
+        office = staff_switch_office(
+            actor=request.user, office_id=int(request.POST.get("office", 0))
+        )
+    except (PortalError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "Choose one of your assigned offices."))
+    else:
+        messages.success(request, f"You are now logged into {office}.")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "portal:dashboard"
+    return redirect(next_url)
+
+
+def complete_sign_in(request, user) -> None:
+    """Password and code given: a new session key, and the account counted as used from now."""
+    # A new session key for the fully signed-in session (no fixation across the code step).
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    session_key_changed(old_key, request.session.session_key)
+    services.sign_in_complete(staff=user)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignInView(auth_views.LoginView):
+    """Username and password; then the authenticator code (access.middleware asks for it)."""
+
+    template_name = "registration/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        if settings.ACCESS_MFA_AT_SIGN_IN and user.authenticator_confirmed:
+            self.request.session[MFA_PENDING] = True
+            self.request.session["access_next"] = self.get_success_url()
+        elif user.authenticator_confirmed:
+            complete_sign_in(self.request, user)
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class WelcomeView(auth_views.PasswordResetConfirmView):
+    """A new user's first sign-in: the emailed one-time link, where they choose their password."""
+
+    template_name = "access/welcome.html"
+    post_reset_login = True
+    post_reset_login_backend = "access.backends.StaffBackend"
+    success_url = reverse_lazy("access:mfa_enrol")
+    reset_url_token = "set-password"
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your password is set. Next, set up your authenticator app.")
+        return super().form_valid(form)
+
+
+class CodeStepMixin:
+    """Wrong authenticator and recovery codes count against the account as wrong passwords do.
+
+    django-axes counts them with the failed passwords, per username across sessions: the fifth
+    locks the account (the same lock, unlocked on the same page), and the session that made
+    them is signed out. A right code on a locked account does not sign in.
+    """
+
+    def credentials(self, request) -> dict:
+        return {"username": request.user.get_username()}
+
+    def locked(self, request) -> bool:
+        return AxesProxyHandler.is_locked(request, self.credentials(request))
+
+    def lockout(self, request):
+        credentials = self.credentials(request)
+        logout(request)
+        return get_lockout_response(request, credentials=credentials)
+
+    def count_failure(self, request, refusal: PortalError) -> bool:
+        """Counts a wrong code; True if it locked the account.
+
+        A code refused because django-otp made the device wait was never checked: it does not count.
+        """
+        if refusal.code != "bad_code":
+            return False
+        user_login_failed.send(
+            sender=type(self), credentials=self.credentials(request), request=request
+        )
+        if getattr(request, "axes_locked_out", False):
+            services.mfa_throttle_reset(staff=request.user)
+            return True
+        return False
+
+
+class MFAEnrolView(CodeStepMixin, View):
+    """Sets up the authenticator app: scan the code (or type the key), confirm with a first code."""
+
+    def get(self, request):
+        try:
+            app = services.mfa_enrolment_start(actor=request.user)
+        except PortalError as exc:
+            messages.info(request, exc.message)
+            return redirect("portal:dashboard")
+        return self.page(request, app, CodeForm())
+
+    def post(self, request):
+        if self.locked(request):
+            return self.lockout(request)
+        form = CodeForm(request.POST)
+        app = AuthenticatorApp.objects.filter(user=request.user).first()
+        if app is None or app.confirmed:
+            return redirect("access:mfa_enrol")
+        if form.is_valid():
+            try:
+                codes = services.mfa_enrolment_confirm(
+                    actor=request.user, code=form.cleaned_data["code"]
+                )
+            except PortalError as exc:
+                if self.count_failure(request, exc):
+                    return self.lockout(request)
+                refused(form, exc)
+            else:
+                complete_sign_in(request, request.user)
+                return render(request, "access/recovery_codes.html", {"codes": codes})
+        return self.page(request, app, form)
+
+    def page(self, request, app, form):
+        uri = app.config_url
+        secret = app.secret_base32
+        spaced = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+        return render(
+            request,
+            "access/mfa_enrol.html",
+            {"form": form, "qr": mfa.qr_svg(uri), "secret": spaced},
+        )
+
+
+class MFAVerifyView(CodeStepMixin, View):
+    """The second step of every sign-in: the code from the authenticator app, or a recovery code."""
+
+    def get(self, request):
+        if not request.session.get(MFA_PENDING):
+            return redirect("portal:dashboard")
+        return render(request, "access/mfa_verify.html", {"form": CodeForm()})
+
+    def post(self, request):
+        if not request.session.get(MFA_PENDING):
+            return redirect("portal:dashboard")
+        if self.locked(request):
+            return self.lockout(request)
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                used = services.mfa_verify(actor=request.user, code=form.cleaned_data["code"])
+            except PortalError as exc:
+                if self.count_failure(request, exc):
+                    return self.lockout(request)
+                refused(form, exc)
+            else:
+                del request.session[MFA_PENDING]
+                complete_sign_in(request, request.user)
+                if used == "recovery":
+                    left = RecoveryCodes.objects.get(user=request.user).left
+                    messages.warning(
+                        request,
+                        f"You signed in with a recovery code. {left} recovery codes are left.",
+                    )
+                next_url = request.session.pop("access_next", "")
+                if not url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()}
+                ):
+                    next_url = reverse("portal:dashboard")
+                return redirect(next_url)
+        return render(request, "access/mfa_verify.html", {"form": form})
+
+
+class AgreementView(View):
+    """The non-disclosure / confidentiality agreement: read, then sign with the typed name."""
+
+    def context(self, request, form):
+        user = request.user
+        offices = list(user.offices.select_related("area"))
+        return {
+            "form": form,
+            "areas": ", ".join(sorted({str(o.area) for o in offices}))
+            or "your workforce development area",
+            "offices": ", ".join(o.name for o in offices),
+            "signed": user.confidentiality_agreements.first(),
+            "version": NDA_VERSION,
+        }
+
+    def get(self, request):
+        return render(request, "access/agreement.html", self.context(request, AgreementForm()))
+
+    def post(self, request):
+        form = AgreementForm(request.POST)
+        if request.user.nda_signed_at is None and form.is_valid():
+            try:
+                services.nda_sign(actor=request.user, typed_name=form.cleaned_data["typed_name"])
+            except PortalError as exc:
+                refused(form, exc)
+            else:
+                request.session.pop(ONBOARDED, None)
+                messages.success(request, "Thank you: the confidentiality agreement is signed.")
+                return redirect("portal:dashboard")
+        return render(request, "access/agreement.html", self.context(request, form))
