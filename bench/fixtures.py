@@ -267,6 +267,15 @@ def ensure_opt_in_requests(where: Place, rng: random.Random) -> int:
 # --- the state's data-edit queue --------------------------------------------------------------
 
 
+# The kinds of change the state's queue holds, drawn in a real queue's proportions.
+QUEUE_KINDS = (
+    ChangeKind.ADD_SERVICE,
+    ChangeKind.MODIFY_SERVICE,
+    ChangeKind.DELETE_SERVICE,
+    ChangeKind.CORRECT_SEEKER_DATA,
+)
+
+
 def ensure_state_queue(where: Place, rng: random.Random) -> int:
     """Tops the state Title I queue up to STATE_QUEUE_TICKETS tickets; returns how many were added."""
     waiting = DataEditTicket.objects.filter(
@@ -305,7 +314,7 @@ def ensure_state_queue(where: Place, rng: random.Random) -> int:
     now = timezone.now()
     tickets = []
     for seeker, office, area in enrollments:
-        kind = rng.choices(list(ChangeKind), weights=(35, 35, 10, 20))[0]
+        kind = rng.choices(QUEUE_KINDS, weights=(35, 35, 10, 20))[0]
         service = rng.choice(services[seeker]) if seeker in services else None
         if kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE) and service is None:
             kind = ChangeKind.ADD_SERVICE

@@ -161,8 +161,15 @@ def ssn_of_customer_id(customer_id: str) -> str:
 
 
 def copy_rows(model, columns: list[str], rows) -> int:
-    """COPY `rows` (tuples in `columns` order) into `model`'s table; every other column takes its default."""
-    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    """COPY `rows` (tuples in `columns` order) into `model`'s table; every other column takes its default.
+
+    Generated columns (the search keys) are left out: PostgreSQL computes them and refuses a value.
+    """
+    fields = {
+        f.attname: f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    }
     defaults = {name: f.get_default() for name, f in fields.items() if name not in columns}
     names = columns + list(defaults)
     tail = tuple(defaults.values())
@@ -182,7 +189,7 @@ def ids(model) -> list[int]:
     return list(model.objects.order_by("pk").values_list("pk", flat=True))
 
 
-def build(seekers: int, seed: int = 2026) -> dict:
+def build(seekers: int, *, staff: int = STAFF, seed: int = 2026) -> dict:
     rng = random.Random(seed)
     now = datetime.now(UTC)
     today = date.today()
@@ -277,7 +284,7 @@ def build(seekers: int, seed: int = 2026) -> dict:
             now,
             True,
         )
-        for n in range(STAFF - 2):
+        for n in range(staff - 2):
             # One in ten works for the state agency; partner organizations have about 90 staff each.
             org = org_ids[0] if n % 10 == 0 else rng.choice(org_ids[1:])
             yield (
@@ -421,35 +428,53 @@ def build(seekers: int, seed: int = 2026) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seekers", type=int, default=1_000_000)
+    parser.add_argument("--staff", type=int, default=STAFF, help="staff members (default 20,000)")
     parser.add_argument("--rebuild", action="store_true", help="drop everything and build again")
     args = parser.parse_args()
     name = connection.settings_dict["NAME"]
-    with connection.cursor() as cursor:
-        if args.rebuild:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS bench_population (seekers integer, built_at timestamptz)"
-        )
-        cursor.execute("SELECT seekers FROM bench_population")
-        built = cursor.fetchone()
-    if built and built[0] == args.seekers:
+    built = population_built()
+    if built and built == args.seekers and not args.rebuild:
         print(
             f"{name}: already holds {args.seekers:,} seekers; reusing it (--rebuild to start afresh)."
         )
-        call_command(
-            "migrate", verbosity=0
-        )  # the portal's newest indexes, on the data already there
+        # The portal's newest indexes, on the data already there.
+        call_command("migrate", verbosity=0)
         return
-    if built:
-        sys.exit(f"{name} holds a population of {built[0]:,} seekers: run again with --rebuild.")
+    if built and not args.rebuild:
+        sys.exit(f"{name} holds a population of {built:,} seekers: run again with --rebuild.")
+    if built is None and not args.rebuild and has_tables():
+        # A build that stopped half-way leaves tables but no mark: nothing else lives in a
+        # *_bench database, so it is built again from nothing.
+        print(f"{name}: a build that did not finish is there; building it again from nothing.")
     started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    figures = build(args.seekers)
     with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    call_command("migrate", verbosity=0)
+    figures = build(args.seekers, staff=args.staff)
+    with connection.cursor() as cursor:
+        # The mark that the build is whole, written last: a run stopped before it rebuilds.
+        cursor.execute("CREATE TABLE bench_population (seekers integer, built_at timestamptz)")
         cursor.execute("INSERT INTO bench_population VALUES (%s, now())", [args.seekers])
     figures["seconds_total"] = round(time.monotonic() - started, 1)
     for key, value in figures.items():
         print(f"{key:>40}: {value:,}")
+
+
+def population_built() -> int | None:
+    """How many seekers the finished build holds, or None when no build finished here."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_population')")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT seekers FROM bench_population")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def has_tables() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = 'public')")
+        return cursor.fetchone()[0]
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from django.utils import timezone  # noqa: E402
 from access.models import Staff, StaffSession  # noqa: E402
 from bench import fixtures  # noqa: E402
 from bench.generate import FIRST_NAMES, LAST_NAMES, ssn_of_customer_id  # noqa: E402
-from bench.report import Section, Target, latency_cells, percentile  # noqa: E402
+from bench.report import Section, Target, latency_cells, latency_figures, percentile  # noqa: E402
 from bench.web import (  # noqa: E402 - sets Django up on the bench database first
     WORKERS,
     Browser,
@@ -563,7 +563,8 @@ def measure(users: int = 4, seconds: float = 4.0, mixed_seconds: float = 15.0) -
         ]
         searches = mixed_searching(pools.searches)
         mixed = drive(mixers, searches, seconds=mixed_seconds, limit=10**9, seed=99, **watch)
-        alone = drive(mixers[:1], searches, seconds=ALONE_SECONDS, limit=10**9, seed=98, **watch)
+        alone_seconds = min(ALONE_SECONDS, mixed_seconds)
+        alone = drive(mixers[:1], searches, seconds=alone_seconds, limit=10**9, seed=98, **watch)
         memory = server.worker_memory_mb()
         generator_share = (time.process_time() - cpu_started) / (time.monotonic() - http_started)
         sign_out(browsers)
@@ -612,6 +613,21 @@ def report(results: Results, *, users: int) -> Section:
                 f"{run.others:.2f}",
             ]
         )
+        section.operations.append(
+            operation_figures(
+                scenario.operation,
+                scenario.person,
+                scenario.detail,
+                run,
+                queries=results.queries.get(index),
+            )
+        )
+    section.operations += [
+        operation_figures(
+            "Quick Search, mixed", "partner + ESD", "every form and scope", results.mixed
+        ),
+        operation_figures("Quick Search, mixed", "partner", "one person alone", results.alone),
+    ]
     section.rows.append(
         [
             "Quick Search, mixed",
@@ -635,6 +651,19 @@ def report(results: Results, *, users: int) -> Section:
     section.targets = targets(results, users=users)
     section.notes = notes(results, users=users)
     return section
+
+
+def operation_figures(
+    operation: str, person: str, detail: str, run: Run, *, queries: int | None = None
+) -> dict:
+    return {
+        "operation": operation,
+        "as": person,
+        "what": detail,
+        **latency_figures(run.latencies, seconds=run.seconds),
+        "errors": run.errors,
+        "queries": queries,
+    }
 
 
 def figures(run: Run) -> list:

@@ -27,7 +27,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
 from access.models import Staff  # noqa: E402
-from bench.generate import ssn_of_customer_id  # noqa: E402
+from bench.generate import customer_id_of, population_built, ssn_of_customer_id  # noqa: E402
 from bench.report import Section, Target  # noqa: E402
 from participants.crypto import keyring  # noqa: E402
 from participants.models import Participant  # noqa: E402
@@ -60,9 +60,9 @@ def searches(office_id: int) -> list[Search]:
     The SSN and the customer ID are a seeker's of the searching staff's office, so that both
     scopes find them.
     """
-    rare = (
-        Participant.objects.filter(customer_id="10500000").values("first_name", "last_name").get()
-    )
+    # The seeker half-way through the population: a surname drawn from the rarer ones.
+    middle = customer_id_of((population_built() or 0) // 2)
+    rare = Participant.objects.filter(customer_id=middle).values("first_name", "last_name").get()
     enrolled = (
         Participant.objects.filter(
             opted_out=False, enrollments__office=office_id, customer_id__startswith="1"

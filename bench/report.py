@@ -25,9 +25,10 @@ class Section:
     rows: list[list] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
-    appendix: list[str] = field(
-        default_factory=list
-    )  # long detail (query plans) for the end of the report
+    # Long detail (query plans) for the end of the report.
+    appendix: list[str] = field(default_factory=list)
+    # The figures of each timed operation as numbers, for bench/results/latest.json.
+    operations: list[dict] = field(default_factory=list)
 
     def markdown(self) -> str:
         lines = [f"## {self.title}", ""]
@@ -37,6 +38,25 @@ class Section:
             lines.append("")
         lines += [f"{note}\n" for note in self.notes]
         return "\n".join(lines)
+
+    def as_json(self) -> dict:
+        return {
+            "title": self.title,
+            "rows": [dict(zip(self.columns, map(str, row), strict=True)) for row in self.rows],
+            "operations": self.operations,
+            "notes": self.notes,
+        }
+
+
+def latency_figures(milliseconds: list[float], *, seconds: float) -> dict:
+    """p50, p95, p99 (ms) and throughput (per second) of one operation's latencies, as numbers."""
+    if not milliseconds:
+        return {"count": 0, "p50_ms": None, "p95_ms": None, "p99_ms": None, "per_second": 0.0}
+    return {
+        "count": len(milliseconds),
+        **{f"p{p}_ms": round(percentile(milliseconds, p), 2) for p in (50, 95, 99)},
+        "per_second": round(len(milliseconds) / seconds, 1) if seconds else 0.0,
+    }
 
 
 def percentile(samples: list[float], pct: float) -> float:

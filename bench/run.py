@@ -1,14 +1,17 @@
 """The benchmark: `make bench` (the population first, with `make bench-data`).
 
-    python bench/run.py [--only queries,http,sweep] [--seconds N]
+    python bench/run.py [--only queries,http,sweep] [--seconds N] [--results DIR]
 
 Measures Quick Search in-process against the usual way of writing it, the portal over HTTP
 under gunicorn, and the revocation sweep, on the population bench/generate.py built. Prints one
 report, with the targets met or missed, and writes it to bench/results/latest.md with a
-description of the machine it ran on.
+description of the machine it ran on, and the same figures to latest.json for programs: every
+target with its goal, its measured value and whether it was met, and every timed operation's
+p50/p95/p99 and throughput.
 """
 
 import argparse
+import json
 import os
 import platform
 import sys
@@ -26,7 +29,7 @@ from django.db import connection  # noqa: E402
 
 from bench.report import Section  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "latest.md"
+RESULTS = ROOT / "bench" / "results"
 PARTS = ("queries", "http", "sweep")
 
 
@@ -95,9 +98,28 @@ def targets_section(sections: list[Section]) -> Section:
     return summary
 
 
-def report(sections: list[Section], population_line: str) -> tuple[str, str]:
+def figures_json(sections: list[Section], population_line: str, started: datetime) -> dict:
+    return {
+        "measured_at": started.isoformat(timespec="seconds"),
+        "population": population_line,
+        "machine": machine(),
+        "targets": [
+            {
+                "name": target.name,
+                "goal": target.target,
+                "measured": target.measured,
+                "met": target.met,
+                "note": target.note,
+            }
+            for section in sections
+            for target in section.targets
+        ],
+        "sections": [section.as_json() for section in sections],
+    }
+
+
+def report(sections: list[Section], population_line: str, started: datetime) -> tuple[str, str]:
     """The report's figures, and its appendix of query plans (written to the file, not printed)."""
-    started = datetime.now(UTC)
     head = [
         "# Benchmark results",
         "",
@@ -117,7 +139,15 @@ def main():
     parser.add_argument(
         "--only", default=",".join(PARTS), help=f"a comma-separated subset of {', '.join(PARTS)}"
     )
-    parser.add_argument("--seconds", type=float, default=None, help="length of each HTTP scenario")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help="length of each HTTP scenario, the mixed runs included (a short run to check the bench)",
+    )
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help="where latest.md and latest.json go"
+    )
     args = parser.parse_args()
     chosen = [part.strip() for part in args.only.split(",") if part.strip()]
     if unknown := set(chosen) - set(PARTS):
@@ -133,20 +163,26 @@ def main():
     if "http" in chosen:
         from bench import http_load
 
-        sections.append(http_load.measure(**({"seconds": args.seconds} if args.seconds else {})))
+        length = {}
+        if args.seconds:
+            length = {"seconds": args.seconds, "mixed_seconds": args.seconds}
+        sections.append(http_load.measure(**length))
     if "sweep" in chosen:  # last: it expires contracts, then puts them back
         from bench import sweep
 
         sections.append(sweep.measure())
 
-    figures, plans = report(sections, population_line)
+    started = datetime.now(UTC)
+    figures, plans = report(sections, population_line, started)
     print(figures)
-    if set(chosen) != set(PARTS):  # the results file always holds a whole run
-        print(f"\nA partial run: {RESULTS.relative_to(ROOT)} is left as it was.")
+    if set(chosen) != set(PARTS):  # the results files always hold a whole run
+        print(f"\nA partial run: the results in {args.results} are left as they were.")
         return
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(figures + "\n" + plans + "\n")
-    print(f"\nWritten to {RESULTS.relative_to(ROOT)}, with the query plans.")
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "latest.md").write_text(figures + "\n" + plans + "\n")
+    as_json = figures_json(sections, population_line, started)
+    (args.results / "latest.json").write_text(json.dumps(as_json, indent=2) + "\n")
+    print(f"\nWritten to {args.results}/latest.md (with the query plans) and latest.json.")
 
 
 if __name__ == "__main__":
