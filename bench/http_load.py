@@ -390,8 +390,37 @@ class Scenario:
     form: str = ""  # a Quick Search form: its target is every scope's and person's p95
 
 
+# The floor under every page: the same middleware, sign-in, access check and base template, and a
+# view with no query of its own (a signed-in 404). Every operation is also given as a ratio to it.
+FLOOR = "The floor: a signed-in 404"
+FLOOR_P50_MS, FLOOR_QUERIES = 10, 3
+
+
+def showing(path: str, status: int, marker: str) -> Operation:
+    def operation(browser, rng):
+        started = time.perf_counter()
+        expect(browser.get(path), status, marker)
+        return clock_ms(started)
+
+    return operation
+
+
 def scenarios(pools: Pools) -> list[Scenario]:
-    found = []
+    found = [
+        Scenario(
+            FLOOR,
+            "partner",
+            "a page that does not exist",
+            showing("/no-such-page/", 404, "Page not found"),
+        ),
+        Scenario(
+            "The empty search form",
+            "partner",
+            "Quick Search, nothing typed",
+            showing("/participants/search/", 200, "Quick Search"),
+        ),
+        Scenario("The dashboard", "partner", "after signing in", showing("/", 200, "")),
+    ]
     for person in ("partner", "ESD"):
         for form, queries in pools.searches.items():
             for scope, label in (("office", "in: office"), ("worksource", "in: WorkSource")):
@@ -598,10 +627,12 @@ def report(results: Results, *, users: int) -> Section:
             "p95 ms",
             "p99 ms",
             "ops/s",
+            "× floor",
             "queries/op",
             "others' cores",
         ],
     )
+    floor = floor_p50(results)
     for index, (scenario, run) in enumerate(zip(results.found, results.runs, strict=True)):
         section.rows.append(
             [
@@ -609,6 +640,7 @@ def report(results: Results, *, users: int) -> Section:
                 scenario.person,
                 scenario.detail,
                 *figures(run),
+                times_floor(run, floor),
                 results.queries.get(index, "-"),
                 f"{run.others:.2f}",
             ]
@@ -620,13 +652,20 @@ def report(results: Results, *, users: int) -> Section:
                 scenario.detail,
                 run,
                 queries=results.queries.get(index),
+                floor=floor,
             )
         )
     section.operations += [
         operation_figures(
-            "Quick Search, mixed", "partner + ESD", "every form and scope", results.mixed
+            "Quick Search, mixed",
+            "partner + ESD",
+            "every form and scope",
+            results.mixed,
+            floor=floor,
         ),
-        operation_figures("Quick Search, mixed", "partner", "one person alone", results.alone),
+        operation_figures(
+            "Quick Search, mixed", "partner", "one person alone", results.alone, floor=floor
+        ),
     ]
     section.rows.append(
         [
@@ -634,6 +673,7 @@ def report(results: Results, *, users: int) -> Section:
             "partner + ESD",
             f"every form and scope at random, {users} people",
             *figures(results.mixed),
+            times_floor(results.mixed, floor),
             "-",
             f"{results.mixed.others:.2f}",
         ]
@@ -644,6 +684,7 @@ def report(results: Results, *, users: int) -> Section:
             "partner",
             "the same, one person alone",
             *figures(results.alone),
+            times_floor(results.alone, floor),
             "-",
             f"{results.alone.others:.2f}",
         ]
@@ -653,14 +694,36 @@ def report(results: Results, *, users: int) -> Section:
     return section
 
 
+def floor_p50(results: Results) -> float | None:
+    """The floor's median in ms (see FLOOR), measured in the same run as everything else."""
+    for scenario, run in zip(results.found, results.runs, strict=True):
+        if scenario.operation == FLOOR and run.latencies:
+            return percentile(run.latencies, 50)
+    return None
+
+
+def times_floor(run: Run, floor: float | None) -> str:
+    if not floor or not run.latencies:
+        return "-"
+    return f"{percentile(run.latencies, 50) / floor:.1f}×"
+
+
 def operation_figures(
-    operation: str, person: str, detail: str, run: Run, *, queries: int | None = None
+    operation: str,
+    person: str,
+    detail: str,
+    run: Run,
+    *,
+    queries: int | None = None,
+    floor: float | None = None,
 ) -> dict:
+    figures = latency_figures(run.latencies, seconds=run.seconds)
     return {
         "operation": operation,
         "as": person,
         "what": detail,
-        **latency_figures(run.latencies, seconds=run.seconds),
+        **figures,
+        "p50_to_floor": round(figures["p50_ms"] / floor, 2) if floor and run.latencies else None,
         "errors": run.errors,
         "queries": queries,
     }
@@ -732,6 +795,7 @@ def targets(results: Results, *, users: int) -> list[Target]:
                 operation, limit, results, lambda s, o=operation: s.operation == o, users=users
             )
         )
+    result.append(floor_target(results, users=users))
     memory = results.memory
     result.append(
         Target(
@@ -742,6 +806,18 @@ def targets(results: Results, *, users: int) -> list[Target]:
         )
     )
     return result
+
+
+def floor_target(results: Results, *, users: int) -> Target:
+    index = next(n for n, s in enumerate(results.found) if s.operation == FLOOR)
+    run, queries = results.runs[index], results.queries.get(index)
+    p50 = percentile(run.latencies, 50) if run.latencies else float("inf")
+    return Target(
+        FLOOR,
+        f"p50 < {FLOOR_P50_MS} ms, <= {FLOOR_QUERIES} queries, {users} people",
+        f"p50 {p50:.1f} ms, {queries if queries is not None else '?'} queries",
+        run.errors == 0 and p50 < FLOOR_P50_MS and (queries or 0) <= FLOOR_QUERIES,
+    )
 
 
 def notes(results: Results, *, users: int) -> list[str]:

@@ -93,6 +93,10 @@ def test_the_benchmark_builds_and_every_part_runs_and_checks_itself(bench_databa
     assert http["operations"] and all(op["count"] > 0 for op in http["operations"])
     assert all(op["errors"] == 0 for op in http["operations"]), http["operations"]
     assert all(op["p50_ms"] <= op["p95_ms"] <= op["p99_ms"] for op in http["operations"])
+    # The floor is measured in the same run, and every operation is set against it.
+    (floor,) = [op for op in http["operations"] if op["operation"].startswith("The floor")]
+    assert floor["p50_to_floor"] == 1.0
+    assert all(op["p50_to_floor"] > 0 for op in http["operations"])
     sweep = next(section for title, section in sections.items() if title.startswith("Revocation"))
     (row,) = sweep["rows"]
     # Everyone of the expired organizations lost access, with one audit event each, no session left.
