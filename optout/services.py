@@ -237,26 +237,49 @@ def _change_opt_out(
     ensure_can_change_opt_out(actor=actor, participant=participant)
     if participant.opted_out == opted_out:
         return participant
-    participant.opted_out = opted_out
-    with audit_reason(reason, actor=actor):
-        participant.save(update_fields=["opted_out", "updated_at"])
-        OptOutChange.objects.create(
-            participant=participant,
-            opted_out=opted_out,
-            changed_by=actor,
-            reason=reason,
-            opt_in_request=opt_in_request,
-        )
+    _write_opt_out(
+        actor=actor,
+        participant=participant,
+        opted_out=opted_out,
+        reason=reason,
+        opt_in_request=opt_in_request,
+        changed_at=timezone.now(),
+    )
     # Re-check after a write that can move the seeker out of scope (NetBox's ObjectEditView):
     # the actor must still see the seeker, or the whole change rolls back.
     if not Participant.objects.visible_to(actor).filter(pk=participant.pk).exists():
         raise PortalError(
             "This change would hide the seeker from you, so it was not made.", code="out_of_scope"
         )
-    if opted_out:
+    return participant
+
+
+def _write_opt_out(
+    *,
+    actor,
+    participant: Participant,
+    opted_out: bool,
+    reason: str,
+    opt_in_request: OptInRequest | None,
+    changed_at: datetime,
+) -> None:
+    """The flag, its history and what follows from it, however the change was decided."""
+    changed = participant.opted_out != opted_out
+    participant.opted_out = opted_out
+    with audit_reason(reason, actor=actor):
+        if changed:
+            participant.save(update_fields=["opted_out", "updated_at"])
+        OptOutChange.objects.create(
+            participant=participant,
+            opted_out=opted_out,
+            changed_by=actor,
+            changed_at=changed_at,
+            reason=reason,
+            opt_in_request=opt_in_request,
+        )
+    if changed and opted_out:
         # Work waiting for a local board that may no longer see the seeker moves to someone who may.
         tickets_route_for_opted_out(participant=participant)
-    return participant
 
 
 def opt_in_request_decide(
@@ -461,3 +484,43 @@ def participant_set_opt_out(
             opt_in_request=None,
             reason=reason or "the seeker asked not to share data with partner staff",
         )
+
+
+# --- the claimant's choice in the UI claim -----------------------------------------------------
+
+
+def participant_apply_opt_out_selection(
+    *, actor, participant: Participant, opted_out: bool, decided_at: datetime, source: str
+) -> bool:
+    """Seed 001: the choice a claimant made when filing an unemployment insurance claim.
+
+    `actor` is the sending system's service account; `source` names the claim ("UI claim 1234,
+    2026-11-30"). The newest decision by its own time wins: a choice made before the seeker's
+    last recorded change (an ESD supervisor's opt-in, say) arrives late and is not applied, and
+    the history keeps it anyway, with why. Answers whether the choice was applied.
+    """
+    choice = "opted out" if opted_out else "shares data"
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        latest = OptOutChange.objects.filter(participant=locked).order_by("-changed_at").first()
+        if latest is not None and latest.changed_at > decided_at:
+            when = format_date(timezone.localtime(latest.changed_at), "m/d/Y g:i A")
+            _write_opt_out(
+                actor=actor,
+                participant=locked,
+                opted_out=locked.opted_out,
+                reason=f"{source}: {choice}; not applied, the decision of {when} "
+                f"by {latest.changed_by} is newer",
+                opt_in_request=None,
+                changed_at=decided_at,
+            )
+            return False
+        _write_opt_out(
+            actor=actor,
+            participant=locked,
+            opted_out=opted_out,
+            reason=f"{source}: {choice}",
+            opt_in_request=None,
+            changed_at=decided_at,
+        )
+    return True

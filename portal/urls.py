@@ -24,5 +24,7 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("dataedits/", include("dataedits.urls")),
     path("optout/", include("optout.urls")),
+    path("intake/", include("intake.urls")),
+    path("api/intake/v1/", include("intake.api_urls")),
     path("", include("access.urls")),
 ]

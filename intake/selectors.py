@@ -1,0 +1,60 @@
+"""Reads for the intake page: the intake log by sending system and day."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .models import HeldRegistration, IntakeEvent, SendingSystem
+
+Outcome = IntakeEvent.Outcome
+
+
+def held_registrations() -> QuerySet[HeldRegistration]:
+    """Waiting for state staff, oldest first (first in, first out)."""
+    return HeldRegistration.objects.filter(status=HeldRegistration.Status.HELD).select_related(
+        "system", "conflicting_participant"
+    )
+
+
+def systems_summary() -> QuerySet[SendingSystem]:
+    """Each sending system with today's calls and when it last failed."""
+    today = timezone.localdate()
+    return SendingSystem.objects.annotate(
+        calls_today=Count("events", filter=Q(events__at__date=today)),
+        refused_today=Count(
+            "events", filter=Q(events__at__date=today, events__outcome=Outcome.REFUSED)
+        ),
+        last_refused_at=Max("events__at", filter=Q(events__outcome=Outcome.REFUSED)),
+    ).order_by("name")
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def log_by_day(system: SendingSystem) -> list[Day]:
+    """The system's calls per day (in the state's time zone) and outcome, newest day first."""
+    rows = (
+        IntakeEvent.objects.filter(system=system)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by("-day")
+    )
+    days: dict[date, dict[str, int]] = {}
+    for row in rows:
+        days.setdefault(row["day"], {})[row["outcome"]] = row["n"]
+    return [Day(day, counts) for day, counts in days.items()]
+
+
+def last_error(system: SendingSystem) -> IntakeEvent | None:
+    return IntakeEvent.objects.filter(system=system, outcome=Outcome.REFUSED).first()
