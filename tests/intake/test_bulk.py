@@ -1,0 +1,111 @@
+"""The bulk load: the report of a mixed file, refusals without SSNs, a stopped load resumed."""
+
+import csv
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from intake import services
+from intake.models import HeldRegistration, ImportRun, Registration
+from participants.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["registration_id", "first_name", "last_name", "date_of_birth", "ssn", "city"]
+
+
+def ssn(n: int) -> str:
+    return f"6{n:02d}-21-{4000 + n}"
+
+
+def good(n: int) -> list[str]:
+    return [f"JM-{n}", "Ana", f"Loaded{n}", "1990-05-17", ssn(n), "Tacoma"]
+
+
+def run(path: Path, system) -> str:
+    out = StringIO()
+    call_command(
+        "import_seekers", str(path), system=system.slug, batch_size=3, stdout=out, stderr=StringIO()
+    )
+    return out.getvalue()
+
+
+def refusals(path: Path) -> list[list[str]]:
+    with path.with_name(path.name + ".refusals.csv").open() as file:
+        return list(csv.reader(file))
+
+
+def test_good_duplicate_and_bad_rows_give_the_right_report(world, system, tmp_path):
+    path = tmp_path / "seekers.csv"
+    taken = world.seekers["own"].ssn
+    lines = [
+        HEADER,
+        good(1),
+        good(2),
+        ["JM-3", "Bea", "Held", "1980-01-01", taken, ""],  # another seeker's SSN: held
+        good(1)[:5] + ["Spokane"],  # JM-1 again: updated
+        ["JM-5", "", "Nofirst", "1980-01-01", "", ""],  # refused: no first name
+        ["JM-6", "Cy", "Badssn", "1980-13-01", "123-45-678", ""],  # refused: date and SSN
+    ]
+    with path.open("w", newline="") as file:
+        csv.writer(file).writerows(lines)
+    report = run(path, system)
+    assert "created 2, updated 1, held for review 1, refused 2" in report
+    assert Participant.objects.get(registrations__external_id="JM-1").city == "Spokane"
+    assert HeldRegistration.objects.get().external_id == "JM-3"
+    listed = refusals(path)
+    assert listed[0] == ["line", "field", "reason"]
+    assert {(line, field) for line, field, _ in listed[1:]} == {
+        ("6", "first_name"),
+        ("7", "date_of_birth"),
+        ("7", "ssn"),
+    }
+    text = path.with_name(path.name + ".refusals.csv").read_text()
+    assert "123-45-678" not in text and "12345678" not in text
+
+
+def test_json_lines_with_a_broken_line(world, system, tmp_path):
+    path = tmp_path / "seekers.jsonl"
+    records = [dict(zip(HEADER, good(n), strict=True)) for n in (1, 2)]
+    path.write_text(json.dumps(records[0]) + "\n{not json\n\n" + json.dumps(records[1]) + "\n")
+    assert "created 2, updated 0, held for review 0, refused 1" in run(path, system)
+    assert refusals(path)[1][:2] == ["2", ""]
+
+
+def test_a_load_stopped_half_way_and_run_again_loads_each_row_once(
+    world, system, tmp_path, monkeypatch
+):
+    path = tmp_path / "seekers.csv"
+    with path.open("w", newline="") as file:
+        csv.writer(file).writerows(
+            [HEADER] + [good(n) for n in range(1, 11)] + [["JM-x", "", "", "", "", ""]]
+        )
+    real = services.registration_receive
+    calls = {"n": 0}
+
+    def dies_on_the_eighth(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 8:
+            raise KeyboardInterrupt  # the operator's Ctrl-C, or the machine going down
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "registration_receive", dies_on_the_eighth)
+    with pytest.raises(KeyboardInterrupt):
+        run(path, system)
+    progress = ImportRun.objects.get()
+    assert (progress.lines_done, progress.created, progress.finished_at) == (6, 6, None)
+    assert Registration.objects.count() == 6  # the stopped batch (rows 7-9) rolled back whole
+    monkeypatch.setattr(services, "registration_receive", real)
+    report = run(path, system)
+    assert "created 10, updated 0, held for review 0, refused 1" in report
+    assert Registration.objects.count() == 10
+    assert sorted(Registration.objects.values_list("external_id", flat=True)) == sorted(
+        f"JM-{n}" for n in range(1, 11)
+    )
+    assert len(refusals(path)) == 1 + 2  # the header, JM-x's first and last name
+    # The same file once more: finished already, nothing loaded twice.
+    assert "created 10" in run(path, system)
+    assert Registration.objects.count() == 10
