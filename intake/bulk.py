@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from participants.crypto import blind_index
+from participants.models import Participant
 from portal.errors import PortalError
 
 from . import services
-from .models import ImportRun, IntakeEvent, SendingSystem
+from .models import ImportRun, IntakeEvent, Registration, SendingSystem
+from .services import NewRegistration
 from .validation import Invalid, registration_clean
 
 BATCH_SIZE = 500
@@ -82,6 +85,11 @@ class Batch:
 
 
 def _load_batch(system: SendingSystem, batch: list[Row]) -> Batch:
+    """The batch's registrations: the new ones together, the rest one by one, in file order.
+
+    New means that no seeker has the registration id or the SSN and no earlier row of the batch
+    repeats either; anything else (an update, an SSN to hold, a repeat) takes the API's own path.
+    """
     outcomes = IntakeEvent.Outcome
     result = Batch(counts=dict.fromkeys(("created", "updated", "held", "refused"), 0), refusals=[])
 
@@ -96,22 +104,62 @@ def _load_batch(system: SendingSystem, batch: list[Row]) -> Batch:
             message=f"line {row.line}: " + ", ".join(sorted({f for f, _ in reasons})),
         )
 
+    checked: list[tuple[Row, NewRegistration]] = []
     for row in batch:
         if row.data is None:
             refuse(row, "invalid", [["", row.problem]])
             continue
         try:
-            registration_id, fields, ssn = registration_clean(row.data)
-            outcome = services.registration_receive(
-                system=system, registration_id=registration_id, fields=fields, ssn=ssn
-            ).outcome
+            checked.append((row, NewRegistration(*registration_clean(row.data))))
         except Invalid as exc:
             refuse(row, exc.code, [[f, m] for f, messages in exc.errors.items() for m in messages])
+    new, others = _new_and_others([registration for _, registration in checked], system)
+    try:
+        with transaction.atomic():
+            services.registrations_create_new(system=system, registrations=new)
+        result.counts["created"] += len(new)
+    except IntegrityError:  # registered meanwhile by someone else: all one by one, then
+        others = [registration for _, registration in checked]
+    lines = {id(registration): row for row, registration in checked}
+    for registration in others:
+        try:
+            outcome = services.registration_receive(
+                system=system,
+                registration_id=registration.registration_id,
+                fields=registration.fields,
+                ssn=registration.ssn,
+            ).outcome
         except PortalError as exc:
-            refuse(row, exc.code, [["", exc.message]])
+            refuse(lines[id(registration)], exc.code, [["", exc.message]])
         else:
             result.counts[outcome] += 1
     return result
+
+
+def _new_and_others(
+    registrations: list[NewRegistration], system: SendingSystem
+) -> tuple[list[NewRegistration], list[NewRegistration]]:
+    indexes = [blind_index(r.ssn) if r.ssn else None for r in registrations]
+    known_ids = set(
+        Registration.objects.filter(
+            system=system, external_id__in=[r.registration_id for r in registrations]
+        ).values_list("external_id", flat=True)
+    )
+    known_ssns = set(
+        Participant.objects.filter(ssn_index__in=[i for i in indexes if i]).values_list(
+            "ssn_index", flat=True
+        )
+    )
+    new, others = [], []
+    for registration, index in zip(registrations, indexes, strict=True):
+        if registration.registration_id in known_ids or (index and index in known_ssns):
+            others.append(registration)
+        else:
+            new.append(registration)
+        known_ids.add(registration.registration_id)
+        if index:
+            known_ssns.add(index)
+    return new, others
 
 
 def _keep_refusals_up_to(path: Path, line: int) -> None:

@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import call_command
 
 from intake import services
@@ -83,22 +84,22 @@ def test_a_load_stopped_half_way_and_run_again_loads_each_row_once(
         csv.writer(file).writerows(
             [HEADER] + [good(n) for n in range(1, 11)] + [["JM-x", "", "", "", "", ""]]
         )
-    real = services.registration_receive
-    calls = {"n": 0}
+    real = services.registrations_create_new
+    batches = {"n": 0}
 
-    def dies_on_the_eighth(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 8:
+    def dies_in_the_third_batch(**kwargs):
+        batches["n"] += 1
+        if batches["n"] == 3:
             raise KeyboardInterrupt  # the operator's Ctrl-C, or the machine going down
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "registration_receive", dies_on_the_eighth)
+    monkeypatch.setattr(services, "registrations_create_new", dies_in_the_third_batch)
     with pytest.raises(KeyboardInterrupt):
         run(path, system)
     progress = ImportRun.objects.get()
     assert (progress.lines_done, progress.created, progress.finished_at) == (6, 6, None)
     assert Registration.objects.count() == 6  # the stopped batch (rows 7-9) rolled back whole
-    monkeypatch.setattr(services, "registration_receive", real)
+    monkeypatch.setattr(services, "registrations_create_new", real)
     report = run(path, system)
     assert "created 10, updated 0, held for review 0, refused 1" in report
     assert Registration.objects.count() == 10
@@ -109,3 +110,23 @@ def test_a_load_stopped_half_way_and_run_again_loads_each_row_once(
     # The same file once more: finished already, nothing loaded twice.
     assert "created 10" in run(path, system)
     assert Registration.objects.count() == 10
+
+
+def test_new_seekers_loaded_together_are_audited_like_one_by_one(world, system, tmp_path):
+    path = tmp_path / "seekers.csv"
+    with path.open("w", newline="") as file:
+        csv.writer(file).writerows([HEADER, good(1), good(2)])
+    run(path, system)
+    seeker = Participant.objects.get(registrations__external_id="JM-1")
+    entry = LogEntry.objects.get_for_object(seeker).get()
+    assert entry.actor == system.service_account
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.additional_data == {
+        "reason": "registrations from Job Match (bulk load)",
+        "ssn_changed": True,
+    }
+    assert entry.changes["last_name"] == [None, "Loaded1"]
+    assert "ssn_index" not in entry.changes and "ssn_ciphertext" not in entry.changes
+    assert ssn(1).replace("-", "") not in json.dumps(entry.changes)
+    link = Registration.objects.get(external_id="JM-1")
+    assert LogEntry.objects.get_for_object(link).get().actor == system.service_account
