@@ -12,10 +12,10 @@ Answers never hold an SSN, and neither does anything logged about a call.
 """
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, Header, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 from ninja.security import HttpBearer
@@ -30,6 +30,13 @@ from .validation import Invalid, opt_out_selection_clean, registration_clean
 
 # A key is the sender's choice: any printable ASCII without spaces, as most clients send UUIDs.
 IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,100}")
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        description="Chosen by the sender, new for each new request; a repeat answers the first.",
+    ),
+]
 
 
 class ServiceToken(HttpBearer):
@@ -112,7 +119,9 @@ def _respond(request: HttpRequest, answer: Answer) -> HttpResponse:
     return api.create_response(request, answer.body, status=answer.status)
 
 
-def _call(request: HttpRequest, scope: str, body: dict[str, Any], handle: Any) -> HttpResponse:
+def _call(
+    request: HttpRequest, scope: str, key: str, body: dict[str, Any], handle: Any
+) -> HttpResponse:
     """The scope, the Idempotency-Key, then `handle` once per key, refusals logged."""
     credential: ServiceCredential = request.auth  # type: ignore[attr-defined]
     if scope not in credential.scopes:
@@ -120,7 +129,6 @@ def _call(request: HttpRequest, scope: str, body: dict[str, Any], handle: Any) -
             request,
             Answer(403, _error("scope_not_granted", f"This credential may not send {scope}.")),
         )
-    key = request.headers.get("Idempotency-Key", "")
     if not IDEMPOTENCY_KEY.fullmatch(key):
         return _respond(
             request,
@@ -165,7 +173,9 @@ def _call(request: HttpRequest, scope: str, body: dict[str, Any], handle: Any) -
     url_name="registration",
     summary="A seeker's account created or changed",
 )
-def registration(request: HttpRequest, payload: RegistrationIn) -> HttpResponse:
+def registration(
+    request: HttpRequest, payload: RegistrationIn, idempotency_key: IdempotencyKey
+) -> HttpResponse:
     """201 created, 200 updated, 202 held (the SSN is another seeker's: state staff resolve it)."""
     body = payload.model_dump(exclude_unset=True)
 
@@ -185,7 +195,7 @@ def registration(request: HttpRequest, payload: RegistrationIn) -> HttpResponse:
             },
         )
 
-    return _call(request, Scope.REGISTRATION, body, handle)
+    return _call(request, Scope.REGISTRATION, idempotency_key, body, handle)
 
 
 @api.post(
@@ -194,7 +204,9 @@ def registration(request: HttpRequest, payload: RegistrationIn) -> HttpResponse:
     url_name="opt_out_selection",
     summary="The claimant's opt-out choice in the UI claim",
 )
-def opt_out_selection(request: HttpRequest, payload: OptOutSelectionIn) -> HttpResponse:
+def opt_out_selection(
+    request: HttpRequest, payload: OptOutSelectionIn, idempotency_key: IdempotencyKey
+) -> HttpResponse:
     """Applied unless a newer decision (an ESD supervisor's opt-in, say) stands."""
     body = payload.model_dump(exclude_unset=True)
 
@@ -203,7 +215,7 @@ def opt_out_selection(request: HttpRequest, payload: OptOutSelectionIn) -> HttpR
         outcome = services.opt_out_selection_receive(system=system, selection=selection)
         return Answer(200, {"outcome": outcome, "claim_id": selection.claim_id})
 
-    return _call(request, Scope.OPT_OUT_SELECTION, body, handle)
+    return _call(request, Scope.OPT_OUT_SELECTION, idempotency_key, body, handle)
 
 
 @api.exception_handler(SchemaError)
@@ -211,7 +223,9 @@ def schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
     """Pydantic's refusals as field → messages; never its `input`, which may be an SSN."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "header")
+        ]
         errors.setdefault(".".join(location) or "body", []).append(str(error.get("msg", "")))
     return api.create_response(
         request, _error("invalid", "The request has invalid fields.", errors), status=422

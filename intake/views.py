@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from access.models import Staff
+from participants.services import participant_record_access
 from portal.errors import PortalError
 from portal.views import paginate
 
@@ -57,7 +58,10 @@ class HeldRegistrationView(PolicyRequiredMixin):
         return render(request, "intake/held.html", {"held": held, "form": form})
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self.render(request, self.held(pk), ResolutionForm())
+        held = self.held(pk)
+        # The page shows the seeker's record beside the registration: a read like any other.
+        participant_record_access(actor=request.user, participant=held.conflicting_participant)
+        return self.render(request, held, ResolutionForm())
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         held = self.held(pk)

@@ -260,3 +260,5 @@ def test_the_openapi_schema_is_served(client):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/api/intake/v1/registrations", "/api/intake/v1/opt-out-selections"} <= set(paths)
+    [header] = paths["/api/intake/v1/registrations"]["post"]["parameters"]
+    assert (header["name"], header["in"], header["required"]) == ("Idempotency-Key", "header", True)

@@ -33,6 +33,11 @@ class TestHeldRegistrations:
         text = detail.content.decode()
         assert "Optedout" in text and held.ssn not in text and held.ssn[-4:] not in text
 
+    def test_opening_one_is_a_read_of_the_seekers_record(self, world, held):
+        signed_in(world.mis_admin).get(reverse("intake:held", args=[held.pk]))
+        entry = LogEntry.objects.get_for_object(world.seekers["opted_out"]).get()
+        assert (entry.action, entry.actor) == (LogEntry.Action.ACCESS, world.mis_admin)
+
     def test_linked_to_the_existing_seeker_audited(self, world, held, sender):
         client = signed_in(world.state_dataedits)
         response = client.post(reverse("intake:held", args=[held.pk]), {"resolution": "linked"})
