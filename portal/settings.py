@@ -225,6 +225,9 @@ SSN_BLIND_INDEX_KEY = env("SSN_BLIND_INDEX_KEY")
 # Search results per page.
 PARTICIPANTS_PER_PAGE = env.int("PARTICIPANTS_PER_PAGE", default=25)
 
+# The boxes other apps add to View / Edit participant, saved with the record (participants.record).
+PARTICIPANT_RECORD_BOXES = ["optout.record.OptOutBox"]
+
 # Data edits: supporting documents are kept outside the web root and served only after a
 # permission check; uploads larger than this are refused.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
