@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "participants",
     "optout",
     "dataedits",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,6 @@ from . import views
 portal_urls = (
     [
         path("", views.DashboardView.as_view(), name="dashboard"),
-        path("audit/", views.AuditTrailView.as_view(), name="audit_trail"),
     ],
     "portal",
 )
@@ -21,6 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", include("audit.urls")),
     path("participants/", include("participants.urls")),
     path("dataedits/", include("dataedits.urls")),
     path("optout/", include("optout.urls")),
