@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "optout",
     "dataedits",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
