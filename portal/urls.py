@@ -1,8 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from access.views import SignInView
-
 from . import views
 
 portal_urls = (
@@ -14,11 +12,7 @@ portal_urls = (
 
 urlpatterns = [
     path("", include(portal_urls)),
-    path(
-        "sign-in/",
-        SignInView.as_view(),  # username and password, then the authenticator code (access/)
-        name="login",
-    ),
+    path("", include("access.sign_in_urls")),  # named "login", as Django's auth settings expect
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", include("audit.urls")),
     path("participants/", include("participants.urls")),
