@@ -18,23 +18,14 @@ from .models import Participant
 class RecordBox(Protocol):
     """One app's part of the record page, built for one person and one seeker.
 
-    Built from the POST of a save (`data`), or for a GET with `refusal`: why the person may not
-    edit the record, shown by a box that cannot be changed either. A POST that carries a box's
-    fields from someone who may not change it raises PermissionDenied while the box is built,
-    before anything is saved.
+    Built as `Box(user=..., participant=..., data=..., refusal=...)`: from the POST of a save
+    (`data`), or for a GET with `refusal`, why the person may not edit the record, shown by a box
+    that cannot be changed either. A POST that carries a box's fields from someone who may not
+    change it raises PermissionDenied while the box is built, before anything is saved.
     """
 
     fields_template: str  # inside the record's form, above Save; may draw nothing
     section_template: str  # below the form; may draw nothing
-
-    def __init__(
-        self,
-        *,
-        user: AbstractBaseUser,
-        participant: Participant,
-        data: QueryDict | None = None,
-        refusal: str | None = None,
-    ) -> None: ...
 
     def is_valid(self) -> bool: ...
 
