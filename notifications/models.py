@@ -32,6 +32,9 @@ class Email(models.Model):
         return f"Email {self.pk}: {self.subject}"
 
 
+MESSAGE_LIMIT = 300
+
+
 class Notification(AuditedModel, models.Model):
     """A notice in the portal for one staff member, kept until they read it, then as a record.
 
@@ -45,7 +48,7 @@ class Notification(AuditedModel, models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
     )
-    message = models.CharField(max_length=300)
+    message = models.CharField(max_length=MESSAGE_LIMIT)
     link = models.CharField(max_length=200, help_text="The page of the portal the notice is about.")
     participant = models.ForeignKey(
         "participants.Participant",

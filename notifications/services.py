@@ -18,7 +18,7 @@ from django.utils import timezone
 from portal.audit import audit_reason
 from portal.text import checked_line, checked_text
 
-from .models import Email, Notification
+from .models import MESSAGE_LIMIT, Email, Notification
 
 if TYPE_CHECKING:
     from access.models import Staff
@@ -118,8 +118,6 @@ def emails_resend_unsent(*, now: datetime | None = None) -> int:
 
 
 # --- notices -------------------------------------------------------------------------------------
-
-MESSAGE_LIMIT = Notification._meta.get_field("message").max_length
 
 
 def _shortened(message: str) -> str:

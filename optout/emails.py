@@ -8,7 +8,8 @@ is queued with the change and sent once it commits: a mail server that is down d
 does not undo the change.
 """
 
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,6 +18,9 @@ from django.urls import reverse
 from notifications.services import email_queue
 
 from .models import OptInRequest
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 
 class Letter(NamedTuple):
@@ -64,7 +68,7 @@ def request_decided(opt_in_request: OptInRequest) -> Letter:
     )
 
 
-def request_overdue(opt_in_request: OptInRequest, supervisors) -> None:
+def request_overdue(opt_in_request: OptInRequest, supervisors: Iterable["Staff"]) -> None:
     email_queue(
         to=[supervisor.email for supervisor in supervisors],
         subject=f"Overdue opt-in request from {opt_in_request.filed_by} ({opt_in_request.office})",

@@ -4,7 +4,9 @@ Keyword-only, atomic, audited; refusals raise PortalError before anything is wri
 the transaction, which then rolls back). Emails leave only after the transaction commits.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +33,9 @@ from .querysets import (
     is_wioa_supervisor,
     uses_opt_out_lookup,
 )
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 LOOKUP_WINDOW_SECONDS = 3600
 TEXT_LIMIT = 1000
@@ -139,7 +144,9 @@ def opt_out_lookup(*, actor, ssn: str) -> OptOutLookup:
 # --- the opt-in request -----------------------------------------------------------------------
 
 
-def _notify(recipients, opt_in_request: OptInRequest, message: str, letter: emails.Letter) -> None:
+def _notify(
+    recipients: Iterable["Staff"], opt_in_request: OptInRequest, message: str, letter: emails.Letter
+) -> None:
     """A notice of the request for each recipient, each emailed `letter` once the change commits."""
     for recipient in recipients:
         notification_send(
