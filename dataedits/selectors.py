@@ -194,7 +194,7 @@ def quarterly_counts(*, user, office, quarter: Quarter, as_of: date) -> Quarterl
 
 def dashboard_counts(user) -> dict:
     """The dashboard widget's figures for this person's role."""
-    figures = {}
+    figures: dict[str, object] = {}
     if user.can_review_data_edits_locally:
         figures["local_queue"] = local_board_queue(user).count()
     if user.can_decide_data_edits:
