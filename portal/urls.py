@@ -18,5 +18,6 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("dataedits/", include("dataedits.urls")),
     path("optout/", include("optout.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("access.urls")),
 ]
