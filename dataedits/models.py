@@ -416,24 +416,3 @@ class SupportingDocument(AuditedModel, models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-class Notification(models.Model):
-    """A message to a ticket's filer about a step of its workflow, shown in the portal and emailed."""
-
-    recipient = models.ForeignKey(
-        "access.Staff", on_delete=models.CASCADE, related_name="dataedit_notifications"
-    )
-    ticket = models.ForeignKey(
-        DataEditTicket, on_delete=models.CASCADE, related_name="notifications"
-    )
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
-
-    def __str__(self):
-        return self.message

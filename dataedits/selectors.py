@@ -192,13 +192,9 @@ def quarterly_counts(*, user, office, quarter: Quarter, as_of: date) -> Quarterl
     return counts
 
 
-def unread_notifications(user) -> int:
-    return user.dataedit_notifications.filter(read_at=None).count()
-
-
 def dashboard_counts(user) -> dict:
     """The dashboard widget's figures for this person's role."""
-    figures = {"unread": unread_notifications(user)}
+    figures: dict[str, object] = {}
     if user.can_review_data_edits_locally:
         figures["local_queue"] = local_board_queue(user).count()
     if user.can_decide_data_edits:

@@ -46,7 +46,6 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("queues/local-board/", views.LocalQueueView.as_view(), name="local_queue"),
     path("queues/state/<str:title>/", views.StateQueueView.as_view(), name="state_queue"),
-    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("data-integrity/", views.DataIntegrityView.as_view(), name="data_integrity"),
     path("quarterly-counts/", views.QuarterlyCountsView.as_view(), name="quarterly_counts"),
     path(

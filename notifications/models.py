@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from portal.audit import AuditedModel
 
 
 class Email(models.Model):
@@ -27,3 +30,49 @@ class Email(models.Model):
 
     def __str__(self):
         return f"Email {self.pk}: {self.subject}"
+
+
+MESSAGE_LIMIT = 300
+
+
+class Notification(AuditedModel, models.Model):
+    """A notice in the portal for one staff member, kept until they read it, then as a record.
+
+    Stored by `notifications.services.notification_send`, the one way a notice is given. Staff are
+    deactivated, never deleted, so a recipient's notices stay (PROTECT). The message and link never
+    hold an SSN, and the link is a page of the portal. A notice about a seeker's record names the
+    seeker: its link is shown only while the recipient may still see them (the visibility gate),
+    so a seeker who opts out is not one click away from partner staff.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    message = models.CharField(max_length=MESSAGE_LIMIT)
+    link = models.CharField(max_length=200, help_text="The page of the portal the notice is about.")
+    participant = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The seeker the notice is about, if any: the link follows the visibility gate.",
+    )
+    # The email row rather than an `emailed_at` of its own: the outbox already knows when (and
+    # whether, after how many tries) the email went out, and a second copy of that would drift.
+    # Null when the notice was not emailed (no address, a deactivated account) or predates this.
+    email = models.OneToOneField(
+        Email, on_delete=models.SET_NULL, null=True, blank=True, related_name="notification"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notice_unread"),
+            models.Index(fields=["link", "read_at"], name="notice_link_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

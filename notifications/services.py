@@ -1,15 +1,28 @@
-"""Every email of the portal: queued with the change it tells of, sent by one Celery task per message."""
+"""Every notice and email of the portal.
+
+A notice is given with `notification_send`, and read with `notifications_mark_read` (or settled
+for everyone with `notifications_settle`). Every email is queued with the change it tells of
+(`email_queue`) and sent by one Celery task per message, retried until the mail server takes it.
+"""
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Email
+from portal.audit import audit_reason
+from portal.text import checked_line, checked_text
+
+from .models import MESSAGE_LIMIT, Email, Notification
+
+if TYPE_CHECKING:
+    from access.models import Staff
+    from participants.models import Participant
 
 logger = logging.getLogger(__name__)
 # The longest wait between two tries, however long the mail server has been away.
@@ -102,3 +115,96 @@ def emails_resend_unsent(*, now: datetime | None = None) -> int:
     for email_id in ids:
         _hand_to_worker(email_id)
     return len(ids)
+
+
+# --- notices -------------------------------------------------------------------------------------
+
+
+def _shortened(message: str) -> str:
+    """One line, at most MESSAGE_LIMIT characters: a notice is built from names people typed,
+    and a long name shortens it rather than refusing the change it tells of."""
+    message = " ".join(message.split())
+    return message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 1] + "…"
+
+
+def notice_email_body(message: str, link: str) -> str:
+    """The email of a notice that has no text of its own: the message, and the page to open."""
+    return f"{message}\n\nOpen it in the WorkSource portal: {absolute_link(link)}\n"
+
+
+def absolute_link(link: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + link
+
+
+def notification_send(
+    *,
+    recipient: "Staff",
+    message: str,
+    link: str,
+    participant: "Participant | None" = None,
+    email_subject: str | None = None,
+    email_body: str | None = None,
+) -> Notification:
+    """Gives `recipient` a notice in the portal about the page `link`; with an email subject, emails it.
+
+    Call it inside the transaction of the change it tells of: the notice is stored with the
+    change, and the email is queued in the outbox and handed to the worker once that commits (a
+    change that rolls back tells no one). The email goes to an active account with an address,
+    with `email_body` or, without one, the message and the link. `participant` is the seeker the
+    notice is about, if any (the notice's link then follows the visibility gate). Message, link,
+    subject and body are refused (PortalError, rolling the change back) if they hold an SSN.
+    """
+    message = checked_line(_shortened(message), label="the notice", required=True)
+    link = checked_line(link, label="the notice's link", required=True, limit=200)
+    if not link.startswith("/") or link.startswith("//"):
+        raise ValueError(
+            f"A notice links to a page of the portal, such as /optout/queue/: {link!r}"
+        )
+    with transaction.atomic():
+        email = None
+        if email_subject is not None and recipient.is_active and recipient.email:
+            subject = checked_line(
+                " ".join(email_subject.split()), label="the email's subject", required=True
+            )
+            body = checked_text(
+                notice_email_body(message, link) if email_body is None else email_body,
+                label="the email",
+                required=True,
+            )
+            email = email_queue(to=[recipient.email], subject=subject, body=body)
+        return Notification.objects.create(
+            recipient=recipient, message=message, link=link, participant=participant, email=email
+        )
+
+
+def _mark_read(unread: QuerySet[Notification]) -> int:
+    # One save per notice, not a bulk update: each reading is in the audit trail.
+    notices = list(unread.select_for_update().filter(read_at=None))
+    now = timezone.now()
+    for notice in notices:
+        notice.read_at = now
+        notice.save(update_fields=["read_at"])
+    return len(notices)
+
+
+def notifications_mark_read(
+    *, actor: "Staff", notification: Notification | None = None, link: str | None = None
+) -> int:
+    """Marks the actor's own unread notices read, and says how many: `notification` alone, those
+    about the page `link` (the person opened it), or, given neither, all of them."""
+    unread = Notification.objects.filter(recipient=actor)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    if link is not None:
+        unread = unread.filter(link=link)
+    with transaction.atomic(), audit_reason("notification read", actor=actor):
+        return _mark_read(unread)
+
+
+def notifications_settle(*, link: str) -> int:
+    """Everyone's unread notices about the page `link` are done: what it shows waits for no one now.
+
+    Called inside the change that settled it, whose actor and audit reason the readings carry.
+    """
+    with transaction.atomic():
+        return _mark_read(Notification.objects.filter(link=link))

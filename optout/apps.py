@@ -13,4 +13,3 @@ class OptOutConfig(AppConfig):
         auditlog.register(models.OptOutLookup)
         auditlog.register(models.OptInRequest)
         auditlog.register(models.OptOutChange)
-        auditlog.register(models.Notification)

@@ -189,24 +189,3 @@ class OptOutChange(AuditedModel, models.Model):
     def __str__(self):
         state = "opted out" if self.opted_out else "opted in"
         return f"{self.participant.customer_id} {state} by {self.changed_by.username}"
-
-
-class Notification(AuditedModel, models.Model):
-    """A message in the portal for one staff member about an opt-in request, until they open it."""
-
-    recipient = models.ForeignKey(
-        "access.Staff", on_delete=models.PROTECT, related_name="opt_in_notifications"
-    )
-    opt_in_request = models.ForeignKey(
-        OptInRequest, on_delete=models.PROTECT, related_name="notifications"
-    )
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="optout_notification_unread")]
-
-    def __str__(self):
-        return self.message

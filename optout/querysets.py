@@ -76,9 +76,9 @@ class OptInRequestQuerySet(models.QuerySet):
         return self.filter(area__in=user.offices.values("area"))
 
     def open(self) -> "OptInRequestQuerySet":
-        from .models import Status
-
-        return self.filter(status=Status.FILED)
+        # Open: still in the state a request is filed in, its status field's default (models.py
+        # builds its manager from this module, so the states are not imported here).
+        return self.filter(status=self.model._meta.get_field("status").default)
 
     def overdue(self, now=None) -> "OptInRequestQuerySet":
         """Open requests with no supervisor action for OPTOUT_REQUEST_OVERDUE_DAYS days."""

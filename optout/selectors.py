@@ -2,7 +2,7 @@
 
 from participants.models import Participant
 
-from .models import Notification, OptInRequest, OptOutChange
+from .models import OptInRequest, OptOutChange
 from .querysets import (
     area_supervisors,
     files_opt_in_requests,
@@ -60,13 +60,6 @@ def dashboard(*, user) -> dict:
         "uses_lookup": uses_opt_out_lookup(user),
         "files_requests": files_opt_in_requests(user),
         "is_supervisor": is_wioa_supervisor(user),
-        "notifications": list(
-            Notification.objects.filter(recipient=user, read_at__isnull=True)
-            .select_related("opt_in_request")
-            .order_by("-created_at", "-pk")[:5]
-        )
-        if getattr(user, "is_authenticated", False)
-        else [],
     }
     if context["files_requests"]:
         mine = OptInRequest.objects.filter(filed_by=user)

@@ -4,7 +4,9 @@ Keyword-only, atomic, audited; refusals raise PortalError before anything is wri
 the transaction, which then rolls back). Emails leave only after the transaction commits.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from dataedits.services import tickets_route_for_opted_out
+from notifications.services import notification_send, notifications_settle
 from participants.crypto import blind_index, normalize_ssn
 from participants.models import Participant
 from participants.services import ensure_can_edit
@@ -22,7 +25,7 @@ from portal.errors import PortalError
 from portal.text import checked_line, checked_text, phone_number
 
 from . import emails
-from .models import Action, Notification, OptInRequest, OptOutChange, OptOutLookup, next_status
+from .models import Action, OptInRequest, OptOutChange, OptOutLookup, next_status
 from .querysets import (
     area_supervisors,
     changes_opt_out,
@@ -30,6 +33,9 @@ from .querysets import (
     is_wioa_supervisor,
     uses_opt_out_lookup,
 )
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 LOOKUP_WINDOW_SECONDS = 3600
 TEXT_LIMIT = 1000
@@ -138,21 +144,23 @@ def opt_out_lookup(*, actor, ssn: str) -> OptOutLookup:
 # --- the opt-in request -----------------------------------------------------------------------
 
 
-def _notify(recipients, opt_in_request: OptInRequest, message: str) -> None:
+def _notify(
+    recipients: Iterable["Staff"], opt_in_request: OptInRequest, message: str, letter: emails.Letter
+) -> None:
+    """A notice of the request for each recipient, each emailed `letter` once the change commits."""
     for recipient in recipients:
-        Notification.objects.create(
-            recipient=recipient, opt_in_request=opt_in_request, message=message
+        notification_send(
+            recipient=recipient,
+            message=message,
+            link=emails.request_page(opt_in_request),
+            email_subject=letter.subject,
+            email_body=letter.body,
         )
 
 
 def _settle_notifications(opt_in_request: OptInRequest) -> None:
     """A request that no longer waits needs no one's attention: its open notifications are done."""
-    now = timezone.now()
-    for notification in Notification.objects.filter(
-        opt_in_request=opt_in_request, read_at__isnull=True
-    ):
-        notification.read_at = now
-        notification.save(update_fields=["read_at"])
+    notifications_settle(link=emails.request_page(opt_in_request))
 
 
 def opt_in_request_file(
@@ -212,8 +220,8 @@ def opt_in_request_file(
                 supervisors,
                 opt_in_request,
                 f"New opt-in request from {actor} ({office}) for {client_name}.",
+                emails.request_filed(opt_in_request),
             )
-        emails.request_filed(opt_in_request, supervisors)
     return opt_in_request
 
 
@@ -371,8 +379,7 @@ def opt_in_request_decide(
                 )
             else:
                 message = f"{locked.client_name} asked to remain opted out."
-            _notify([locked.filed_by], locked, message)
-        emails.request_decided(locked)
+            _notify([locked.filed_by], locked, message, emails.request_decided(locked))
     return locked
 
 
@@ -416,21 +423,6 @@ def opt_in_requests_remind_overdue(*, now=None) -> int:
             emails.request_overdue(locked, supervisors)
             sent += 1
     return sent
-
-
-def notifications_mark_read(*, actor, opt_in_request: OptInRequest) -> int:
-    """The person opened the request: their notifications about it are read."""
-    unread = list(
-        Notification.objects.filter(
-            recipient=actor, opt_in_request=opt_in_request, read_at__isnull=True
-        )
-    )
-    if unread:
-        with transaction.atomic(), audit_reason("notification read", actor=actor):
-            for notification in unread:
-                notification.read_at = timezone.now()
-                notification.save(update_fields=["read_at"])
-    return len(unread)
 
 
 # --- the flag on View / Edit participant --------------------------------------------------------

@@ -6,16 +6,17 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
+from notifications.services import notifications_mark_read
 from participants.services import enrollment_create
 from portal.errors import PortalError
 from portal.views import paginate
 
 from . import selectors
+from .emails import request_page
 from .forms import DecisionForm, LookupForm, OptInRequestForm
 from .models import OptInRequest, OptOutLookup
 from .querysets import files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
 from .services import (
-    notifications_mark_read,
     opt_in_request_decide,
     opt_in_request_file,
     opt_in_request_withdraw,
@@ -174,7 +175,7 @@ def visible_request(request, pk) -> OptInRequest:
 class RequestDetailView(View):
     def get(self, request, pk):
         opt_in_request = visible_request(request, pk)
-        notifications_mark_read(actor=request.user, opt_in_request=opt_in_request)
+        notifications_mark_read(actor=request.user, link=request_page(opt_in_request))
         supervisor = opt_in_request.filed_by_id != request.user.pk
         return render(
             request,

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef
 
@@ -25,8 +26,8 @@ class ParticipantQuerySet(models.QuerySet):
         return self.filter(opted_out=False)
 
     def enrolled_in(self, office) -> "ParticipantQuerySet":
-        from .models import Enrollment
-
+        # From the app registry: models.py builds its manager from this module.
+        Enrollment = apps.get_model("participants", "Enrollment")
         return self.filter(
             Exists(Enrollment.objects.filter(participant=OuterRef("pk"), office=office))
         )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -11,14 +12,13 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from optout.forms import OptOutFlagForm
-from optout.selectors import opt_out_history
 from portal.errors import PortalError
 from portal.views import CapabilityRequiredMixin, paginate
 
 from .crypto import blind_index, mask_ssn, normalize_ssn
 from .forms import EnrollForm, ParticipantForm, QuickSearchForm
 from .models import Participant
+from .record import RecordBox, record_boxes
 from .selectors import Scope, enrolled_office_ids, quick_search
 from .services import (
     enrollment_create,
@@ -150,7 +150,14 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
             return exc.message
         return None
 
-    def render_page(self, participant, form, refusal, status=200, opt_out_form=None):
+    def render_page(
+        self,
+        participant: Participant,
+        form: ParticipantForm,
+        refusal: str | None,
+        boxes: list[RecordBox],
+        status: int = 200,
+    ) -> HttpResponse:
         if (
             self.request.method == "GET"
         ):  # a refused save shows the record again: opened once, logged once
@@ -165,9 +172,8 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
                 "offices": participant.enrollments.select_related("office").order_by(
                     "office__name"
                 ),
-                # The Opt-Out box (non-restricted ESD staff) and the flag's history (state staff).
-                "opt_out_form": opt_out_form,
-                "opt_out_history": opt_out_history(user=self.request.user, participant=participant),
+                # Other apps' boxes, such as opt-out's flag (participants.record).
+                "record_boxes": boxes,
             },
             status=status,
         )
@@ -179,33 +185,29 @@ class ParticipantDetailView(CapabilityRequiredMixin, View):
         if refusal:
             for field in form.fields.values():
                 field.disabled = True
-        opt_out_form = OptOutFlagForm.for_record(
-            user=request.user, participant=participant, refusal=refusal
-        )
-        return self.render_page(participant, form, refusal, opt_out_form=opt_out_form)
+        boxes = record_boxes(user=request.user, participant=participant, refusal=refusal)
+        return self.render_page(participant, form, refusal, boxes)
 
     def post(self, request, pk):
         participant = self.get_participant(pk)
         refusal = self.edit_refusal(participant)
         if refusal:
             raise PermissionDenied(refusal)
-        # Refuses (403) the Opt-Out box's fields from anyone who may not change the flag.
-        opt_out_form = OptOutFlagForm.for_record(
-            user=request.user, participant=participant, data=request.POST
-        )
+        # Refuses (403) a box's fields, such as the Opt-Out box's, from anyone who may not change it.
+        boxes = record_boxes(user=request.user, participant=participant, data=request.POST)
         # The form edits a copy: the page still shows the saved record if the input is refused.
         form = ParticipantForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
-        if not form.is_valid() or (opt_out_form is not None and not opt_out_form.is_valid()):
-            return self.render_page(participant, form, None, status=400, opt_out_form=opt_out_form)
+        if not form.is_valid() or not all(box.is_valid() for box in boxes):
+            return self.render_page(participant, form, None, boxes, status=400)
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        flag_changed = opt_out_form is not None and opt_out_form.flag_changed
+        changed_boxes = [box for box in boxes if box.has_changed()]
         try:
             with transaction.atomic():
                 participant_update(actor=request.user, participant=participant, changes=changes)
-                if flag_changed:
-                    opt_out_form.save(actor=request.user)
+                for box in changed_boxes:
+                    box.save(actor=request.user)
         except PortalError as exc:
             form.add_error(None, exc.message)
-            return self.render_page(participant, form, None, status=400, opt_out_form=opt_out_form)
-        messages.success(request, "Saved." if changes or flag_changed else "Nothing changed.")
+            return self.render_page(participant, form, None, boxes, status=400)
+        messages.success(request, "Saved." if changes or changed_boxes else "Nothing changed.")
         return redirect("participants:detail", pk=participant.pk)

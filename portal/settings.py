@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "participants",
     "optout",
     "dataedits",
+    "audit",
+    "demo",
     "intake",
 ]
 
@@ -226,6 +228,9 @@ SSN_BLIND_INDEX_KEY = env("SSN_BLIND_INDEX_KEY")
 # Search results per page.
 PARTICIPANTS_PER_PAGE = env.int("PARTICIPANTS_PER_PAGE", default=25)
 
+# The boxes other apps add to View / Edit participant, saved with the record (participants.record).
+PARTICIPANT_RECORD_BOXES = ["optout.record.OptOutBox"]
+
 # Data edits: supporting documents are kept outside the web root and served only after a
 # permission check; uploads larger than this are refused.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
@@ -254,6 +259,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # The exchange tables; kombu's default is ./control, which would write into the checkout.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -13,7 +13,12 @@ from ..selectors import (
 
 
 def notify(*, to: list[str], subject: str, body: str) -> None:
-    """Email, queued with the change: sent after it commits, never about a change that rolled back."""
+    """Email, queued with the change: sent after it commits, never about a change that rolled back.
+
+    An email alone, not a notice (notifications.services.notification_send): access writes to
+    addresses, such as the administrators' or a new user's before their first sign-in, and the
+    requests and reports it tells of have their own queues in the portal.
+    """
     email_queue(to=to, subject=subject, body=body)
 
 

@@ -15,7 +15,6 @@ from .records import (
     service_remove,
 )
 from .workflow import (
-    notifications_mark_read,
     ticket_acknowledge,
     ticket_decide,
     ticket_local_review,
@@ -29,7 +28,6 @@ __all__ = [
     "case_note_remove",
     "document_add",
     "document_kind",
-    "notifications_mark_read",
     "participant_through_gate",
     "service_correct",
     "service_create",

@@ -4,12 +4,12 @@ is notified at each step."""
 
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.services import email_queue
+from notifications.models import Notification
+from notifications.services import notification_send
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_text
@@ -19,7 +19,6 @@ from ..models import (
     TRANSITIONS,
     ChangeKind,
     DataEditTicket,
-    Notification,
     SeekerField,
     Service,
     SkillsGain,
@@ -75,20 +74,15 @@ def _refuse_unless_approvable(check: Precheck) -> None:
 
 
 def _notify_filer(ticket: DataEditTicket, message: str) -> Notification:
-    """An in-portal notification for the filer, and an email queued with the step."""
-    notification = Notification.objects.create(
-        recipient=ticket.filed_by, ticket=ticket, message=message
-    )
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
-        "dataedits:ticket_detail", args=[ticket.pk]
-    )
+    """A notice for the filer about the ticket, emailed once the step commits."""
     # Only the ticket's number and step: no seeker's name or number leaves the portal by email.
-    email_queue(
-        to=[ticket.filed_by.email],
-        subject=f"WorkSource data-edit ticket #{ticket.pk}",
-        body=f"{message}\n\nOpen the ticket in the WorkSource portal: {link}\n",
+    return notification_send(
+        recipient=ticket.filed_by,
+        message=message,
+        link=reverse("dataedits:ticket_detail", args=[ticket.pk]),
+        participant=ticket.participant,
+        email_subject=f"WorkSource data-edit ticket #{ticket.pk}",
     )
-    return notification
 
 
 def state_local_reviewers(area_id: int):
@@ -379,7 +373,3 @@ def ticket_acknowledge(*, actor, ticket: DataEditTicket) -> DataEditTicket:
             f"The state received data-edit ticket #{locked.pk} and works it in the order received.",
         )
     return locked
-
-
-def notifications_mark_read(*, actor) -> int:
-    return Notification.objects.filter(recipient=actor, read_at=None).update(read_at=timezone.now())

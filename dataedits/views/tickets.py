@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from notifications.services import notifications_mark_read
 from portal.errors import PortalError
 from portal.views import CapabilityRequiredMixin, paginate
 
@@ -19,10 +21,9 @@ from ..models import ChangeKind, DataEditTicket, Service, SupportingDocument, Ti
 from ..policies import decision_refusal, local_review_refusal
 from ..precheck import ticket_precheck, timeline
 from ..rules import Reason
-from ..selectors import local_board_queue, seeker_services, state_queue, visible_tickets
+from ..selectors import local_board_queue, seeker_services, state_queue
 from ..services import (
     document_add,
-    notifications_mark_read,
     ticket_acknowledge,
     ticket_create,
     ticket_decide,
@@ -124,6 +125,10 @@ class TicketDetailView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk):
         ticket = visible_ticket(request, pk)
+        # Opening the ticket reads the person's notices about it.
+        notifications_mark_read(
+            actor=request.user, link=reverse("dataedits:ticket_detail", args=[ticket.pk])
+        )
         filed_on = ticket.filed_on or timezone.localdate()
         user = request.user
         context = {}
@@ -400,21 +405,4 @@ class StateQueueView(CapabilityRequiredMixin, View):
                 "titles": Title,
                 "action": "decide",
             },
-        )
-
-
-class NotificationsView(View):
-    def get(self, request):
-        notifications = list(request.user.dataedit_notifications.select_related("ticket")[:50])
-        notifications_mark_read(actor=request.user)
-        # A ticket whose seeker has since opted out is no longer the recipient's to open: the page says who acts.
-        visible = set(
-            visible_tickets(request.user)
-            .filter(pk__in={n.ticket_id for n in notifications})
-            .values_list("pk", flat=True)
-        )
-        return render(
-            request,
-            "dataedits/notifications.html",
-            {"notifications": notifications, "visible": visible},
         )

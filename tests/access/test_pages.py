@@ -127,7 +127,7 @@ def test_the_auditor_filters_the_trail_by_user_and_organization(world):
     access_sweep()
     client = signed_in(world.auditor)
     by_organization = client.get(
-        reverse("portal:audit_trail"), {"organization": world.partner.pk}
+        reverse("audit:trail"), {"organization": world.partner.pk}
     ).content.decode()
     assert (
         "access ended" in by_organization
@@ -135,10 +135,10 @@ def test_the_auditor_filters_the_trail_by_user_and_organization(world):
     )
     assert world.esd_case_manager.last_name not in by_organization
     by_user = client.post(
-        reverse("portal:audit_trail"),
+        reverse("audit:trail"),
         {"username": world.partner_case_manager.username},
         follow=True,
     ).content.decode()
     assert "access ended" in by_user and world.access_requester.last_name not in by_user
-    bad = client.post(reverse("portal:audit_trail"), {"organization": 99999}).content.decode()
+    bad = client.post(reverse("audit:trail"), {"organization": 99999}).content.decode()
     assert "Select a valid choice" in bad

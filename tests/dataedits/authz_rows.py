@@ -124,7 +124,6 @@ MATRIX = {
         403, anonymous=LOGIN, **dict.fromkeys(LOCAL_REVIEWERS, 200)
     ),
     ("dataedits:state_queue", "GET"): by_role(403, anonymous=LOGIN, state_dataedits=200),
-    ("dataedits:notifications", "GET"): by_role(200, anonymous=LOGIN),
     ("dataedits:data_integrity", "GET"): by_role(
         403,
         anonymous=LOGIN,
@@ -189,7 +188,6 @@ def request_for(name, world, seeker):
         return reverse(name), {"customer_id": seeker.customer_id}
     if name in (
         "dataedits:local_queue",
-        "dataedits:notifications",
         "dataedits:data_integrity",
         "dataedits:quarterly_counts",
         "dataedits:quarterly_counts_csv",

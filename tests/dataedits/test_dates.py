@@ -181,7 +181,7 @@ def test_a_date_in_a_closed_quarter_is_recorded_only_once_confirmed(world):
     "url_name,query",
     [
         ("dataedits:data_integrity", "date_from=0001-01-01&date_to=9999-12-31"),
-        ("portal:audit_trail", "date_from=0001-01-01&date_to=9999-12-31"),
+        ("audit:trail", "date_from=0001-01-01&date_to=9999-12-31"),
     ],
 )
 def test_report_filters_refuse_dates_they_cannot_compute(world, url_name, query):

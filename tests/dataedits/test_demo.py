@@ -2,7 +2,7 @@ import pytest
 
 from dataedits.models import DataEditTicket, Service, TicketState
 from dataedits.rules import Quarter
-from portal.demo import seed_demo
+from demo.seed import seed_demo
 
 
 @pytest.mark.django_db

@@ -94,6 +94,6 @@ def test_a_seeker_who_opts_out_while_a_ticket_waits_for_the_board_does_not_leave
     ticket.refresh_from_db()
     assert ticket.state == TicketState.STATE_QUEUE and "opted out" in ticket.routing_note
     # The filer may no longer open it; their notifications say who follows it up instead of a dead link.
-    page = signed_in(partner).get(reverse("dataedits:notifications")).content.decode()
-    assert "ESD staff follow this ticket up" in page
+    page = signed_in(partner).get(reverse("notifications:list")).content.decode()
+    assert "ESD staff follow this up" in page
     assert reverse("dataedits:ticket_detail", args=[ticket.pk]) not in page

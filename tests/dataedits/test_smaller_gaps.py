@@ -14,7 +14,6 @@ from dataedits.models import (
     CaseNote,
     ChangeKind,
     DataEditTicket,
-    Notification,
     Service,
     SkillsGain,
     TicketState,
@@ -27,6 +26,7 @@ from dataedits.services import (
     ticket_local_review,
     ticket_submit,
 )
+from notifications.models import Notification
 from portal.errors import PortalError
 
 from .helpers import add_note, add_service, service_type

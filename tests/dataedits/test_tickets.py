@@ -16,7 +16,6 @@ from access.roles import Role
 from dataedits.models import (
     ChangeKind,
     DataEditTicket,
-    Notification,
     Program,
     SeekerField,
     Service,
@@ -31,7 +30,7 @@ from dataedits.services import (
     ticket_local_review,
     ticket_submit,
 )
-from notifications.models import Email
+from notifications.models import Email, Notification
 from participants.models import Participant
 from portal.errors import PortalError
 
@@ -158,7 +157,9 @@ class TestTheWholeWorkflow:
         assert denied.local_documented is False
         assert (
             "denied by the local board"
-            in Notification.objects.filter(ticket=ticket).latest("pk").message
+            in Notification.objects.filter(link=f"/dataedits/tickets/{ticket.pk}/")
+            .latest("pk")
+            .message
         )
         assert len(mail.outbox) == 2
 
@@ -354,7 +355,7 @@ class TestApplyingChanges:
         assert service.service_type.code == "career_guidance"
         assert DataEditTicket.objects.get(pk=ticket.pk).state == TicketState.STATE_QUEUE
         assert not Notification.objects.filter(
-            ticket=ticket, message__contains="approved by the state"
+            link=f"/dataedits/tickets/{ticket.pk}/", message__contains="approved by the state"
         ).exists()
 
         with at(2021, 1, 7, 10, 0):

@@ -293,13 +293,11 @@ class TestQueuesAndDecisions:
             )
         assert response.status_code == 302
         assert not Service.objects.filter(pk=services["wpa"].pk).exists()
-        notifications = (
-            client_for(world.partner_case_manager)
-            .get(reverse("dataedits:notifications"))
-            .content.decode()
-        )
+        partner = client_for(world.partner_case_manager)
+        notifications = partner.get(reverse("notifications:list")).content.decode()
         assert "approved by the state and the change was applied" in notifications
-        assert not world.partner_case_manager.dataedit_notifications.filter(read_at=None).exists()
+        partner.post(reverse("notifications:read_all"))
+        assert not world.partner_case_manager.notifications.filter(read_at=None).exists()
 
     def test_the_local_review_form_refuses_an_approval_with_a_no(self, world):
         ticket = make_ticket(

@@ -1,10 +1,10 @@
 import pytest
 
+from demo.seed import seed_demo
 from intake.demo import seed_intake_demo
 from intake.models import HeldRegistration, IntakeEvent, SendingSystem
 from intake.services import credential_authenticate
 from participants.models import Participant
-from portal.demo import seed_demo
 
 
 @pytest.mark.django_db

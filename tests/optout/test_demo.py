@@ -1,7 +1,7 @@
 import pytest
 
+from demo.seed import seed_demo
 from optout.models import OptInRequest, OptOutChange, Status
-from portal.demo import seed_demo
 
 
 @pytest.mark.django_db

@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
-from optout.models import Notification, OptOutChange, Status
+from notifications.models import Notification
+from optout.models import OptOutChange, Status
 from optout.services import participant_set_opt_out
 from participants.models import Participant
 from portal.errors import PortalError

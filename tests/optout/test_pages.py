@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from optout.models import Notification, OptInRequest, Status
+from notifications.models import Notification
+from optout.models import OptInRequest, Status
 from optout.services import opt_out_lookup
 from participants.models import Enrollment
 from tests.factories import ParticipantFactory
@@ -59,7 +60,7 @@ class TestDashboard:
         # Opening the request reads its notification.
         supervisor.get(reverse("optout:request_detail", args=[old.pk]))
         assert not Notification.objects.filter(
-            recipient=world.esd_supervisor, opt_in_request=old, read_at=None
+            recipient=world.esd_supervisor, link=f"/optout/requests/{old.pk}/", read_at=None
         ).exists()
         assert (
             Notification.objects.filter(recipient=world.esd_supervisor, read_at=None).count() == 1

@@ -10,7 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from access.roles import Role
-from optout.models import TRANSITIONS, Action, Notification, OptInRequest, OptOutChange, Status
+from notifications.models import Notification
+from optout.models import TRANSITIONS, Action, OptInRequest, OptOutChange, Status
 from optout.querysets import area_supervisors
 from optout.services import (
     opt_in_request_file,
@@ -79,12 +80,15 @@ class TestFile:
         assert list(OptInRequest.objects.in_queue_of(second)) == [request]
         assert {n.recipient for n in Notification.objects.all()} == {world.esd_supervisor, second}
 
-        [email] = mailoutbox
-        assert set(email.to) == {world.esd_supervisor.email, second.email}
-        assert "Ophelia Optedout" in email.body and "(360) 555-0142" in email.body
-        assert "Wants youth services." in email.body
-        assert f"/optout/requests/{request.pk}/" in email.body
-        assert_no_ssn(email.subject + email.body, seeker.ssn)
+        # Each supervisor's notice is emailed to them alone.
+        assert sorted(email.to for email in mailoutbox) == sorted(
+            [[world.esd_supervisor.email], [second.email]]
+        )
+        for email in mailoutbox:
+            assert "Ophelia Optedout" in email.body and "(360) 555-0142" in email.body
+            assert "Wants youth services." in email.body
+            assert f"/optout/requests/{request.pk}/" in email.body
+            assert_no_ssn(email.subject + email.body, seeker.ssn)
 
         entry = entries_for(request).get()
         assert entry.actor == world.partner_case_manager

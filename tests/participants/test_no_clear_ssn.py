@@ -17,9 +17,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import reverse
 
+from demo.seed import DEMO_PASSWORD, seed_demo
 from participants.crypto import blind_index, mask_ssn
 from participants.models import Participant
-from portal.demo import DEMO_PASSWORD, seed_demo
 from portal.logging import RedactSSNFilter
 
 PG_DUMP = "/usr/bin/pg_dump"

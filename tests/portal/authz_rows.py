@@ -6,8 +6,6 @@ MATRIX = {
     ("login", "GET"): by_role(302, anonymous=200),  # signed-in people are sent on to the dashboard
     ("logout", "POST"): by_role(302),
     ("portal:dashboard", "GET"): by_role(200, anonymous=LOGIN),
-    ("portal:audit_trail", "GET"): by_role(403, anonymous=LOGIN, mis_admin=200, auditor=200),
-    ("portal:audit_trail", "POST"): by_role(403, anonymous=LOGIN, mis_admin=302, auditor=302),
     ("access:switch_office", "GET"): by_role(405, anonymous=LOGIN),
     ("access:switch_office", "POST"): by_role(302, anonymous=LOGIN),
 }
@@ -16,6 +14,6 @@ MATRIX = {
 def request_for(name, world, seeker):
     if name == "access:switch_office":
         return reverse(name), {"office": world.office_b.pk}
-    if name in {"login", "logout", "portal:dashboard", "portal:audit_trail"}:
+    if name in {"login", "logout", "portal:dashboard"}:
         return reverse(name), {}
     return None

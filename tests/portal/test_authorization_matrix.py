@@ -17,7 +17,16 @@ from tests.authz import ANONYMOUS, KINDS, LOGIN, READERS, ROLES
 
 ROW_MODULES = [
     importlib.import_module(f"tests.{app}.authz_rows")
-    for app in ("portal", "participants", "optout", "dataedits", "access", "intake")
+    for app in (
+        "portal",
+        "audit",
+        "participants",
+        "optout",
+        "dataedits",
+        "access",
+        "notifications",
+        "intake",
+    )
 ]
 MATRIX = {key: row for module in ROW_MODULES for key, row in module.MATRIX.items()}
 

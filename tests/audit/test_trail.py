@@ -42,7 +42,7 @@ class TestAuditorPage:
         participant_update(actor=world.esd_case_manager, participant=own, changes={"city": "Forks"})
         participant_update(actor=world.esd_supervisor, participant=own, changes={"city": "Sequim"})
         client = signed_in(world.auditor)
-        trail = reverse("portal:audit_trail")
+        trail = reverse("audit:trail")
         # The identifiers are POSTed; the page the filter leads to names database ids only.
         filtered = client.post(trail, {"customer_id": own.customer_id})
         assert (
@@ -64,7 +64,7 @@ class TestAuditorPage:
         page = (
             signed_in(world.auditor)
             .post(
-                reverse("portal:audit_trail"),
+                reverse("audit:trail"),
                 {
                     "customer_id": "00000000",
                     "username": "nobody",
@@ -77,7 +77,7 @@ class TestAuditorPage:
         assert (
             "Remove the Social Security number"
             in signed_in(world.auditor)
-            .post(reverse("portal:audit_trail"), {"customer_id": "917 43 8265"})
+            .post(reverse("audit:trail"), {"customer_id": "917 43 8265"})
             .content.decode()
         )
         assert "No seeker has this customer ID." in page

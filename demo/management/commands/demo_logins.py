@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from access.demo import DEMO_AUTHENTICATOR_KEY
-from portal.demo import DEMO_PASSWORD, PEOPLE
+from demo.seed import DEMO_PASSWORD, PEOPLE
 
 
 class Command(BaseCommand):
