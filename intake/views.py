@@ -1,12 +1,12 @@
 """The state's intake page: held registrations, the intake log, sending systems' credentials."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -21,13 +21,20 @@ from .models import HeldRegistration, SendingSystem, ServiceCredential
 from .policies import manages_credentials, reads_intake
 
 
+class StaffRequest(HttpRequest):
+    """A request past the sign-in middleware: its user is a staff member."""
+
+    user: Staff
+
+
 class PolicyRequiredMixin(View):
     """Refuses (403) people for whom `policy(user)` is false: one of intake.policies."""
 
     policy: Callable[[Staff], bool] = staticmethod(reads_intake)
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not type(self).policy(request.user):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # LoginRequiredMiddleware sends anyone signed out to the sign-in page before this.
+        if not type(self).policy(cast(Staff, request.user)):
             raise PermissionDenied("The intake page is for state staff who resolve registrations.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -35,7 +42,7 @@ class PolicyRequiredMixin(View):
 class IntakeView(PolicyRequiredMixin):
     """Held registrations to resolve, oldest first, and each sending system's day."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: StaffRequest) -> HttpResponse:
         page = paginate(request, selectors.held_registrations(), settings.PARTICIPANTS_PER_PAGE)
         return render(
             request,
@@ -54,16 +61,16 @@ class HeldRegistrationView(PolicyRequiredMixin):
     def held(self, pk: int) -> HeldRegistration:
         return get_object_or_404(selectors.held_registrations(), pk=pk)
 
-    def render(self, request: HttpRequest, held: HeldRegistration, form: ResolutionForm) -> Any:
+    def render(self, request: StaffRequest, held: HeldRegistration, form: ResolutionForm) -> Any:
         return render(request, "intake/held.html", {"held": held, "form": form})
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: StaffRequest, pk: int) -> HttpResponse:
         held = self.held(pk)
         # The page shows the seeker's record beside the registration: a read like any other.
         participant_record_access(actor=request.user, participant=held.conflicting_participant)
         return self.render(request, held, ResolutionForm())
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: StaffRequest, pk: int) -> HttpResponse:
         held = self.held(pk)
         form = ResolutionForm(request.POST)
         if form.is_valid():
@@ -90,10 +97,10 @@ class SendingSystemsView(PolicyRequiredMixin):
 
     policy = staticmethod(manages_credentials)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: StaffRequest) -> HttpResponse:
         return render(request, "intake/system_form.html", {"form": SendingSystemForm()})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: StaffRequest) -> HttpResponse:
         form = SendingSystemForm(request.POST)
         if form.is_valid():
             try:
@@ -111,7 +118,7 @@ class SendingSystemsView(PolicyRequiredMixin):
 class SendingSystemView(PolicyRequiredMixin):
     """A sending system's intake log by day and its last error; its credentials for the administrator."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: StaffRequest, pk: int) -> HttpResponse:
         system = get_object_or_404(SendingSystem, pk=pk)
         administers = manages_credentials(request.user)
         return render(
@@ -133,7 +140,7 @@ class CredentialCreateView(PolicyRequiredMixin):
     policy = staticmethod(manages_credentials)
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: StaffRequest, pk: int) -> HttpResponse:
         system = get_object_or_404(SendingSystem, pk=pk)
         form = CredentialForm(request.POST)
         if form.is_valid():
@@ -153,7 +160,7 @@ class CredentialRevokeView(PolicyRequiredMixin):
     policy = staticmethod(manages_credentials)
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: StaffRequest, pk: int) -> HttpResponse:
         credential = get_object_or_404(ServiceCredential, pk=pk)
         services.credential_revoke(actor=request.user, credential=credential)
         messages.success(request, f"{credential} is revoked: its next call is refused.")
