@@ -187,8 +187,12 @@ class ConfirmedActionView(ActionView):
     confirm_template_name: str = ""
 
     def confirm_context(self) -> dict[str, Any]:
-        return {}
+        return {"object": self.object}
+
+    def confirm(self) -> HttpResponse:
+        """The confirmation page; a page may answer that there is nothing left to confirm."""
+        return render(self.request, self.confirm_template_name, self.confirm_context())
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
-        return render(request, self.confirm_template_name, self.confirm_context())
+        return self.confirm()
