@@ -24,16 +24,21 @@ from .errors import PortalError
 Capability = str | Callable[[Any], bool] | None
 
 
-def refusal(check: Callable[..., object], **kwargs: Any) -> str | None:
-    """The message of the PortalError `check(**kwargs)` raises, or None if it allows the action.
+def outcome[T](service: Callable[..., T], **kwargs: Any) -> tuple[T | None, str | None]:
+    """What `service(**kwargs)` returned and None, or None and the message of its PortalError.
 
-    For pages that show a refusal (a disabled form and why) instead of acting on it.
+    For a page whose GET starts something (and says so if it may not), and for pages that show
+    a refusal (a disabled form and why) instead of acting on it.
     """
     try:
-        check(**kwargs)
+        return service(**kwargs), None
     except PortalError as exc:
-        return exc.message
-    return None
+        return None, exc.message
+
+
+def refusal(check: Callable[..., object], **kwargs: Any) -> str | None:
+    """The message of the PortalError `check(**kwargs)` raises, or None if it allows the action."""
+    return outcome(check, **kwargs)[1]
 
 
 class CapabilityRequiredMixin(AccessMixin):
@@ -61,11 +66,12 @@ class FormView(CapabilityRequiredMixin, View):
     """GET draws the form; POST validates it and calls the service, then redirects.
 
     An invalid form, or a PortalError from the service (a form error), draws the page again with
-    status 400.
+    `invalid_status` (400; the access pages answer 200, as they always have).
     """
 
     template_name: str = ""
     form_class: type[BaseForm] | None = None
+    invalid_status = 400
     object: Any = None
 
     def get_object(self) -> Any:
@@ -116,7 +122,7 @@ class FormView(CapabilityRequiredMixin, View):
                     return response
             else:
                 return self.succeeded(result)
-        return self.render_form(form, status=400)
+        return self.render_form(form, status=self.invalid_status)
 
 
 class ActionView(CapabilityRequiredMixin, View):
