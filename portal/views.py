@@ -1,10 +1,6 @@
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
-from .web import CapabilityRequiredMixin
-
-__all__ = ["CapabilityRequiredMixin", "DashboardView", "paginate"]
-
 
 def paginate(request, items, per_page):
     """A page of `items` from ?page=N; an out-of-range or garbled page number shows the nearest page."""
