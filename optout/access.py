@@ -1,16 +1,16 @@
 """One way to reach an opt-in request or an Opt-Out Lookup: missing and not theirs answer alike."""
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from typing import TYPE_CHECKING
 
 from portal.errors import NotFound
 
 from .models import OptInRequest, OptOutLookup
 
+if TYPE_CHECKING:
+    from access.models import Staff
 
-def access_opt_in_request(
-    user: AbstractBaseUser | AnonymousUser, pk: int, *, in_queue: bool = False
-) -> OptInRequest:
+
+def access_opt_in_request(user: "Staff", pk: int, *, in_queue: bool = False) -> OptInRequest:
     """The request if `user` may open it (the filer, their area's supervisors); with `in_queue`,
     only if it waits in the queue of a supervisor of its area, who alone may act on it."""
     requests = (
@@ -28,9 +28,7 @@ def access_opt_in_request(
     return found
 
 
-def access_lookup(
-    user: AbstractBaseUser | AnonymousUser, pk: int, *, opted_out: bool = False
-) -> OptOutLookup:
+def access_lookup(user: "Staff", pk: int, *, opted_out: bool = False) -> OptOutLookup:
     """One of the person's own lookups (nobody else's: each answer is its asker's alone); with
     `opted_out`, only one that answered CLIENT OPTED OUT, the only answer an opt-in request follows."""
     lookups = OptOutLookup.objects.select_related("participant").filter(staff=user)

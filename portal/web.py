@@ -41,7 +41,7 @@ def refusal(check: Callable[..., object], **kwargs: Any) -> str | None:
     return outcome(check, **kwargs)[1]
 
 
-class CapabilityRequiredMixin(AccessMixin):
+class CapabilityRequiredMixin(AccessMixin, View):
     """Refuses (403) people whose role lacks `capability`; None lets every signed-in person in."""
 
     capability: Capability = None
@@ -176,7 +176,7 @@ class ActionView(CapabilityRequiredMixin, View):
         if form is not None and not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, self.refusal_message(error))
+                    messages.error(request, self.refusal_message(str(error)))
             return redirect(self.redirect_url())
         try:
             result = self.perform(form)
