@@ -17,6 +17,7 @@ from django.utils.dateformat import format as format_date
 
 from dataedits.services import tickets_route_for_opted_out
 from notifications.services import notification_send, notifications_settle
+from participants.access import access_participant
 from participants.crypto import blind_index, normalize_ssn
 from participants.models import Participant
 from participants.services import ensure_can_edit
@@ -195,6 +196,8 @@ def opt_in_request_file(
             code="no_supervisor",
         )
     with transaction.atomic():
+        # Not through the gate: the seeker is hidden from the filer by definition (they opted out);
+        # the filer's own lookup that found them is what lets the request name them.
         participant = Participant.objects.select_for_update().get(pk=lookup.participant_id)
         if not participant.opted_out:
             raise PortalError(
@@ -316,7 +319,7 @@ def opt_in_request_decide(
                 code="offer_not_recorded",
             )
         if decision == Action.OPT_IN:
-            participant = Participant.objects.select_for_update().get(pk=locked.participant_id)
+            participant = access_participant(actor, locked.participant_id, lock=True)
             try:
                 _change_opt_out(
                     actor=actor,
@@ -437,7 +440,7 @@ def participant_set_opt_out(
         )
         return Participant.objects.get(pk=participant.pk)
     with transaction.atomic():
-        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        locked = access_participant(actor, participant.pk, lock=True)
         ensure_can_change_opt_out(actor=actor, participant=locked)
         if locked.opted_out == opted_out:
             return locked

@@ -11,6 +11,7 @@ from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_line, zip_code
 
+from .access import access_participant
 from .models import Enrollment, Participant
 
 # The fields staff edit on View / Edit participant (opt-out is changed through its own service).
@@ -100,7 +101,7 @@ def participant_update(*, actor, participant: Participant, changes: dict) -> Par
         )
     changes = {name: _checked(name, value) for name, value in changes.items()}
     with transaction.atomic():
-        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        locked = access_participant(actor, participant.pk, lock=True)
         ensure_can_edit(actor=actor, participant=locked)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if not changed:

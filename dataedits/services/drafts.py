@@ -6,12 +6,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from participants.access import access_participant
 from participants.models import Participant
 from participants.services import ensure_can_edit
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_line, checked_text
 
+from ..access import access_ticket
 from ..models import (
     PROGRAM_TITLE,
     ChangeKind,
@@ -24,7 +26,6 @@ from ..models import (
     TicketState,
 )
 from ..precheck import ticket_precheck
-from .gate import participant_through_gate, ticket_through_gate
 from .records import check_contact_date, check_service_dates
 
 
@@ -126,7 +127,7 @@ def ticket_create(
     Supporting case notes must be the seeker's own.
     """
     with transaction.atomic():
-        locked = participant_through_gate(actor=actor, participant=participant)
+        locked = access_participant(actor, participant.pk)
         ensure_can_edit(actor=actor, participant=locked)
         ticket.participant = locked
         _check_change(ticket=ticket)
@@ -188,7 +189,7 @@ def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument
     if content_type is None:
         raise PortalError("Attach a PDF, PNG or JPEG document.", code="document_type")
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        locked = access_ticket(actor, ticket.pk, lock=True)
         if locked.filed_by_id != actor.pk or locked.state != TicketState.DRAFT:
             raise PortalError(
                 "Documents are added by the filer while the ticket is a draft.", code="not_draft"

@@ -5,6 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from participants.access import access_participant
 from participants.models import Participant
 from participants.services import ensure_can_edit
 from portal.audit import audit_reason
@@ -12,6 +13,7 @@ from portal.dates import checked_date, years_after
 from portal.errors import PortalError
 from portal.text import checked_text
 
+from ..access import access_case_note, access_service
 from ..confidential import named_condition
 from ..models import (
     FOLLOW_UP_TYPE,
@@ -25,7 +27,6 @@ from ..models import (
 from ..policies import self_correction_refusal
 from ..precheck import fact
 from ..rules import DeleteService, ModifyService, Reason, decide, is_late_entry, periods_of
-from .gate import participant_through_gate
 
 # A service may run this many years ahead (a training); an end date further out is a typo.
 SERVICE_YEARS_AHEAD = 3
@@ -136,7 +137,7 @@ def service_create(
         follow_up_note, label="the case note of the follow-up", limit=10_000
     )
     with transaction.atomic():
-        locked = participant_through_gate(actor=actor, participant=participant, lock=True)
+        locked = access_participant(actor, participant.pk, lock=True)
         ensure_can_edit(actor=actor, participant=locked)
         if follow_up:
             check_follow_up(locked, start_date=start_date, kind=follow_up_kind, note=follow_up_note)
@@ -178,7 +179,7 @@ def case_note_create(*, actor, participant: Participant, contact_date: date, tex
         raise PortalError("The contact date is in the future.", code="future_note")
     check_contact_date(participant, contact_date)
     with transaction.atomic():
-        locked = participant_through_gate(actor=actor, participant=participant)
+        locked = access_participant(actor, participant.pk)
         ensure_can_edit(actor=actor, participant=locked)
         note = CaseNote(
             participant=locked,
@@ -235,13 +236,9 @@ def _refuse_if_periods_change(participant: Participant, change) -> None:
 
 
 def _locked_service(actor, service: Service) -> Service:
-    participant = participant_through_gate(actor=actor, participant=service.participant, lock=True)
+    participant = access_participant(actor, service.participant_id, lock=True)
     ensure_can_edit(actor=actor, participant=participant)
-    return (
-        Service.objects.select_for_update()
-        .select_related("service_type", "participant")
-        .get(pk=service.pk)
-    )
+    return access_service(actor, service.pk, lock=True)
 
 
 def service_correct(
@@ -339,9 +336,9 @@ def service_remove(*, actor, service: Service, reason: str) -> None:
 
 
 def _locked_note(actor, note: CaseNote) -> CaseNote:
-    participant = participant_through_gate(actor=actor, participant=note.participant)
+    participant = access_participant(actor, note.participant_id, lock=True)
     ensure_can_edit(actor=actor, participant=participant)
-    return CaseNote.objects.select_for_update().select_related("participant").get(pk=note.pk)
+    return access_case_note(actor, note.pk, lock=True)
 
 
 def case_note_correct(

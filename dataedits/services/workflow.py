@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notification_send
+from participants.access import access_participant
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_text
 
+from ..access import access_ticket
 from ..models import (
     DENIAL_REASON_TEXT,
     TRANSITIONS,
@@ -28,7 +30,6 @@ from ..models import (
 from ..policies import decision_refusal, local_review_refusal
 from ..precheck import Precheck, ticket_precheck
 from ..rules import Reason, counted_received_at, is_late_entry
-from .gate import participant_through_gate, ticket_through_gate
 
 
 def _next_state(ticket: DataEditTicket, action: TicketAction) -> TicketState:
@@ -142,7 +143,7 @@ def tickets_route_for_opted_out(*, participant) -> int:
 def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
     """The filer sends the draft to the local board; the required fields must all be there."""
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        locked = access_ticket(actor, ticket.pk, lock=True)
         if locked.filed_by_id != actor.pk:
             raise PortalError("Only the person who filed the ticket submits it.", code="not_filer")
         next_state = _next_state(locked, TicketAction.SUBMIT)
@@ -198,7 +199,7 @@ def ticket_local_review(
     if not actor.can_review_data_edits_locally:
         raise PortalError("Your role does not review data-edit tickets.", code="not_reviewer")
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        locked = access_ticket(actor, ticket.pk, lock=True)
         refusal = local_review_refusal(actor, locked)
         if refusal:
             raise PortalError(
@@ -265,7 +266,7 @@ def ticket_decide(
     if not actor.can_decide_data_edits:
         raise PortalError("Your role does not decide data-edit tickets.", code="not_state_staff")
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        locked = access_ticket(actor, ticket.pk, lock=True)
         refusal = decision_refusal(actor, locked)
         if refusal:
             raise PortalError(refusal, code="four_eyes")
@@ -276,7 +277,7 @@ def ticket_decide(
             locked.state = _next_state(locked, TicketAction.APPROVE)
             # The seeker's row is locked first, so that no service is recorded between the
             # pre-check and the change it approves.
-            participant_through_gate(actor=actor, participant=locked.participant, lock=True)
+            access_participant(actor, locked.participant_id, lock=True)
             check = _recheck(locked, lock_services=True)
             _refuse_if_late(check)
             _refuse_unless_approvable(check)
@@ -355,7 +356,7 @@ def ticket_acknowledge(*, actor, ticket: DataEditTicket) -> DataEditTicket:
             "Only the state's data-edit staff acknowledge tickets.", code="not_state_staff"
         )
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
+        locked = access_ticket(actor, ticket.pk, lock=True)
         if (
             locked.state not in (TicketState.STATE_QUEUE, TicketState.APPROVED, TicketState.DENIED)
             or locked.received_at is None
