@@ -9,13 +9,22 @@ from django.views.decorators.debug import sensitive_post_parameters
 from notifications.services import notifications_mark_read
 from participants.services import enrollment_create
 from portal.errors import PortalError
+from portal.states import BAD_TRANSITION
 from portal.views import paginate
 
 from . import selectors
 from .emails import request_page
 from .forms import DecisionForm, LookupForm, OptInRequestForm
 from .models import OptInRequest, OptOutLookup
-from .querysets import files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
+from .policies import (
+    files_opt_in_requests,
+    is_wioa_supervisor,
+    may_decide,
+    may_file,
+    may_withdraw,
+    uses_opt_out_lookup,
+    withdraw_refusal,
+)
 from .services import (
     opt_in_request_decide,
     opt_in_request_file,
@@ -25,7 +34,7 @@ from .services import (
 
 
 class RuleRequiredMixin:
-    """Refuses (403) people for whom `rule(user)` is false: one of the predicates in querysets.py."""
+    """Refuses (403) people for whom `rule(user)` is false: one of the role predicates in policies.py."""
 
     rule = None
     refusal = "Your role does not include this page."
@@ -84,7 +93,7 @@ class LookupResultView(View):
             "optout/lookup_result.html",
             {
                 "lookup": lookup,
-                "can_file": files_opt_in_requests(request.user) and lookup.found_opted_out,
+                "can_file": may_file(request.user, lookup),
                 "form": LookupForm(),
             },
         )
@@ -177,13 +186,15 @@ class RequestDetailView(View):
         opt_in_request = visible_request(request, pk)
         notifications_mark_read(actor=request.user, link=request_page(opt_in_request))
         supervisor = opt_in_request.filed_by_id != request.user.pk
+        # The buttons are offered by the same policies the services ask.
         return render(
             request,
             "optout/request_detail.html",
             {
                 "req": opt_in_request,
                 "is_filer": not supervisor,
-                "can_decide": supervisor and opt_in_request.is_open,
+                "can_decide": may_decide(request.user, opt_in_request),
+                "can_withdraw": may_withdraw(request.user, opt_in_request),
                 "seeker": selectors.participant_for_supervisor(
                     user=request.user, opt_in_request=opt_in_request
                 )
@@ -199,8 +210,8 @@ class WithdrawView(View):
 
     def get_request(self, request, pk):
         opt_in_request = visible_request(request, pk)
-        if opt_in_request.filed_by_id != request.user.pk:
-            raise PermissionDenied("Only the case manager who filed this request may withdraw it.")
+        if refusal := withdraw_refusal(request.user, opt_in_request):
+            raise PermissionDenied(refusal.message)
         return opt_in_request
 
     def get(self, request, pk):
@@ -282,7 +293,7 @@ class DecideView(SupervisorRequestMixin, View):
                     actor=request.user, opt_in_request=opt_in_request, **form.cleaned_data
                 )
             except PortalError as exc:
-                if exc.code == "out_of_order":
+                if exc.code == BAD_TRANSITION:
                     messages.error(request, exc.message)
                     return redirect("optout:request_detail", pk=pk)
                 form.add_error(None, exc.message)
