@@ -23,6 +23,7 @@ from ..models import (
     SupportingDocument,
     TicketState,
 )
+from ..policies import may_add_document
 from ..precheck import ticket_precheck
 from .gate import participant_through_gate, ticket_through_gate
 from .records import check_contact_date, check_service_dates
@@ -189,7 +190,7 @@ def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument
         raise PortalError("Attach a PDF, PNG or JPEG document.", code="document_type")
     with transaction.atomic():
         locked = ticket_through_gate(actor=actor, ticket=ticket)
-        if locked.filed_by_id != actor.pk or locked.state != TicketState.DRAFT:
+        if not may_add_document(actor, locked):
             raise PortalError(
                 "Documents are added by the filer while the ticket is a draft.", code="not_draft"
             )

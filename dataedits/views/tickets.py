@@ -18,7 +18,15 @@ from portal.views import CapabilityRequiredMixin, paginate
 
 from ..forms import DecisionForm, DocumentForm, LocalReviewForm, TicketForm
 from ..models import ChangeKind, DataEditTicket, Service, SupportingDocument, TicketState, Title
-from ..policies import decision_refusal, local_review_refusal
+from ..policies import (
+    area_refusal,
+    filer_refusal,
+    may_acknowledge,
+    may_add_document,
+    may_decide,
+    may_review,
+    may_submit,
+)
 from ..precheck import ticket_precheck, timeline
 from ..rules import Reason
 from ..selectors import local_board_queue, seeker_services, state_queue
@@ -156,16 +164,12 @@ class TicketDetailView(CapabilityRequiredMixin, View):
                 "documents": ticket.documents.all(),
                 "notes": ticket.supporting_notes.readable_by(user).select_related("author"),
                 "document_form": DocumentForm(),
-                "is_filer": ticket.filed_by_id == user.pk,
-                "can_review": ticket.state == TicketState.LOCAL_REVIEW
-                and local_review_refusal(user, ticket) is None,
-                "can_decide": ticket.state == TicketState.STATE_QUEUE
-                and decision_refusal(user, ticket) is None,
-                "can_acknowledge": (
-                    user.can_decide_data_edits
-                    and ticket.received_at is not None
-                    and ticket.acknowledged_at is None
-                ),
+                # The buttons are offered by the same policies the services ask.
+                "can_submit": may_submit(user, ticket),
+                "can_add_document": may_add_document(user, ticket),
+                "can_review": may_review(user, ticket),
+                "can_decide": may_decide(user, ticket),
+                "can_acknowledge": may_acknowledge(user, ticket),
             },
         )
 
@@ -200,8 +204,8 @@ def stored_precheck(data: dict) -> dict:
 
 def filer_ticket(request, pk) -> DataEditTicket:
     ticket = visible_ticket(request, pk)
-    if ticket.filed_by_id != request.user.pk:
-        raise PermissionDenied("Only the person who filed this ticket may do this.")
+    if refusal := filer_refusal(request.user, ticket):
+        raise PermissionDenied(refusal.message)
     return ticket
 
 
@@ -283,11 +287,11 @@ class LocalReviewView(CapabilityRequiredMixin, View):
     template_name = "dataedits/local_review.html"
 
     def reviewable(self, request, pk):
-        """The ticket, if this reviewer may review it: 404 if its seeker is hidden, 403 if it is not theirs."""
+        """The ticket, if it is this reviewer's board's: 404 if its seeker is hidden, 403 if another
+        board's. Four eyes is the service's to refuse (policies.review_refusal)."""
         ticket = visible_ticket(request, pk)
-        refusal = local_review_refusal(request.user, ticket)
-        if refusal:
-            raise PermissionDenied(refusal)
+        if refusal := area_refusal(request.user, ticket):
+            raise PermissionDenied(refusal.message)
         return ticket
 
     @staticmethod
