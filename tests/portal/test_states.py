@@ -1,0 +1,260 @@
+"""The one state-machine idiom (portal/states.py) and every workflow on it.
+
+For each table: every (status, action) pair it does not list is refused with the one code and
+the one message shape, and through the services nothing is written; each full legal path is walked
+through the services.
+"""
+
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.db import models
+
+from dataedits.models import TICKETS, DataEditTicket, TicketAction, TicketState
+from dataedits.services import ticket_decide, ticket_local_review, ticket_submit
+from optout.models import OptInRequest
+from optout.services import opt_in_request_withdraw
+from optout.states import OPT_IN_REQUESTS, Action, Status
+from portal.errors import PortalError
+from portal.states import BAD_TRANSITION, Machine
+from tests.dataedits.helpers import add_service, make_ticket, seed_example_services
+from tests.optout.conftest import decide, file_request
+
+TZ = ZoneInfo("America/Los_Angeles")
+YES = {"justified": True, "documented": True, "aligned": True}
+MACHINES: dict[str, Machine[Any, Any]] = {
+    "opt-in requests": OPT_IN_REQUESTS,
+    "data-edit tickets": TICKETS,
+}
+
+
+def unlisted(machine: Machine[Any, Any]) -> list[tuple[Any, Any]]:
+    """Every (status, action) pair the table has no move for."""
+    pairs = itertools.product(machine.statuses, machine.actions)
+    return [pair for pair in pairs if pair not in machine.table]
+
+
+# --- the idiom itself ---------------------------------------------------------------------------
+
+
+class Light(models.TextChoices):
+    RED = "red", "Red"
+    GREEN = "green", "Green"
+
+
+class Turn(models.TextChoices):
+    GO = "go", "let go"
+    STOP = "stop", "stopped"
+
+
+LIGHTS = Machine(
+    noun="light",
+    statuses=Light,
+    actions=Turn,
+    table={(Light.RED, Turn.GO): Light.GREEN, (Light.GREEN, Turn.STOP): Light.RED},
+)
+
+
+class TestMachine:
+    def test_a_listed_move_answers_the_next_status_as_a_member(self) -> None:
+        assert LIGHTS.next_state("red", "go") is Light.GREEN
+        assert LIGHTS.next_state(Light.GREEN, Turn.STOP) is Light.RED
+        assert LIGHTS.allows("red", "go") and not LIGHTS.allows("red", "stop")
+
+    def test_an_unlisted_move_is_refused_with_one_code_and_one_message_shape(self) -> None:
+        with pytest.raises(PortalError) as refused:
+            LIGHTS.next_state("green", "go")
+        assert refused.value.code == BAD_TRANSITION
+        assert refused.value.message == "This light cannot be let go now: its status is “Green”."
+
+    @pytest.mark.parametrize(
+        "status,action", [("red", "jump"), ("blue", "go"), ("", ""), ("red", "<script>")]
+    )
+    def test_a_status_or_action_outside_the_choices_is_refused_the_same_way(
+        self, status: str, action: str
+    ) -> None:
+        assert not LIGHTS.allows(status, action)
+        with pytest.raises(PortalError) as refused:
+            LIGHTS.next_state(status, action)
+        assert refused.value.code == BAD_TRANSITION
+        # Never echoed: a forged action is not repeated to the person.
+        assert "<script>" not in refused.value.message and "jump" not in refused.value.message
+
+    @pytest.mark.parametrize("name", MACHINES)
+    def test_every_unlisted_pair_of_every_table_is_refused(self, name: str) -> None:
+        machine = MACHINES[name]
+        assert unlisted(machine), name
+        for status, action in unlisted(machine):
+            assert not machine.allows(status, action)
+            with pytest.raises(PortalError) as refused:
+                machine.next_state(status, action)
+            assert refused.value.code == BAD_TRANSITION
+            assert refused.value.message == (
+                f"This {machine.noun} cannot be {action.label} now: its status is “{status.label}”."
+            )
+
+    @pytest.mark.parametrize("name", MACHINES)
+    def test_every_listed_move_lands_on_a_status_of_the_machine(self, name: str) -> None:
+        machine = MACHINES[name]
+        for (status, action), new in machine.table.items():
+            assert machine.next_state(status, action) == new
+            assert isinstance(new, machine.statuses)
+
+
+# --- through the services: nothing written on a refusal -------------------------------------------
+
+
+def every_row_count() -> dict[str, int]:
+    """How many rows every model holds: a refused move must add, change or remove none."""
+    return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
+
+
+@contextmanager
+def nothing_written(row: models.Model) -> Iterator[None]:
+    before = (every_row_count(), type(row)._base_manager.filter(pk=row.pk).values().get())
+    yield
+    after = (every_row_count(), type(row)._base_manager.filter(pk=row.pk).values().get())
+    assert after == before
+
+
+def at(*args: int) -> time_machine.travel:
+    return time_machine.travel(datetime(*args, tzinfo=TZ), tick=False)
+
+
+@pytest.mark.django_db
+class TestOptInRequests:
+    ACTS: dict[str, Callable[[Any, OptInRequest], object]] = {
+        Action.OPT_IN: lambda world, request: decide(world, request, Action.OPT_IN),
+        Action.REMAIN_OPTED_OUT: lambda world, request: decide(
+            world, request, Action.REMAIN_OPTED_OUT, esd_staff_offered=True
+        ),
+        Action.WITHDRAW: lambda world, request: opt_in_request_withdraw(
+            actor=world.partner_case_manager, opt_in_request=request
+        ),
+    }
+
+    def test_every_action_has_its_service(self) -> None:
+        assert set(self.ACTS) == set(Action)
+
+    @pytest.mark.parametrize("status,action", unlisted(OPT_IN_REQUESTS))
+    def test_an_unlisted_move_is_refused_and_writes_nothing(
+        self, world: Any, status: Status, action: Action
+    ) -> None:
+        request = file_request(world)
+        OptInRequest.objects.filter(pk=request.pk).update(status=status)
+        with nothing_written(request), pytest.raises(PortalError) as refused:
+            self.ACTS[action](world, request)
+        assert refused.value.code == BAD_TRANSITION
+        assert refused.value.message == OPT_IN_REQUESTS.refusal(status, action)
+
+    @pytest.mark.parametrize("action", list(Action))
+    def test_each_legal_path(self, world: Any, action: Action) -> None:
+        request = file_request(world)
+        assert request.status == Status.FILED
+        self.ACTS[action](world, request)
+        request.refresh_from_db()
+        assert request.status == OPT_IN_REQUESTS.table[Status.FILED, action]
+
+
+@pytest.mark.django_db
+class TestDataEditTickets:
+    # SKIP_LOCAL is no person's action: submitting routes a ticket past a board that may not see
+    # its seeker (test_the_local_step_skipped below).
+    ACTS: dict[str, Callable[[Any, DataEditTicket], object]] = {
+        TicketAction.SUBMIT: lambda world, ticket: ticket_submit(
+            actor=world.partner_case_manager, ticket=ticket
+        ),
+        TicketAction.LOCAL_APPROVE: lambda world, ticket: ticket_local_review(
+            actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES
+        ),
+        TicketAction.LOCAL_DENY: lambda world, ticket: ticket_local_review(
+            actor=world.lwdb_reviewer,
+            ticket=ticket,
+            approve=False,
+            reasons=["not_policy_compliant"],
+            **YES,
+        ),
+        TicketAction.APPROVE: lambda world, ticket: ticket_decide(
+            actor=world.state_dataedits, ticket=ticket, approve=True
+        ),
+        TicketAction.DENY: lambda world, ticket: ticket_decide(
+            actor=world.state_dataedits,
+            ticket=ticket,
+            approve=False,
+            reasons=["not_policy_compliant"],
+        ),
+    }
+
+    @staticmethod
+    def ticket(world: Any) -> DataEditTicket:
+        seeker = world.seekers["own"]
+        services = seed_example_services(
+            seeker, office=world.office_a, by=world.partner_case_manager
+        )
+        return make_ticket(
+            seeker, by=world.partner_case_manager, office=world.office_a, service=services["wpa"]
+        )
+
+    def test_every_action_but_the_routing_has_its_service(self) -> None:
+        assert set(self.ACTS) == set(TicketAction) - {TicketAction.SKIP_LOCAL}
+
+    @pytest.mark.parametrize(
+        "status,action",
+        [(s, a) for s, a in unlisted(TICKETS) if a != TicketAction.SKIP_LOCAL],
+    )
+    def test_an_unlisted_move_is_refused_and_writes_nothing(
+        self, world: Any, status: TicketState, action: TicketAction
+    ) -> None:
+        with at(2021, 1, 5, 10, 0):
+            ticket = self.ticket(world)
+            DataEditTicket.objects.filter(pk=ticket.pk).update(state=status)
+            with nothing_written(ticket), pytest.raises(PortalError) as refused:
+                self.ACTS[action](world, ticket)
+        assert refused.value.code == BAD_TRANSITION
+        assert refused.value.message == TICKETS.refusal(status, action)
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            (TicketAction.SUBMIT, TicketAction.LOCAL_APPROVE, TicketAction.APPROVE),
+            (TicketAction.SUBMIT, TicketAction.LOCAL_APPROVE, TicketAction.DENY),
+            (TicketAction.SUBMIT, TicketAction.LOCAL_DENY),
+        ],
+        ids=["approved", "denied by the state", "denied by the local board"],
+    )
+    def test_each_legal_path(self, world: Any, path: tuple[TicketAction, ...]) -> None:
+        ticket = self.ticket(world)
+        status = TicketState.DRAFT
+        with at(2021, 1, 5, 10, 0):
+            for action in path:
+                self.ACTS[action](world, ticket)
+                ticket.refresh_from_db()
+                status = TICKETS.table[status, action]
+                assert ticket.state == status, action
+
+    def test_the_local_step_skipped(self, world: Any) -> None:
+        """An opted-out seeker's ticket, with no state-agency reviewer in the area, goes straight on."""
+        seeker, esd = world.seekers["opted_out"], world.esd_case_manager
+        # Two services, so that removing the later one leaves the period of participation.
+        add_service(seeker, "initial_assessment", date(2020, 12, 30), office=world.office_a, by=esd)
+        service = add_service(
+            seeker, "career_guidance", date(2021, 1, 4), office=world.office_a, by=esd
+        )
+        ticket = make_ticket(seeker, by=esd, office=world.office_a, service=service)
+        with at(2021, 1, 5, 10, 0):
+            ticket_submit(actor=esd, ticket=ticket)
+            ticket.refresh_from_db()
+            assert ticket.state == TICKETS.next_state(
+                TICKETS.next_state(TicketState.DRAFT, TicketAction.SUBMIT),
+                TicketAction.SKIP_LOCAL,
+            )
+            ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
+        ticket.refresh_from_db()
+        assert ticket.state == TicketState.APPROVED
