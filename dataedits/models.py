@@ -260,7 +260,7 @@ class DataEditTicket(AuditedModel, models.Model):
     )
     office = models.ForeignKey("access.Office", on_delete=models.PROTECT, related_name="+")
     filed_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=16, choices=TicketState.choices, default=TicketState.DRAFT)
+    status = models.CharField(max_length=16, choices=TicketState.choices, default=TicketState.DRAFT)
     kind = models.CharField(max_length=24, choices=ChangeKind.choices)
     title = models.CharField(max_length=12, choices=Title.choices)
 
@@ -348,9 +348,9 @@ class DataEditTicket(AuditedModel, models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
-                fields=["state", "title", "counted_received_at"], name="ticket_state_queue"
+                fields=["status", "title", "counted_received_at"], name="ticket_state_queue"
             ),
-            models.Index(fields=["state", "deadline", "submitted_at"], name="ticket_local_queue"),
+            models.Index(fields=["status", "deadline", "submitted_at"], name="ticket_local_queue"),
         ]
 
     def __str__(self):

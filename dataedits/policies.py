@@ -30,7 +30,9 @@ def filer_refusal(user: Any, ticket: DataEditTicket) -> PortalError | None:
 
 
 def may_submit(user: Any, ticket: DataEditTicket) -> bool:
-    return filer_refusal(user, ticket) is None and TICKETS.allows(ticket.state, TicketAction.SUBMIT)
+    return filer_refusal(user, ticket) is None and TICKETS.allows(
+        ticket.status, TicketAction.SUBMIT
+    )
 
 
 def may_add_document(user: Any, ticket: DataEditTicket) -> bool:
@@ -61,7 +63,7 @@ def review_refusal(user: Any, ticket: DataEditTicket) -> PortalError | None:
 
 def may_review(user: Any, ticket: DataEditTicket) -> bool:
     return review_refusal(user, ticket) is None and TICKETS.allows(
-        ticket.state, TicketAction.LOCAL_APPROVE
+        ticket.status, TicketAction.LOCAL_APPROVE
     )
 
 
@@ -79,7 +81,7 @@ def decide_refusal(user: Any, ticket: DataEditTicket) -> PortalError | None:
 
 def may_decide(user: Any, ticket: DataEditTicket) -> bool:
     return decide_refusal(user, ticket) is None and TICKETS.allows(
-        ticket.state, TicketAction.APPROVE
+        ticket.status, TicketAction.APPROVE
     )
 
 
@@ -91,7 +93,7 @@ def acknowledge_refusal(user: Any, ticket: DataEditTicket) -> PortalError | None
             "Only the state's data-edit staff acknowledge tickets.", code="not_state_staff"
         )
     received = (TicketState.STATE_QUEUE, TicketState.APPROVED, TicketState.DENIED)
-    if ticket.state not in received or ticket.received_at is None:
+    if ticket.status not in received or ticket.received_at is None:
         return PortalError(
             "The state acknowledges a ticket once it is in its queue.", code="not_received"
         )

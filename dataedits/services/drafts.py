@@ -136,7 +136,7 @@ def ticket_create(
             raise PortalError("Supporting case notes must be this seeker's.", code="foreign_note")
         ticket.office_id = actor.current_office_id
         ticket.filed_by = actor
-        ticket.state = TicketState.DRAFT
+        ticket.status = TicketState.DRAFT
         ticket.title = ticket_title(ticket)
         if ticket.service is not None:
             ticket.service_snapshot = service_snapshot(ticket.service)

@@ -91,7 +91,7 @@ def _route_local_step(ticket: DataEditTicket, now) -> None:
     """Seed 002: opting out "in no way affect[s] a job seeker's eligibility for services". A ticket
     about a seeker the area's board reviewers may not see goes to a state-agency reviewer of the
     area for the local step; with none, straight to the state queue, the reason recorded."""
-    if not ticket.participant.opted_out or ticket.state != TicketState.LOCAL_REVIEW:
+    if not ticket.participant.opted_out or ticket.status != TicketState.LOCAL_REVIEW:
         return
     area = ticket.office.area
     if state_local_reviewers(area.pk).exists():
@@ -100,7 +100,7 @@ def _route_local_step(ticket: DataEditTicket, now) -> None:
             "do the local step."
         )
         return
-    ticket.state = TICKETS.next_state(ticket.state, TicketAction.SKIP_LOCAL)
+    ticket.status = TICKETS.next_state(ticket.status, TicketAction.SKIP_LOCAL)
     ticket.routing_note = (
         f"The seeker opted out of data sharing and no state-agency local reviewer serves {area}: "
         "sent straight to the state, whose staff also answer the local board's questions."
@@ -117,11 +117,11 @@ def tickets_route_for_opted_out(*, participant) -> int:
         for ticket in (
             DataEditTicket.objects.select_for_update()
             .select_related("office__area", "participant")
-            .filter(participant=participant, state=TicketState.LOCAL_REVIEW)
+            .filter(participant=participant, status=TicketState.LOCAL_REVIEW)
         ):
-            before = (ticket.state, ticket.routing_note)
+            before = (ticket.status, ticket.routing_note)
             _route_local_step(ticket, timezone.now())
-            if (ticket.state, ticket.routing_note) != before:
+            if (ticket.status, ticket.routing_note) != before:
                 with audit_reason("data-edit ticket routed: the seeker opted out of data sharing"):
                     ticket.save()
                 moved += 1
@@ -134,7 +134,7 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
         locked = ticket_through_gate(actor=actor, ticket=ticket)
         if refusal := filer_refusal(actor, locked):
             raise refusal
-        next_state = TICKETS.next_state(locked.state, TicketAction.SUBMIT)
+        next_state = TICKETS.next_state(locked.status, TicketAction.SUBMIT)
         now = timezone.now()
         # Not yet filed with the state: the pre-check is as if the local board sent it on today.
         check = _recheck(locked)
@@ -149,7 +149,7 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
                 "Complete the ticket before submitting it: " + " ".join(r.text for r in missing),
                 code="incomplete",
             )
-        locked.state, locked.submitted_at, locked.precheck = (
+        locked.status, locked.submitted_at, locked.precheck = (
             next_state,
             now,
             check.decision.as_json(),
@@ -158,7 +158,7 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
         _route_local_step(locked, now)
         with audit_reason("data-edit ticket submitted for local board review", actor=actor):
             locked.save()
-        if locked.state == TicketState.STATE_QUEUE:
+        if locked.status == TicketState.STATE_QUEUE:
             _notify_filer(
                 locked,
                 f"Data-edit ticket #{locked.pk} was sent straight to the state's "
@@ -197,7 +197,7 @@ def ticket_local_review(
         )
         locked.local_note = note = checked_text(note, label="the note")
         if approve:
-            next_state = TICKETS.next_state(locked.state, TicketAction.LOCAL_APPROVE)
+            next_state = TICKETS.next_state(locked.status, TicketAction.LOCAL_APPROVE)
             if not (justified and documented and aligned):
                 raise PortalError(
                     "Approve only a request that is justified, documented and aligned with policy; "
@@ -218,7 +218,7 @@ def ticket_local_review(
             )
             why = "data-edit ticket approved by the local board"
         else:
-            next_state = TICKETS.next_state(locked.state, TicketAction.LOCAL_DENY)
+            next_state = TICKETS.next_state(locked.status, TicketAction.LOCAL_DENY)
             locked.denial_reasons = _denial_reasons(reasons)
             locked.decision_note = note
             locked.decided_at = now
@@ -226,7 +226,7 @@ def ticket_local_review(
                 DENIAL_REASON_TEXT[r] for r in locked.denial_reasons
             )
             why = "data-edit ticket denied by the local board"
-        locked.state = next_state
+        locked.status = next_state
         with audit_reason(why, actor=actor):
             locked.save()
         _notify_filer(locked, message[:300])
@@ -254,7 +254,7 @@ def ticket_decide(
         locked.decided_by, locked.decided_at = actor, now
         locked.decision_note = checked_text(note, label="the note")
         if approve:
-            locked.state = TICKETS.next_state(locked.state, TicketAction.APPROVE)
+            locked.status = TICKETS.next_state(locked.status, TicketAction.APPROVE)
             # The seeker's row is locked first, so that no service is recorded between the
             # pre-check and the change it approves.
             participant_through_gate(actor=actor, participant=locked.participant, lock=True)
@@ -269,7 +269,7 @@ def ticket_decide(
                 locked.save()
             message = f"Data-edit ticket #{locked.pk} was approved by the state and the change was applied."
         else:
-            locked.state = TICKETS.next_state(locked.state, TicketAction.DENY)
+            locked.status = TICKETS.next_state(locked.status, TicketAction.DENY)
             locked.denial_reasons = _denial_reasons(reasons)
             with audit_reason(f"data-edit ticket #{locked.pk} denied by the state", actor=actor):
                 locked.save()

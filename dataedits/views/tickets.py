@@ -140,7 +140,7 @@ class TicketDetailView(CapabilityRequiredMixin, View):
         filed_on = ticket.filed_on or timezone.localdate()
         user = request.user
         context = {}
-        if ticket.state in (TicketState.APPROVED, TicketState.DENIED):
+        if ticket.status in (TicketState.APPROVED, TicketState.DENIED):
             # Decided: the pre-check as it stood at the decision (an approved change is already applied).
             context["decided_precheck"] = stored_precheck(ticket.precheck)
         else:

@@ -35,7 +35,7 @@ def ticket(world: Any) -> DataEditTicket:
 
 
 def in_status(ticket: DataEditTicket, status: TicketState) -> DataEditTicket:
-    ticket.state = status
+    ticket.status = status
     return ticket
 
 

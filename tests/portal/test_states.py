@@ -214,7 +214,7 @@ class TestDataEditTickets:
     ) -> None:
         with at(2021, 1, 5, 10, 0):
             ticket = self.ticket(world)
-            DataEditTicket.objects.filter(pk=ticket.pk).update(state=status)
+            DataEditTicket.objects.filter(pk=ticket.pk).update(status=status)
             with nothing_written(ticket), pytest.raises(PortalError) as refused:
                 self.ACTS[action](world, ticket)
         assert refused.value.code == BAD_TRANSITION
@@ -237,7 +237,7 @@ class TestDataEditTickets:
                 self.ACTS[action](world, ticket)
                 ticket.refresh_from_db()
                 status = TICKETS.table[status, action]
-                assert ticket.state == status, action
+                assert ticket.status == status, action
 
     def test_the_local_step_skipped(self, world: Any) -> None:
         """An opted-out seeker's ticket, with no state-agency reviewer in the area, goes straight on."""
@@ -251,10 +251,10 @@ class TestDataEditTickets:
         with at(2021, 1, 5, 10, 0):
             ticket_submit(actor=esd, ticket=ticket)
             ticket.refresh_from_db()
-            assert ticket.state == TICKETS.next_state(
+            assert ticket.status == TICKETS.next_state(
                 TICKETS.next_state(TicketState.DRAFT, TicketAction.SUBMIT),
                 TicketAction.SKIP_LOCAL,
             )
             ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
         ticket.refresh_from_db()
-        assert ticket.state == TicketState.APPROVED
+        assert ticket.status == TicketState.APPROVED
