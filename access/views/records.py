@@ -17,6 +17,7 @@ from ..forms import (
 from ..models import (
     Report,
 )
+from ..policies import report_refusal
 from .common import PER_PAGE, refused
 
 
@@ -82,8 +83,8 @@ class ReportDetailView(View):
 
     def post(self, request, pk):
         report = get_object_or_404(visible_reports(request.user), pk=pk)
-        if not request.user.can_administer_contracts:
-            raise PermissionDenied("Only the MIS security administrator works reports.")
+        if refusal := report_refusal(request.user, report):
+            raise PermissionDenied(refusal.message)
         form = ReportMoveForm(request.POST)
         if form.is_valid():
             try:
