@@ -8,7 +8,7 @@ through the services.
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,21 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
 
+from access.models import ACCESS_REQUESTS, REPORTS, AccessRequest, Report
+from access.roles import Role
+from access.services import (
+    access_request_add,
+    access_request_approve,
+    access_request_disable,
+    access_request_reject,
+    access_request_withdraw,
+    access_sweep,
+    report_file,
+    report_move,
+    requester_designate,
+)
 from dataedits.models import TICKETS, DataEditTicket, TicketAction, TicketState
 from dataedits.services import ticket_decide, ticket_local_review, ticket_submit
 from optout.models import OptInRequest
@@ -30,6 +44,8 @@ from tests.optout.conftest import decide, file_request
 TZ = ZoneInfo("America/Los_Angeles")
 YES = {"justified": True, "documented": True, "aligned": True}
 MACHINES: dict[str, Machine[Any, Any]] = {
+    "access requests": ACCESS_REQUESTS,
+    "reports": REPORTS,
     "opt-in requests": OPT_IN_REQUESTS,
     "data-edit tickets": TICKETS,
 }
@@ -258,3 +274,162 @@ class TestDataEditTickets:
             ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
         ticket.refresh_from_db()
         assert ticket.status == TicketState.APPROVED
+
+
+@pytest.fixture
+def designated(world: Any) -> Any:
+    """`world` with the access requester designated for office A's area."""
+    requester_designate(
+        actor=world.mis_admin, staff=world.access_requester, area=world.office_a.area
+    )
+    world.access_requester.refresh_from_db()
+    return world
+
+
+def add_request(world: Any) -> AccessRequest:
+    return access_request_add(
+        actor=world.access_requester,
+        first_name="Pat",
+        last_name="Newhire",
+        email="pat.newhire@example.org",
+        organization=world.partner,
+        role=Role.CASE_MANAGER,
+        offices=[world.office_a],
+        training_completed_on=timezone.localdate() - timedelta(days=2),
+        supervisor_certified=True,
+    )
+
+
+def disable_request(world: Any, *, in_hours: int = 48) -> AccessRequest:
+    request, _ = access_request_disable(
+        actor=world.access_requester,
+        staff=world.partner_case_manager,
+        reason="resignation",
+        reason_other="",
+        effective_at=timezone.now() + timedelta(hours=in_hours),
+    )
+    return request
+
+
+def approve(world: Any, pk: int) -> AccessRequest:
+    return access_request_approve(actor=world.access_management, request_id=pk)
+
+
+# What MIS access management's approval of an add request and of a disable request, a rejection
+# and a withdrawal ask the table; disable and take_effect are the sweep's, at a disable's time.
+REQUEST_ACTS: dict[str, tuple[Callable[[Any], AccessRequest], Callable[[Any, int], object]]] = {
+    AccessRequest.Action.APPROVE: (add_request, approve),
+    AccessRequest.Action.SCHEDULE: (disable_request, approve),
+    AccessRequest.Action.REJECT: (
+        add_request,
+        lambda world, pk: access_request_reject(
+            actor=world.access_management, request_id=pk, reason="No contract on file."
+        ),
+    ),
+    AccessRequest.Action.WITHDRAW: (
+        add_request,
+        lambda world, pk: access_request_withdraw(actor=world.access_requester, request_id=pk),
+    ),
+}
+REQUEST_REFUSALS = [
+    (status, action)
+    for status, action in unlisted(ACCESS_REQUESTS)
+    if action in REQUEST_ACTS
+    # Approving a disable that already took effect confirms it: the confirm action, not this one.
+    and (status, action) != (AccessRequest.Status.IN_EFFECT, AccessRequest.Action.SCHEDULE)
+]
+
+
+@pytest.mark.django_db
+class TestAccessRequests:
+    Status, Action = AccessRequest.Status, AccessRequest.Action
+
+    @pytest.mark.parametrize("status,action", REQUEST_REFUSALS)
+    def test_an_unlisted_move_is_refused_and_writes_nothing(
+        self, designated: Any, status: Any, action: Any
+    ) -> None:
+        make, act = REQUEST_ACTS[action]
+        request = make(designated)
+        AccessRequest.objects.filter(pk=request.pk).update(status=status)
+        with nothing_written(request), pytest.raises(PortalError) as refused:
+            act(designated, request.pk)
+        assert refused.value.code == BAD_TRANSITION
+        assert refused.value.message == ACCESS_REQUESTS.refusal(status, action)
+
+    @pytest.mark.parametrize("action", [Action.APPROVE, Action.REJECT, Action.WITHDRAW])
+    def test_each_decision_from_pending(self, designated: Any, action: Any) -> None:
+        make, act = REQUEST_ACTS[action]
+        request = make(designated)
+        act(designated, request.pk)
+        request.refresh_from_db()
+        assert request.status == ACCESS_REQUESTS.table[self.Status.PENDING, action]
+
+    def test_a_disable_scheduled_then_carried_out_at_its_time(self, designated: Any) -> None:
+        request = disable_request(designated)
+        access_request_approve(actor=designated.access_management, request_id=request.pk)
+        request.refresh_from_db()
+        assert request.status == self.Status.SCHEDULED
+        access_sweep(now=request.effective_at + timedelta(minutes=1))
+        request.refresh_from_db()
+        assert request.status == ACCESS_REQUESTS.next_state(
+            self.Status.SCHEDULED, self.Action.DISABLE
+        )
+
+    def test_a_disable_in_effect_before_its_approval_then_confirmed(self, designated: Any) -> None:
+        request = disable_request(designated)
+        access_sweep(now=request.effective_at + timedelta(minutes=1))
+        request.refresh_from_db()
+        assert request.status == ACCESS_REQUESTS.next_state(
+            self.Status.PENDING, self.Action.TAKE_EFFECT
+        )
+        access_request_approve(actor=designated.access_management, request_id=request.pk)
+        request.refresh_from_db()
+        assert request.status == ACCESS_REQUESTS.next_state(
+            self.Status.IN_EFFECT, self.Action.CONFIRM
+        )
+
+
+@pytest.mark.django_db
+class TestReports:
+    @staticmethod
+    def report(world: Any) -> Report:
+        return report_file(
+            actor=world.lwdb_reviewer,
+            kind=Report.Kind.SECURITY_BREACH,
+            occurred_on=timezone.localdate(),
+            summary="Laptop stolen from the office",
+            details="A signed-in laptop was taken from the front desk.",
+        )
+
+    @pytest.mark.parametrize("status,action", unlisted(REPORTS))
+    def test_an_unlisted_move_is_refused_and_writes_nothing(
+        self, world: Any, status: Any, action: Any
+    ) -> None:
+        report = self.report(world)
+        Report.objects.filter(pk=report.pk).update(status=status)
+        with nothing_written(report), pytest.raises(PortalError) as refused:
+            report_move(actor=world.mis_admin, report_id=report.pk, action=action, note="Done.")
+        assert refused.value.code == BAD_TRANSITION
+        assert refused.value.message == REPORTS.refusal(status, action)
+
+    def test_a_forged_action_is_refused_the_same_way(self, world: Any) -> None:
+        report = self.report(world)
+        with nothing_written(report), pytest.raises(PortalError) as refused:
+            report_move(actor=world.mis_admin, report_id=report.pk, action="reopen", note="x")
+        assert refused.value.code == BAD_TRANSITION
+
+    @pytest.mark.parametrize(
+        "path",
+        [(Report.Action.REVIEW, Report.Action.CLOSE), (Report.Action.CLOSE,)],
+        ids=["reviewed then closed", "closed at once"],
+    )
+    def test_each_legal_path(self, world: Any, path: tuple[Any, ...]) -> None:
+        report = self.report(world)
+        statuses = [Report.Status.REPORTED]
+        for action in path:
+            report_move(actor=world.mis_admin, report_id=report.pk, action=action, note="Done.")
+            report.refresh_from_db()
+            statuses.append(REPORTS.table[statuses[-1], action])
+            assert report.status == statuses[-1]
+        # Every step is kept in the report's history.
+        assert [event.status for event in report.events.all()] == statuses
