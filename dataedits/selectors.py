@@ -41,7 +41,7 @@ def local_board_queue(user):
     areas = user.offices.values("area_id")
     return (
         visible_tickets(user)
-        .filter(state=TicketState.LOCAL_REVIEW, office__area_id__in=areas)
+        .filter(status=TicketState.LOCAL_REVIEW, office__area_id__in=areas)
         .order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
     )
 
@@ -51,7 +51,7 @@ def state_queue(user, title: Title):
     a ticket counts as received the next business day at 7:00 AM; ties go by the real time."""
     return (
         visible_tickets(user)
-        .filter(state=TicketState.STATE_QUEUE, title=title)
+        .filter(status=TicketState.STATE_QUEUE, title=title)
         .order_by("counted_received_at", "received_at", "pk")
     )
 
@@ -201,6 +201,6 @@ def dashboard_counts(user) -> dict:
         figures["state_queues"] = {t: state_queue(user, t).count() for t in Title}
     if user.can_edit_seekers:
         figures["drafts"] = (
-            visible_tickets(user).filter(filed_by=user, state=TicketState.DRAFT).count()
+            visible_tickets(user).filter(filed_by=user, status=TicketState.DRAFT).count()
         )
     return figures

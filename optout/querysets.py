@@ -1,4 +1,7 @@
-"""Who may do what with opt-out, and which opt-in requests each person sees."""
+"""Which opt-in requests each person sees, and the named filters of the queue.
+
+Who may do what is answered in `policies`; these reads only filter by it.
+"""
 
 from datetime import timedelta
 
@@ -8,34 +11,8 @@ from django.utils import timezone
 
 from access.roles import Role
 
-
-def uses_opt_out_lookup(user) -> bool:
-    """Partner (non-ESD) staff who work with seekers: they cannot see opted-out seekers (seed 001).
-
-    State staff see opted-out seekers in Quick Search and have no need of the lookup.
-    """
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.can_read_seekers
-        and not user.is_state_staff
-    )
-
-
-def files_opt_in_requests(user) -> bool:
-    """Partner case managers: they ask the ESD WIOA supervisor to opt a client in (seed 000)."""
-    return uses_opt_out_lookup(user) and user.can_edit_seekers
-
-
-def changes_opt_out(user) -> bool:
-    """Non-restricted state (ESD) staff: the only ones who may change the flag (seeds 001, 002)."""
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_state_staff and not user.is_restricted
-    )
-
-
-def is_wioa_supervisor(user) -> bool:
-    """An ESD WIOA supervisor: the supervisor role, state staff, not restricted."""
-    return changes_opt_out(user) and user.is_active and user.role == Role.SUPERVISOR
+from .policies import is_wioa_supervisor
+from .states import Status
 
 
 def area_supervisors(area):
@@ -76,9 +53,7 @@ class OptInRequestQuerySet(models.QuerySet):
         return self.filter(area__in=user.offices.values("area"))
 
     def open(self) -> "OptInRequestQuerySet":
-        # Open: still in the state a request is filed in, its status field's default (models.py
-        # builds its manager from this module, so the states are not imported here).
-        return self.filter(status=self.model._meta.get_field("status").default)
+        return self.filter(status=Status.FILED)
 
     def overdue(self, now=None) -> "OptInRequestQuerySet":
         """Open requests with no supervisor action for OPTOUT_REQUEST_OVERDUE_DAYS days."""

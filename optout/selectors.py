@@ -3,12 +3,8 @@
 from participants.models import Participant
 
 from .models import OptInRequest, OptOutChange
-from .querysets import (
-    area_supervisors,
-    files_opt_in_requests,
-    is_wioa_supervisor,
-    uses_opt_out_lookup,
-)
+from .policies import files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
+from .querysets import area_supervisors
 
 
 def opt_out_history(*, user, participant: Participant):

@@ -20,20 +20,21 @@ from notifications.services import notification_send, notifications_settle
 from participants.access import access_participant
 from participants.crypto import blind_index, normalize_ssn
 from participants.models import Participant
-from participants.services import ensure_can_edit
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_line, checked_text, phone_number
 
 from . import emails
-from .models import Action, OptInRequest, OptOutChange, OptOutLookup, next_status
-from .querysets import (
-    area_supervisors,
-    changes_opt_out,
-    files_opt_in_requests,
-    is_wioa_supervisor,
+from .models import OptInRequest, OptOutChange, OptOutLookup
+from .policies import (
+    change_opt_out_refusal,
+    decide_refusal,
+    file_refusal,
     uses_opt_out_lookup,
+    withdraw_refusal,
 )
+from .querysets import area_supervisors
+from .states import DECISIONS, OPT_IN_REQUESTS, Action
 
 if TYPE_CHECKING:
     from access.models import Staff
@@ -58,16 +59,6 @@ def _phone(value: str) -> str:
             code="invalid_phone",
         )
     return phone
-
-
-def ensure_can_change_opt_out(*, actor, participant: Participant) -> None:
-    """Only non-restricted ESD staff, and only for a seeker enrolled in the office they are logged into."""
-    if not changes_opt_out(actor):
-        raise PortalError(
-            "Only ESD staff who are not restricted users may change a seeker's opt-out.",
-            code="cannot_change_opt_out",
-        )
-    ensure_can_edit(actor=actor, participant=participant)
 
 
 # --- the Opt-Out Lookup -----------------------------------------------------------------------
@@ -172,13 +163,8 @@ def opt_in_request_file(
     Only from the case manager's own CLIENT OPTED OUT answer. The supervisors are emailed (no SSN)
     and find the request in their queue; the request is in the case manager's list.
     """
-    if not files_opt_in_requests(actor):
-        raise PortalError("Only partner case managers file opt-in requests.", code="not_allowed")
-    if lookup.staff_id != actor.pk or not lookup.found_opted_out:
-        raise PortalError(
-            "File an opt-in request from your own Opt-Out Lookup that answered CLIENT OPTED OUT.",
-            code="no_lookup",
-        )
+    if refusal := file_refusal(actor, lookup):
+        raise refusal
     office = actor.current_office
     if office is None:
         raise PortalError(
@@ -245,7 +231,8 @@ def _change_opt_out(
     opt_in_request: OptInRequest | None,
 ) -> Participant:
     """Sets the flag on a locked seeker and keeps its history; call inside a transaction."""
-    ensure_can_change_opt_out(actor=actor, participant=participant)
+    if refusal := change_opt_out_refusal(actor, participant):
+        raise refusal
     if participant.opted_out == opted_out:
         return participant
     participant.opted_out = opted_out
@@ -285,23 +272,16 @@ def opt_in_request_decide(
     the office they are logged into); "remain opted out" records that working with an ESD WIOA
     staff member was offered. Either way the case manager is told, by email and in the portal.
     """
-    if decision not in (Action.OPT_IN, Action.REMAIN_OPTED_OUT):
+    if decision not in DECISIONS:
         raise PortalError(
             "Choose the client's decision: opt in, or remain opted out.", code="no_decision"
         )
-    if not is_wioa_supervisor(actor):
-        raise PortalError(
-            "Only an ESD WIOA supervisor records the client's decision.", code="not_supervisor"
-        )
+    if refusal := decide_refusal(actor, opt_in_request):
+        raise refusal
     note = _text(note, label="the note on the contact", required=False)
     with transaction.atomic():
         locked = _lock_request(opt_in_request)
-        if not OptInRequest.objects.in_queue_of(actor).filter(pk=locked.pk).exists():
-            raise PortalError(
-                "This request is for the supervisors of another workforce development area.",
-                code="not_your_area",
-            )
-        new_status = next_status(locked.status, decision)
+        new_status = OPT_IN_REQUESTS.next_state(locked.status, decision)
         if client_contacted_on is None:
             raise PortalError("Enter the date you talked to the client.", code="no_contact_date")
         if client_contacted_on > timezone.localdate():
@@ -341,7 +321,7 @@ def opt_in_request_decide(
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.client_contacted_on, locked.decision_note = client_contacted_on, note
         locked.esd_staff_offered = decision == Action.REMAIN_OPTED_OUT
-        with audit_reason(f"opt-in request decided: {Action(decision).label}", actor=actor):
+        with audit_reason(f"opt-in request decided: {DECISIONS[Action(decision)]}", actor=actor):
             locked.save(
                 update_fields=[
                     "status",
@@ -367,11 +347,9 @@ def opt_in_request_withdraw(*, actor, opt_in_request: OptInRequest) -> OptInRequ
     """The case manager who filed a request takes it back while it waits for the supervisor."""
     with transaction.atomic():
         locked = _lock_request(opt_in_request)
-        if locked.filed_by_id != actor.pk:
-            raise PortalError(
-                "Only the case manager who filed this request may withdraw it.", code="not_filer"
-            )
-        locked.status = next_status(locked.status, Action.WITHDRAW)
+        if refusal := withdraw_refusal(actor, locked):
+            raise refusal
+        locked.status = OPT_IN_REQUESTS.next_state(locked.status, Action.WITHDRAW)
         locked.withdrawn_at = timezone.now()
         with audit_reason("opt-in request withdrawn", actor=actor):
             locked.save(update_fields=["status", "withdrawn_at"])
@@ -441,7 +419,8 @@ def participant_set_opt_out(
         return Participant.objects.get(pk=participant.pk)
     with transaction.atomic():
         locked = access_participant(actor, participant.pk, lock=True)
-        ensure_can_change_opt_out(actor=actor, participant=locked)
+        if refusal := change_opt_out_refusal(actor, locked):
+            raise refusal
         if locked.opted_out == opted_out:
             return locked
         if not opted_out and not reason:

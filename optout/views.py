@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from notifications.services import notifications_mark_read
 from participants.services import EnrollmentResult, enrollment_create
 from portal.errors import PortalError
+from portal.states import BAD_TRANSITION
 from portal.views import paginate
 from portal.web import ActionView, CapabilityRequiredMixin, ConfirmedActionView, FormView
 
@@ -22,7 +23,15 @@ from .access import access_lookup, access_opt_in_request
 from .emails import request_page
 from .forms import DecisionForm, LookupForm, OptInRequestForm
 from .models import OptInRequest, OptOutLookup
-from .querysets import files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
+from .policies import (
+    files_opt_in_requests,
+    is_wioa_supervisor,
+    may_decide,
+    may_file,
+    may_withdraw,
+    uses_opt_out_lookup,
+    withdraw_refusal,
+)
 from .services import (
     opt_in_request_decide,
     opt_in_request_file,
@@ -67,7 +76,7 @@ class LookupResultView(View):
             "optout/lookup_result.html",
             {
                 "lookup": lookup,
-                "can_file": files_opt_in_requests(request.user) and lookup.found_opted_out,
+                "can_file": may_file(request.user, lookup),
                 "form": LookupForm(),
             },
         )
@@ -141,13 +150,15 @@ class RequestDetailView(View):
         opt_in_request = access_opt_in_request(request.user, pk)
         notifications_mark_read(actor=request.user, link=request_page(opt_in_request))
         supervisor = opt_in_request.filed_by_id != request.user.pk
+        # The buttons are offered by the same policies the services ask.
         return render(
             request,
             "optout/request_detail.html",
             {
                 "req": opt_in_request,
                 "is_filer": not supervisor,
-                "can_decide": supervisor and opt_in_request.is_open,
+                "can_decide": may_decide(request.user, opt_in_request),
+                "can_withdraw": may_withdraw(request.user, opt_in_request),
                 "seeker": selectors.participant_for_supervisor(
                     user=request.user, opt_in_request=opt_in_request
                 )
@@ -165,8 +176,8 @@ class WithdrawView(ConfirmedActionView):
 
     def get_object(self) -> OptInRequest:
         opt_in_request = access_opt_in_request(self.request.user, self.kwargs["pk"])
-        if opt_in_request.filed_by_id != self.request.user.pk:
-            raise PermissionDenied("Only the case manager who filed this request may withdraw it.")
+        if refusal := withdraw_refusal(self.request.user, opt_in_request):
+            raise PermissionDenied(refusal.message)
         return opt_in_request
 
     def confirm_context(self) -> dict[str, Any]:
@@ -232,7 +243,7 @@ class DecideView(SupervisorRequestMixin, FormView):
 
     def refused(self, form: BaseForm, exc: PortalError) -> HttpResponse | None:
         # Decided by someone else meanwhile: the form no longer applies, the request page says why.
-        if exc.code == "out_of_order":
+        if exc.code == BAD_TRANSITION:
             messages.error(self.request, exc.message)
             return redirect("optout:request_detail", pk=self.object.pk)
         return super().refused(form, exc)

@@ -1,7 +1,6 @@
-"""What several of access's services share: the roles a requester may ask for, the administrators' mail, the transition check."""
+"""What several of access's services share: the roles a requester may ask for, the administrators' mail."""
 
 from notifications.services import email_queue
-from portal.errors import PortalError
 
 from ..models import (
     Staff,
@@ -20,16 +19,6 @@ def notify(*, to: list[str], subject: str, body: str) -> None:
     requests and reports it tells of have their own queues in the portal.
     """
     email_queue(to=to, subject=subject, body=body)
-
-
-def transition(current: str, action: str, table: dict, what: str) -> str:
-    try:
-        return table[current, action]
-    except KeyError:
-        raise PortalError(
-            f"This {what} is {current.replace('_', ' ')}: it cannot be changed that way.",
-            code="bad_transition",
-        ) from None
 
 
 def administrator_emails() -> set[str]:

@@ -10,18 +10,19 @@ from portal.errors import PortalError
 from portal.text import checked_line
 
 from ..models import (
-    ACCESS_REQUEST_TRANSITIONS,
+    ACCESS_REQUESTS,
     AccessRequest,
     Office,
     Organization,
     Staff,
 )
+from ..policies import withdraw_refusal
 from ..roles import REQUESTABLE_ROLES, STATE_ONLY_ROLES, Role
 from ..selectors import (
     organization_has_contracts,
     requester_offices,
 )
-from .common import administrator_emails, notify, transition
+from .common import administrator_emails, notify
 from .revocation import staff_end_access
 
 DISABLE_NOTICE = timedelta(hours=24)
@@ -298,11 +299,11 @@ def access_request_disable(
 def access_request_withdraw(*, actor: Staff, request_id: int) -> AccessRequest:
     with transaction.atomic():
         request = AccessRequest.objects.select_for_update().get(pk=request_id)
-        if request.requested_by_id != actor.pk:
-            raise PortalError("Only the requester can withdraw a request.", code="not_requester")
+        if refusal := withdraw_refusal(actor, request):
+            raise refusal
         with audit_reason("access request withdrawn", actor=actor):
-            request.status = transition(
-                request.status, "withdraw", ACCESS_REQUEST_TRANSITIONS, "request"
+            request.status = ACCESS_REQUESTS.next_state(
+                request.status, AccessRequest.Action.WITHDRAW
             )
             request.save(update_fields=["status"])
     return request

@@ -15,7 +15,7 @@ from notifications.services import email_queue
 from portal.audit import audit_reason
 
 from ..models import (
-    ACCESS_REQUEST_TRANSITIONS,
+    ACCESS_REQUESTS,
     AccessRequest,
     Contract,
     ContractWarning,
@@ -30,7 +30,7 @@ from ..selectors import (
     staff_losing_access,
     staff_whose_access_ended,
 )
-from .common import administrator_emails, requester_emails, transition
+from .common import administrator_emails, requester_emails
 
 WARNING_DAYS = (30, 7)
 
@@ -69,12 +69,10 @@ def staff_batch_end_access(*, staff_ids, now: datetime | None = None) -> set[int
             with audit_reason(
                 "disable request took effect" + ("" if approved else " before its approval")
             ):
-                request.status = transition(
-                    request.status,
-                    "disable" if approved else "take_effect",
-                    ACCESS_REQUEST_TRANSITIONS,
-                    "request",
+                action = (
+                    AccessRequest.Action.DISABLE if approved else AccessRequest.Action.TAKE_EFFECT
                 )
+                request.status = ACCESS_REQUESTS.next_state(request.status, action)
                 request.completed_at = now
                 request.save(update_fields=["status", "completed_at"])
         ended = [person for person in people if person.pk in reasons]

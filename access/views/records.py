@@ -21,6 +21,7 @@ from ..forms import (
 from ..models import (
     Report,
 )
+from ..policies import report_refusal
 from .common import PER_PAGE
 
 
@@ -75,8 +76,8 @@ class ReportDetailView(FormView):
             visible_reports(self.request.user).select_related("reported_by", "organization"),
             pk=self.kwargs["pk"],
         )
-        if self.request.method == "POST" and not self.request.user.can_administer_contracts:
-            raise PermissionDenied("Only the MIS security administrator works reports.")
+        if self.request.method == "POST" and (refusal := report_refusal(self.request.user, report)):
+            raise PermissionDenied(refusal.message)
         return report
 
     def get_context_data(self, form: BaseForm) -> dict[str, Any]:

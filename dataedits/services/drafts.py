@@ -25,6 +25,7 @@ from ..models import (
     SupportingDocument,
     TicketState,
 )
+from ..policies import may_add_document
 from ..precheck import ticket_precheck
 from .records import check_contact_date, check_service_dates
 
@@ -136,7 +137,7 @@ def ticket_create(
             raise PortalError("Supporting case notes must be this seeker's.", code="foreign_note")
         ticket.office_id = actor.current_office_id
         ticket.filed_by = actor
-        ticket.state = TicketState.DRAFT
+        ticket.status = TicketState.DRAFT
         ticket.title = ticket_title(ticket)
         if ticket.service is not None:
             ticket.service_snapshot = service_snapshot(ticket.service)
@@ -190,7 +191,7 @@ def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument
         raise PortalError("Attach a PDF, PNG or JPEG document.", code="document_type")
     with transaction.atomic():
         locked = access_ticket(actor, ticket.pk, lock=True)
-        if locked.filed_by_id != actor.pk or locked.state != TicketState.DRAFT:
+        if not may_add_document(actor, locked):
             raise PortalError(
                 "Documents are added by the filer while the ticket is a draft.", code="not_draft"
             )

@@ -324,7 +324,7 @@ def service_remove(*, actor, service: Service, reason: str) -> None:
             entered_at=locked.entered_at,
             dates=[locked.start_date, locked.end_date],
         )
-        open_ticket = locked.tickets.exclude(state__in=["approved", "denied"]).first()
+        open_ticket = locked.tickets.exclude(status__in=["approved", "denied"]).first()
         if open_ticket is not None:
             raise PortalError(
                 f"Data-edit ticket #{open_ticket.pk} is about this service: it is settled there.",

@@ -1,6 +1,6 @@
-"""The data-edit ticket workflow, one transition table (models.TRANSITIONS): draft -> local board
+"""The data-edit ticket workflow, one transition table (models.TICKETS): draft -> local board
 review -> state queue (Title I or Title III) -> approved (the change applied) or denied; the filer
-is notified at each step."""
+is notified at each step. Each step locks the ticket, asks the policy and the table, writes, audits."""
 
 from datetime import date
 
@@ -18,7 +18,7 @@ from portal.text import checked_text
 from ..access import access_ticket
 from ..models import (
     DENIAL_REASON_TEXT,
-    TRANSITIONS,
+    TICKETS,
     ChangeKind,
     DataEditTicket,
     SeekerField,
@@ -27,20 +27,9 @@ from ..models import (
     TicketAction,
     TicketState,
 )
-from ..policies import decision_refusal, local_review_refusal
+from ..policies import acknowledge_refusal, decide_refusal, filer_refusal, review_refusal
 from ..precheck import Precheck, ticket_precheck
 from ..rules import Reason, counted_received_at, is_late_entry
-
-
-def _next_state(ticket: DataEditTicket, action: TicketAction) -> TicketState:
-    next_state = TRANSITIONS.get((ticket.state, action))
-    if next_state is None:
-        raise PortalError(
-            f"A ticket in {ticket.get_state_display().lower()} cannot be acted on this way "
-            f"({TicketAction(action).label.lower()}).",
-            code="invalid_transition",
-        )
-    return TicketState(next_state)
 
 
 def _recheck(ticket: DataEditTicket, *, lock_services: bool = False) -> Precheck:
@@ -103,7 +92,7 @@ def _route_local_step(ticket: DataEditTicket, now) -> None:
     """Seed 002: opting out "in no way affect[s] a job seeker's eligibility for services". A ticket
     about a seeker the area's board reviewers may not see goes to a state-agency reviewer of the
     area for the local step; with none, straight to the state queue, the reason recorded."""
-    if not ticket.participant.opted_out or ticket.state != TicketState.LOCAL_REVIEW:
+    if not ticket.participant.opted_out or ticket.status != TicketState.LOCAL_REVIEW:
         return
     area = ticket.office.area
     if state_local_reviewers(area.pk).exists():
@@ -112,7 +101,7 @@ def _route_local_step(ticket: DataEditTicket, now) -> None:
             "do the local step."
         )
         return
-    ticket.state = _next_state(ticket, TicketAction.SKIP_LOCAL)
+    ticket.status = TICKETS.next_state(ticket.status, TicketAction.SKIP_LOCAL)
     ticket.routing_note = (
         f"The seeker opted out of data sharing and no state-agency local reviewer serves {area}: "
         "sent straight to the state, whose staff also answer the local board's questions."
@@ -129,11 +118,11 @@ def tickets_route_for_opted_out(*, participant) -> int:
         for ticket in (
             DataEditTicket.objects.select_for_update()
             .select_related("office__area", "participant")
-            .filter(participant=participant, state=TicketState.LOCAL_REVIEW)
+            .filter(participant=participant, status=TicketState.LOCAL_REVIEW)
         ):
-            before = (ticket.state, ticket.routing_note)
+            before = (ticket.status, ticket.routing_note)
             _route_local_step(ticket, timezone.now())
-            if (ticket.state, ticket.routing_note) != before:
+            if (ticket.status, ticket.routing_note) != before:
                 with audit_reason("data-edit ticket routed: the seeker opted out of data sharing"):
                     ticket.save()
                 moved += 1
@@ -144,9 +133,9 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
     """The filer sends the draft to the local board; the required fields must all be there."""
     with transaction.atomic():
         locked = access_ticket(actor, ticket.pk, lock=True)
-        if locked.filed_by_id != actor.pk:
-            raise PortalError("Only the person who filed the ticket submits it.", code="not_filer")
-        next_state = _next_state(locked, TicketAction.SUBMIT)
+        if refusal := filer_refusal(actor, locked):
+            raise refusal
+        next_state = TICKETS.next_state(locked.status, TicketAction.SUBMIT)
         now = timezone.now()
         # Not yet filed with the state: the pre-check is as if the local board sent it on today.
         check = _recheck(locked)
@@ -161,7 +150,7 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
                 "Complete the ticket before submitting it: " + " ".join(r.text for r in missing),
                 code="incomplete",
             )
-        locked.state, locked.submitted_at, locked.precheck = (
+        locked.status, locked.submitted_at, locked.precheck = (
             next_state,
             now,
             check.decision.as_json(),
@@ -170,7 +159,7 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
         _route_local_step(locked, now)
         with audit_reason("data-edit ticket submitted for local board review", actor=actor):
             locked.save()
-        if locked.state == TicketState.STATE_QUEUE:
+        if locked.status == TicketState.STATE_QUEUE:
             _notify_filer(
                 locked,
                 f"Data-edit ticket #{locked.pk} was sent straight to the state's "
@@ -196,15 +185,10 @@ def ticket_local_review(
     note: str = "",
 ) -> DataEditTicket:
     """The local board's review: approve (sent to the state queue) or deny with reasons."""
-    if not actor.can_review_data_edits_locally:
-        raise PortalError("Your role does not review data-edit tickets.", code="not_reviewer")
     with transaction.atomic():
         locked = access_ticket(actor, ticket.pk, lock=True)
-        refusal = local_review_refusal(actor, locked)
-        if refusal:
-            raise PortalError(
-                refusal, code="four_eyes" if locked.filed_by_id == actor.pk else "other_area"
-            )
+        if refusal := review_refusal(actor, locked):
+            raise refusal
         now = timezone.now()
         locked.local_reviewer, locked.local_reviewed_at = actor, now
         locked.local_justified, locked.local_documented, locked.local_aligned = (
@@ -214,7 +198,7 @@ def ticket_local_review(
         )
         locked.local_note = note = checked_text(note, label="the note")
         if approve:
-            next_state = _next_state(locked, TicketAction.LOCAL_APPROVE)
+            next_state = TICKETS.next_state(locked.status, TicketAction.LOCAL_APPROVE)
             if not (justified and documented and aligned):
                 raise PortalError(
                     "Approve only a request that is justified, documented and aligned with policy; "
@@ -235,7 +219,7 @@ def ticket_local_review(
             )
             why = "data-edit ticket approved by the local board"
         else:
-            next_state = _next_state(locked, TicketAction.LOCAL_DENY)
+            next_state = TICKETS.next_state(locked.status, TicketAction.LOCAL_DENY)
             locked.denial_reasons = _denial_reasons(reasons)
             locked.decision_note = note
             locked.decided_at = now
@@ -243,7 +227,7 @@ def ticket_local_review(
                 DENIAL_REASON_TEXT[r] for r in locked.denial_reasons
             )
             why = "data-edit ticket denied by the local board"
-        locked.state = next_state
+        locked.status = next_state
         with audit_reason(why, actor=actor):
             locked.save()
         _notify_filer(locked, message[:300])
@@ -263,18 +247,15 @@ def ticket_decide(
     *, actor, ticket: DataEditTicket, approve: bool, reasons: list[str] = (), note: str = ""
 ) -> DataEditTicket:
     """State data-edit staff approve (the change is applied, in the same transaction) or deny."""
-    if not actor.can_decide_data_edits:
-        raise PortalError("Your role does not decide data-edit tickets.", code="not_state_staff")
     with transaction.atomic():
         locked = access_ticket(actor, ticket.pk, lock=True)
-        refusal = decision_refusal(actor, locked)
-        if refusal:
-            raise PortalError(refusal, code="four_eyes")
+        if refusal := decide_refusal(actor, locked):
+            raise refusal
         now = timezone.now()
         locked.decided_by, locked.decided_at = actor, now
         locked.decision_note = checked_text(note, label="the note")
         if approve:
-            locked.state = _next_state(locked, TicketAction.APPROVE)
+            locked.status = TICKETS.next_state(locked.status, TicketAction.APPROVE)
             # The seeker's row is locked first, so that no service is recorded between the
             # pre-check and the change it approves.
             access_participant(actor, locked.participant_id, lock=True)
@@ -289,7 +270,7 @@ def ticket_decide(
                 locked.save()
             message = f"Data-edit ticket #{locked.pk} was approved by the state and the change was applied."
         else:
-            locked.state = _next_state(locked, TicketAction.DENY)
+            locked.status = TICKETS.next_state(locked.status, TicketAction.DENY)
             locked.denial_reasons = _denial_reasons(reasons)
             with audit_reason(f"data-edit ticket #{locked.pk} denied by the state", actor=actor):
                 locked.save()
@@ -351,21 +332,10 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
 def ticket_acknowledge(*, actor, ticket: DataEditTicket) -> DataEditTicket:
     """The state replies that it received the ticket (Attachment II: "OESC will reply and inform the
     local area the ticket request was received"); the filer is told. Once per ticket."""
-    if not actor.can_decide_data_edits:
-        raise PortalError(
-            "Only the state's data-edit staff acknowledge tickets.", code="not_state_staff"
-        )
     with transaction.atomic():
         locked = access_ticket(actor, ticket.pk, lock=True)
-        if (
-            locked.state not in (TicketState.STATE_QUEUE, TicketState.APPROVED, TicketState.DENIED)
-            or locked.received_at is None
-        ):
-            raise PortalError(
-                "The state acknowledges a ticket once it is in its queue.", code="not_received"
-            )
-        if locked.acknowledged_at is not None:
-            raise PortalError("This ticket's receipt is already acknowledged.", code="acknowledged")
+        if refusal := acknowledge_refusal(actor, locked):
+            raise refusal
         locked.acknowledged_at, locked.acknowledged_by = timezone.now(), actor
         with audit_reason("data-edit ticket receipt acknowledged by the state", actor=actor):
             locked.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])

@@ -30,7 +30,15 @@ from ..models import (
     TicketState,
     Title,
 )
-from ..policies import decision_refusal, local_review_refusal
+from ..policies import (
+    area_refusal,
+    filer_refusal,
+    may_acknowledge,
+    may_add_document,
+    may_decide,
+    may_review,
+    may_submit,
+)
 from ..precheck import ticket_precheck, timeline
 from ..rules import Reason
 from ..selectors import local_board_queue, seeker_services, state_queue
@@ -143,7 +151,7 @@ class TicketDetailView(CapabilityRequiredMixin, View):
         filed_on = ticket.filed_on or timezone.localdate()
         user = request.user
         context = {}
-        if ticket.state in (TicketState.APPROVED, TicketState.DENIED):
+        if ticket.status in (TicketState.APPROVED, TicketState.DENIED):
             # Decided: the pre-check as it stood at the decision (an approved change is already applied).
             context["decided_precheck"] = stored_precheck(ticket.precheck)
         else:
@@ -167,16 +175,12 @@ class TicketDetailView(CapabilityRequiredMixin, View):
                 "documents": ticket.documents.all(),
                 "notes": ticket.supporting_notes.readable_by(user).select_related("author"),
                 "document_form": DocumentForm(),
-                "is_filer": ticket.filed_by_id == user.pk,
-                "can_review": ticket.state == TicketState.LOCAL_REVIEW
-                and local_review_refusal(user, ticket) is None,
-                "can_decide": ticket.state == TicketState.STATE_QUEUE
-                and decision_refusal(user, ticket) is None,
-                "can_acknowledge": (
-                    user.can_decide_data_edits
-                    and ticket.received_at is not None
-                    and ticket.acknowledged_at is None
-                ),
+                # The buttons are offered by the same policies the services ask.
+                "can_submit": may_submit(user, ticket),
+                "can_add_document": may_add_document(user, ticket),
+                "can_review": may_review(user, ticket),
+                "can_decide": may_decide(user, ticket),
+                "can_acknowledge": may_acknowledge(user, ticket),
             },
         )
 
@@ -227,8 +231,8 @@ class FilerActionView(TicketActionView):
 
     def get_object(self) -> DataEditTicket:
         ticket = super().get_object()
-        if ticket.filed_by_id != self.request.user.pk:
-            raise PermissionDenied("Only the person who filed this ticket may do this.")
+        if refused := filer_refusal(self.request.user, ticket):
+            raise PermissionDenied(refused.message)
         return ticket
 
 
@@ -293,10 +297,11 @@ class LocalReviewView(FormView):
     template_name = "dataedits/local_review.html"
 
     def get_object(self) -> DataEditTicket:
-        """The ticket, if this reviewer may review it: 404 if its seeker is hidden, 403 if it is not theirs."""
+        """The ticket, if it is this reviewer's board's: 404 if its seeker is hidden, 403 if another
+        board's. Four eyes is the service's to refuse (policies.review_refusal)."""
         ticket = access_ticket(self.request.user, self.kwargs["pk"])
-        if refused := local_review_refusal(self.request.user, ticket):
-            raise PermissionDenied(refused)
+        if refused := area_refusal(self.request.user, ticket):
+            raise PermissionDenied(refused.message)
         return ticket
 
     def get_form(self, data: Any = None, files: Any = None) -> LocalReviewForm:
