@@ -15,7 +15,7 @@ from access.policies import (
     report_refusal,
     withdraw_refusal,
 )
-from tests.conftest import PEOPLE
+from tests.world import PEOPLE
 
 pytestmark = pytest.mark.django_db
 EVERYONE = [key + suffix for suffix in ("", "_b") for key in PEOPLE]

@@ -20,7 +20,7 @@ from dataedits.policies import (
     may_submit,
     review_refusal,
 )
-from tests.conftest import PEOPLE
+from tests.world import PEOPLE
 
 from .helpers import make_ticket
 

@@ -26,7 +26,7 @@ from optout.policies import (
 )
 from optout.services import opt_out_lookup
 from optout.states import Status
-from tests.conftest import PEOPLE
+from tests.world import PEOPLE
 
 from .conftest import file_request
 
