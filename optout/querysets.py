@@ -3,7 +3,8 @@
 Who may do what is answered in `policies`; these reads only filter by it.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -14,8 +15,11 @@ from access.roles import Role
 from .policies import is_wioa_supervisor
 from .states import Status
 
+if TYPE_CHECKING:
+    from access.models import Staff, WorkforceDevelopmentArea
 
-def area_supervisors(area):
+
+def area_supervisors(area: "WorkforceDevelopmentArea | int") -> "models.QuerySet[Staff]":
     """The ESD WIOA supervisors of a workforce development area: assigned to one of its offices."""
     from access.models import Staff
 
@@ -33,7 +37,7 @@ def area_supervisors(area):
 
 
 class OptInRequestQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OptInRequestQuerySet":
+    def visible_to(self, user: Any) -> "OptInRequestQuerySet":
         """The requests `user` may open: their own, and for ESD WIOA supervisors their areas' requests.
 
         The filer is partner staff and may not see the seeker; a request shows them only what
@@ -46,7 +50,7 @@ class OptInRequestQuerySet(models.QuerySet):
             return self.filter(mine | models.Q(area__in=user.offices.values("area")))
         return self.filter(mine)
 
-    def in_queue_of(self, user) -> "OptInRequestQuerySet":
+    def in_queue_of(self, user: Any) -> "OptInRequestQuerySet":
         """The requests of the areas an ESD WIOA supervisor serves (the offices they are assigned to)."""
         if not is_wioa_supervisor(user):
             return self.none()
@@ -55,7 +59,7 @@ class OptInRequestQuerySet(models.QuerySet):
     def open(self) -> "OptInRequestQuerySet":
         return self.filter(status=Status.FILED)
 
-    def overdue(self, now=None) -> "OptInRequestQuerySet":
+    def overdue(self, now: datetime | None = None) -> "OptInRequestQuerySet":
         """Open requests with no supervisor action for OPTOUT_REQUEST_OVERDUE_DAYS days."""
         now = now or timezone.now()
         return self.open().filter(

@@ -5,7 +5,7 @@ the transaction, which then rolls back). Emails leave only after the transaction
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -64,13 +64,13 @@ def _phone(value: str) -> str:
 # --- the Opt-Out Lookup -----------------------------------------------------------------------
 
 
-def _counter_key(actor, window: int) -> str:
+def _counter_key(actor: "Staff", window: int) -> str:
     # date_joined as well as the id: ids restart when a database is rebuilt (a restore, the test
     # suite), and one account's count must never carry over to another's.
     return f"optout:lookups:{actor.pk}:{int(actor.date_joined.timestamp())}:{window}"
 
 
-def _count_lookup(actor, now) -> tuple[int, datetime]:
+def _count_lookup(actor: "Staff", now: datetime) -> tuple[int, datetime]:
     """Counts a lookup in the cache, per user and clock hour; returns the count and when it resets."""
     window = int(now.timestamp()) // LOOKUP_WINDOW_SECONDS
     resets_at = datetime.fromtimestamp((window + 1) * LOOKUP_WINDOW_SECONDS, tz=UTC)
@@ -87,7 +87,7 @@ def _count_lookup(actor, now) -> tuple[int, datetime]:
     return count, resets_at
 
 
-def opt_out_lookup(*, actor, ssn: str) -> OptOutLookup:
+def opt_out_lookup(*, actor: "Staff", ssn: str) -> OptOutLookup:
     """The Opt-Out Lookup (seed 001): has the seeker with this SSN opted out of data sharing?
 
     Partner staff only, rate-limited per person (OPTOUT_LOOKUPS_PER_HOUR). Each lookup, refused
@@ -156,7 +156,7 @@ def _settle_notifications(opt_in_request: OptInRequest) -> None:
 
 
 def opt_in_request_file(
-    *, actor, lookup: OptOutLookup, client_name: str, client_phone: str, client_reason: str
+    *, actor: "Staff", lookup: OptOutLookup, client_name: str, client_phone: str, client_reason: str
 ) -> OptInRequest:
     """Seed 000 step 4: a partner case manager asks the area's ESD WIOA supervisors to opt a client in.
 
@@ -184,6 +184,8 @@ def opt_in_request_file(
     with transaction.atomic():
         # Not through the gate: the seeker is hidden from the filer by definition (they opted out);
         # the filer's own lookup that found them is what lets the request name them.
+        # A CLIENT OPTED OUT answer names its seeker, who cannot be deleted (PROTECT).
+        assert lookup.participant_id is not None
         participant = Participant.objects.select_for_update().get(pk=lookup.participant_id)
         if not participant.opted_out:
             raise PortalError(
@@ -224,7 +226,7 @@ def _lock_request(opt_in_request: OptInRequest) -> OptInRequest:
 
 def _change_opt_out(
     *,
-    actor,
+    actor: "Staff",
     participant: Participant,
     opted_out: bool,
     reason: str,
@@ -259,10 +261,10 @@ def _change_opt_out(
 
 def opt_in_request_decide(
     *,
-    actor,
+    actor: "Staff",
     opt_in_request: OptInRequest,
     decision: str,
-    client_contacted_on,
+    client_contacted_on: date | None,
     note: str = "",
     esd_staff_offered: bool = False,
 ) -> OptInRequest:
@@ -343,7 +345,7 @@ def opt_in_request_decide(
     return locked
 
 
-def opt_in_request_withdraw(*, actor, opt_in_request: OptInRequest) -> OptInRequest:
+def opt_in_request_withdraw(*, actor: "Staff", opt_in_request: OptInRequest) -> OptInRequest:
     """The case manager who filed a request takes it back while it waits for the supervisor."""
     with transaction.atomic():
         locked = _lock_request(opt_in_request)
@@ -357,7 +359,7 @@ def opt_in_request_withdraw(*, actor, opt_in_request: OptInRequest) -> OptInRequ
     return locked
 
 
-def opt_in_requests_remind_overdue(*, now=None) -> int:
+def opt_in_requests_remind_overdue(*, now: datetime | None = None) -> int:
     """Emails the area's supervisors about each overdue request, then again every few days.
 
     Safe to run any number of times: a request is reminded at most once per
@@ -388,7 +390,7 @@ def opt_in_requests_remind_overdue(*, now=None) -> int:
 
 def participant_set_opt_out(
     *,
-    actor,
+    actor: "Staff",
     participant: Participant,
     opted_out: bool,
     reason: str = "",

@@ -1,9 +1,12 @@
 """What several of access's services share: the roles a requester may ask for, the administrators' mail."""
 
+from django.db.models import QuerySet
+
 from notifications.services import email_queue
 
 from ..models import (
     Staff,
+    WorkforceDevelopmentArea,
 )
 from ..roles import Role
 from ..selectors import (
@@ -31,7 +34,7 @@ def administrator_emails() -> set[str]:
     )
 
 
-def requester_emails(areas) -> set[str]:
+def requester_emails(areas: QuerySet[WorkforceDevelopmentArea]) -> set[str]:
     requesters = Staff.objects.filter(role=Role.ACCESS_REQUESTER, is_active=True).exclude(email="")
     return {
         person.email

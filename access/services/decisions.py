@@ -78,9 +78,12 @@ def access_request_approve(
             _approve_change(actor, request, now)
         else:
             _approve_disable(actor, request, now)
-    if request.kind == AccessRequest.Kind.DISABLE and request.effective_at <= now:
-        staff_end_access(staff_id=request.staff_id, now=now)
-        request.refresh_from_db()
+    if request.kind == AccessRequest.Kind.DISABLE:
+        # A disable is filed for a user and a time (access_request_disable refuses it without).
+        assert request.effective_at is not None and request.staff_id is not None
+        if request.effective_at <= now:
+            staff_end_access(staff_id=request.staff_id, now=now)
+            request.refresh_from_db()
     return request
 
 
@@ -148,6 +151,7 @@ def _approve_add(actor: Staff, request: AccessRequest, now: datetime) -> None:
 
 
 def _approve_change(actor: Staff, request: AccessRequest, now: datetime) -> None:
+    assert request.staff_id is not None  # a change is filed for one of the requester's users
     staff = Staff.objects.select_for_update().get(pk=request.staff_id)
     offices = list(request.offices.all())
     with audit_reason(f"access request {request.pk} approved: user changed", actor=actor):
@@ -170,6 +174,7 @@ def _approve_change(actor: Staff, request: AccessRequest, now: datetime) -> None
 
 
 def _approve_disable(actor: Staff, request: AccessRequest, now: datetime) -> None:
+    assert request.staff is not None  # a disable is filed for one of the requester's users
     if request.status == AccessRequest.Status.IN_EFFECT:
         # It took effect at its time; the approval confirms what was done.
         with audit_reason(f"access request {request.pk} approved: disable confirmed", actor=actor):
@@ -205,12 +210,15 @@ def access_request_reject(
     now = now or timezone.now()
     with transaction.atomic():
         request = _lock_for_decision(actor, request_id)
-        if request.kind == AccessRequest.Kind.DISABLE and request.effective_at <= now:
-            raise PortalError(
-                f"This disable took effect on {timezone.localtime(request.effective_at):%m/%d/%Y at %I:%M %p}: it can no "
-                "longer be cancelled. To give the person access again, their requester files an add request.",
-                code="disable_in_effect",
-            )
+        if request.kind == AccessRequest.Kind.DISABLE:
+            # A disable is filed with the time it takes effect (access_request_disable).
+            assert request.effective_at is not None
+            if request.effective_at <= now:
+                raise PortalError(
+                    f"This disable took effect on {timezone.localtime(request.effective_at):%m/%d/%Y at %I:%M %p}: it can no "
+                    "longer be cancelled. To give the person access again, their requester files an add request.",
+                    code="disable_in_effect",
+                )
         with audit_reason(f"access request {request.pk} rejected", actor=actor):
             _decided(request, actor, AccessRequest.Action.REJECT, now)
             request.rejection_reason = reason

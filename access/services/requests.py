@@ -32,7 +32,7 @@ DISABLE_NOTICE = timedelta(hours=24)
 PAST_EFFECTIVE_GRACE = timedelta(minutes=10)
 
 
-def _check_requester(actor: Staff, offices) -> None:
+def _check_requester(actor: Staff, offices: list[Office]) -> None:
     if not actor.can_request_access:
         raise PortalError(
             "Only designated MIS access requesters file access requests.", code="not_requester"
@@ -60,7 +60,7 @@ def _check_organization(actor: Staff, organization: Organization | None) -> None
         )
 
 
-def check_contracts(organization: Organization) -> None:
+def check_contracts(organization: Organization | None) -> None:
     if not organization_has_contracts(organization, timezone.localdate()):
         raise PortalError(
             f"{organization} does not have both a service contract and an MIS data sharing contract in effect.",
@@ -202,6 +202,7 @@ def access_request_change(
             "Nothing would change: choose a new role or other offices.", code="no_change"
         )
     check_contracts(staff.organization)
+    assert staff.organization is not None  # _check_user_in_scope refused staff of no organization
     _check_role(role, staff.organization)
     _check_certified(supervisor_certified)
     _check_nothing_pending(staff)

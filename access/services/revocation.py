@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from ..models import (
     WorkforceDevelopmentArea,
 )
 from ..selectors import (
+    AccessEnd,
     access_end_reasons,
     due_disable_requests,
     expiring_contracts,
@@ -35,7 +37,7 @@ from .common import administrator_emails, requester_emails
 WARNING_DAYS = (30, 7)
 
 
-def staff_sessions_end(*, people) -> int:
+def staff_sessions_end(*, people: list[Staff] | QuerySet[Staff]) -> int:
     """Deletes every session of `people` (staff, or a queryset of them): each browser they use is signed out."""
     keys = StaffSession.objects.filter(staff__in=people).values("session_key")
     deleted, _ = Session.objects.filter(session_key__in=keys).delete()
@@ -48,7 +50,7 @@ def staff_end_access(*, staff_id: int, now: datetime | None = None) -> bool:
     return staff_id in staff_batch_end_access(staff_ids=[staff_id], now=now)
 
 
-def staff_batch_end_access(*, staff_ids, now: datetime | None = None) -> set[int]:
+def staff_batch_end_access(*, staff_ids: list[int], now: datetime | None = None) -> set[int]:
     """Ends the access of those of `staff_ids` whose access has ended: deactivated, sessions deleted, audited.
 
     One transaction for the batch. Idempotent and safe to run at the same time as itself: the
@@ -85,7 +87,7 @@ def staff_batch_end_access(*, staff_ids, now: datetime | None = None) -> set[int
     return set(reasons)
 
 
-def _log_deactivations(people: list[Staff], reasons: dict) -> None:
+def _log_deactivations(people: list[Staff], reasons: dict[int, AccessEnd]) -> None:
     """The audit event of each deactivation, as saving `is_active` would write it, in one insert.
 
     The entries go through LogEntry's pre_save signal first, as a save would, so that the
