@@ -7,11 +7,16 @@ service raises; `may_*` is what pages ask before they offer the button, the refu
 the rule is a move of the ticket's table, that the move is open.
 """
 
-from typing import Any
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from portal.errors import PortalError
 
 from .models import TICKETS, DataEditTicket, TicketAction, TicketState
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 
 def reviewer_areas(user: Any) -> set[int]:
@@ -106,7 +111,14 @@ def may_acknowledge(user: Any, ticket: DataEditTicket) -> bool:
     return acknowledge_refusal(user, ticket) is None
 
 
-def self_correction_refusal(user, *, recorded_by_id: int, entered_at, dates, now) -> str | None:
+def self_correction_refusal(
+    user: "Staff",
+    *,
+    recorded_by_id: int,
+    entered_at: datetime,
+    dates: Iterable[date],
+    now: datetime,
+) -> str | None:
     """Why `user` may not correct or remove a service or case note themselves, or None if they may.
 
     Seed 004 has entries made at the time; a slip is fixed by the person who made it, until the end

@@ -1,9 +1,12 @@
 """Data-edit tickets before they are submitted: the draft, its change and its supporting documents."""
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.core.files import File
+from django.db import models, transaction
 from django.utils import timezone
 
 from participants.access import access_participant
@@ -16,6 +19,7 @@ from portal.text import checked_line, checked_text
 from ..access import access_ticket
 from ..models import (
     PROGRAM_TITLE,
+    CaseNote,
     ChangeKind,
     DataEditTicket,
     Program,
@@ -28,6 +32,9 @@ from ..models import (
 from ..policies import may_add_document
 from ..precheck import ticket_precheck
 from .records import check_contact_date, check_service_dates
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 
 def service_snapshot(service: Service) -> dict:
@@ -63,8 +70,9 @@ def _check_change(*, ticket: DataEditTicket) -> None:
             "This service type is no longer offered: choose another.", code="inactive_type"
         )
     for name in ("what_is_wrong", "what_is_right", "justification"):
-        label = DataEditTicket._meta.get_field(name).verbose_name
-        setattr(ticket, name, checked_text(getattr(ticket, name), label=label))
+        column = DataEditTicket._meta.get_field(name)
+        assert isinstance(column, models.Field)  # the ticket's own text columns, not relations
+        setattr(ticket, name, checked_text(getattr(ticket, name), label=str(column.verbose_name)))
     ticket.seeker_value = checked_line(ticket.seeker_value, label="the correct value")
     if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.MODIFY_SERVICE):
         _check_service_change(ticket)
@@ -95,7 +103,11 @@ def _check_seeker_data(ticket: DataEditTicket) -> None:
     if field and field not in SeekerField.values:
         raise PortalError("Choose one of the seeker's demographic fields.", code="unknown_field")
     if field and field != SeekerField.DATE_OF_BIRTH:
-        longest = Participant._meta.get_field(field).max_length
+        column = Participant._meta.get_field(field)
+        # The fields a ticket corrects, the date of birth aside, are the seeker's names: CharFields
+        # of a set length.
+        assert isinstance(column, models.CharField) and column.max_length is not None
+        longest = column.max_length
         if len(value) > longest:
             raise PortalError(
                 f"The value is longer than the {longest} characters the field holds.",
@@ -111,16 +123,21 @@ def _check_seeker_data(ticket: DataEditTicket) -> None:
 
 
 def ticket_title(ticket: DataEditTicket) -> str:
-    program = (
-        ticket.service.program
-        if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE)
-        else ticket.new_program
-    )
-    return PROGRAM_TITLE[program]
+    if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE):
+        # `_check_change` refused a modify or delete ticket without one of the seeker's services.
+        assert ticket.service is not None
+        program = ticket.service.program
+    else:
+        program = ticket.new_program
+    return PROGRAM_TITLE[Program(program)]
 
 
 def ticket_create(
-    *, actor, participant: Participant, ticket: DataEditTicket, supporting_notes=()
+    *,
+    actor: "Staff",
+    participant: Participant,
+    ticket: DataEditTicket,
+    supporting_notes: Iterable[CaseNote] = (),
 ) -> DataEditTicket:
     """Files a draft ticket about `participant` from the form's unsaved `ticket`.
 
@@ -135,6 +152,8 @@ def ticket_create(
         notes = list(supporting_notes)
         if any(note.participant_id != locked.pk for note in notes):
             raise PortalError("Supporting case notes must be this seeker's.", code="foreign_note")
+        # `ensure_can_edit` refused an actor logged into no office.
+        assert actor.current_office_id is not None
         ticket.office_id = actor.current_office_id
         ticket.filed_by = actor
         ticket.status = TicketState.DRAFT
@@ -165,7 +184,7 @@ ALLOWED_DOCUMENTS = {
 DOCUMENTS_PER_TICKET = 10
 
 
-def document_kind(upload) -> str | None:
+def document_kind(upload: "File[bytes]") -> str | None:
     """The document's type from its first bytes (the name and the browser's word are not trusted)."""
     upload.seek(0)
     head = upload.read(16)
@@ -177,7 +196,9 @@ def document_kind(upload) -> str | None:
     return None
 
 
-def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument:
+def document_add(
+    *, actor: "Staff", ticket: DataEditTicket, upload: "File[bytes]"
+) -> SupportingDocument:
     """Attaches a supporting document (PDF, PNG or JPEG, size-limited) to the filer's draft."""
     limit = settings.DATAEDIT_UPLOAD_MAX_BYTES
     if upload.size > limit:

@@ -1,6 +1,8 @@
 """Recording services and case notes on seekers enrolled in the office the case manager works in."""
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +28,10 @@ from ..models import (
 )
 from ..policies import self_correction_refusal
 from ..precheck import fact
-from ..rules import DeleteService, ModifyService, Reason, decide, is_late_entry, periods_of
+from ..rules import Change, DeleteService, ModifyService, Reason, decide, is_late_entry, periods_of
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 # A service may run this many years ahead (a training); an end date further out is a typo.
 SERVICE_YEARS_AHEAD = 3
@@ -103,7 +108,7 @@ def check_follow_up(participant: Participant, *, start_date: date, kind: str, no
 
 def service_create(
     *,
-    actor,
+    actor: "Staff",
     participant: Participant,
     service_type: ServiceType,
     program: str,
@@ -139,6 +144,8 @@ def service_create(
     with transaction.atomic():
         locked = access_participant(actor, participant.pk, lock=True)
         ensure_can_edit(actor=actor, participant=locked)
+        # `ensure_can_edit` refused an actor logged into no office.
+        assert actor.current_office_id is not None
         if follow_up:
             check_follow_up(locked, start_date=start_date, kind=follow_up_kind, note=follow_up_note)
         service = Service(
@@ -169,7 +176,9 @@ def service_create(
     return service
 
 
-def case_note_create(*, actor, participant: Participant, contact_date: date, text: str) -> CaseNote:
+def case_note_create(
+    *, actor: "Staff", participant: Participant, contact_date: date, text: str
+) -> CaseNote:
     """Records a case note; one entered more than seven days after the contact is flagged late."""
     today = timezone.localdate()
     text = checked_text(text, label="the case note", limit=10_000)
@@ -181,6 +190,8 @@ def case_note_create(*, actor, participant: Participant, contact_date: date, tex
     with transaction.atomic():
         locked = access_participant(actor, participant.pk)
         ensure_can_edit(actor=actor, participant=locked)
+        # `ensure_can_edit` refused an actor logged into no office.
+        assert actor.current_office_id is not None
         note = CaseNote(
             participant=locked,
             contact_date=contact_date,
@@ -211,7 +222,9 @@ NEEDS_A_TICKET = {
 }
 
 
-def _refuse_unless_self_correctable(actor, *, recorded_by_id: int, entered_at, dates) -> None:
+def _refuse_unless_self_correctable(
+    actor: "Staff", *, recorded_by_id: int, entered_at: datetime, dates: Iterable[date]
+) -> None:
     refusal = self_correction_refusal(
         actor, recorded_by_id=recorded_by_id, entered_at=entered_at, dates=dates, now=timezone.now()
     )
@@ -219,7 +232,7 @@ def _refuse_unless_self_correctable(actor, *, recorded_by_id: int, entered_at, d
         raise PortalError(refusal, code="needs_a_ticket")
 
 
-def _refuse_if_periods_change(participant: Participant, change) -> None:
+def _refuse_if_periods_change(participant: Participant, change: Change) -> None:
     """The pre-check, as for a ticket: a correction may not create, remove, split or merge a period."""
     services = (
         Service.objects.filter(participant=participant)
@@ -235,7 +248,7 @@ def _refuse_if_periods_change(participant: Participant, change) -> None:
         )
 
 
-def _locked_service(actor, service: Service) -> Service:
+def _locked_service(actor: "Staff", service: Service) -> Service:
     participant = access_participant(actor, service.participant_id, lock=True)
     ensure_can_edit(actor=actor, participant=participant)
     return access_service(actor, service.pk, lock=True)
@@ -243,7 +256,7 @@ def _locked_service(actor, service: Service) -> Service:
 
 def service_correct(
     *,
-    actor,
+    actor: "Staff",
     service: Service,
     service_type: ServiceType,
     program: str,
@@ -313,7 +326,7 @@ def service_correct(
     return locked
 
 
-def service_remove(*, actor, service: Service, reason: str) -> None:
+def service_remove(*, actor: "Staff", service: Service, reason: str) -> None:
     """The person who recorded a service removes it (recorded by mistake), with a reason."""
     reason = checked_text(reason, label="the reason for removing it", required=True, limit=1000)
     with transaction.atomic():
@@ -335,14 +348,14 @@ def service_remove(*, actor, service: Service, reason: str) -> None:
             locked.delete()
 
 
-def _locked_note(actor, note: CaseNote) -> CaseNote:
+def _locked_note(actor: "Staff", note: CaseNote) -> CaseNote:
     participant = access_participant(actor, note.participant_id, lock=True)
     ensure_can_edit(actor=actor, participant=participant)
     return access_case_note(actor, note.pk, lock=True)
 
 
 def case_note_correct(
-    *, actor, note: CaseNote, contact_date: date, text: str, reason: str
+    *, actor: "Staff", note: CaseNote, contact_date: date, text: str, reason: str
 ) -> CaseNote:
     """The author of a case note corrects its date or text, with a reason."""
     reason = checked_text(reason, label="the reason for the correction", required=True, limit=1000)
@@ -373,7 +386,7 @@ def case_note_correct(
     return locked
 
 
-def case_note_remove(*, actor, note: CaseNote, reason: str) -> None:
+def case_note_remove(*, actor: "Staff", note: CaseNote, reason: str) -> None:
     """The author removes a case note written by mistake (on the wrong seeker, say), with a reason."""
     reason = checked_text(reason, label="the reason for removing it", required=True, limit=1000)
     with transaction.atomic():

@@ -2,15 +2,19 @@
 review -> state queue (Title I or Title III) -> approved (the change applied) or denied; the filer
 is notified at each step. Each step locks the ticket, asks the policy and the table, writes, audits."""
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notification_send
 from participants.access import access_participant
+from participants.models import Participant
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_text
@@ -30,6 +34,9 @@ from ..models import (
 from ..policies import acknowledge_refusal, decide_refusal, filer_refusal, review_refusal
 from ..precheck import Precheck, ticket_precheck
 from ..rules import Reason, counted_received_at, is_late_entry
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 
 def _recheck(ticket: DataEditTicket, *, lock_services: bool = False) -> Precheck:
@@ -75,7 +82,7 @@ def _notify_filer(ticket: DataEditTicket, message: str) -> Notification:
     )
 
 
-def state_local_reviewers(area_id: int):
+def state_local_reviewers(area_id: int) -> QuerySet["Staff"]:
     """The state agency's own staff designated as local reviewers of an area: they may see every seeker."""
     from access.models import Staff
     from access.roles import Role
@@ -88,7 +95,7 @@ def state_local_reviewers(area_id: int):
     ).distinct()
 
 
-def _route_local_step(ticket: DataEditTicket, now) -> None:
+def _route_local_step(ticket: DataEditTicket, now: datetime) -> None:
     """Seed 002: opting out "in no way affect[s] a job seeker's eligibility for services". A ticket
     about a seeker the area's board reviewers may not see goes to a state-agency reviewer of the
     area for the local step; with none, straight to the state queue, the reason recorded."""
@@ -111,7 +118,7 @@ def _route_local_step(ticket: DataEditTicket, now) -> None:
     ticket.counted_received_at = counted_received_at(timezone.localtime(now))
 
 
-def tickets_route_for_opted_out(*, participant) -> int:
+def tickets_route_for_opted_out(*, participant: Participant) -> int:
     """After a seeker opts out: their tickets waiting for a board that may no longer see them move on."""
     moved = 0
     with transaction.atomic():
@@ -129,7 +136,7 @@ def tickets_route_for_opted_out(*, participant) -> int:
     return moved
 
 
-def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
+def ticket_submit(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
     """The filer sends the draft to the local board; the required fields must all be there."""
     with transaction.atomic():
         locked = access_ticket(actor, ticket.pk, lock=True)
@@ -175,13 +182,13 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
 
 def ticket_local_review(
     *,
-    actor,
+    actor: "Staff",
     ticket: DataEditTicket,
     approve: bool,
     justified: bool,
     documented: bool,
     aligned: bool,
-    reasons: list[str] = (),
+    reasons: Sequence[str] = (),
     note: str = "",
 ) -> DataEditTicket:
     """The local board's review: approve (sent to the state queue) or deny with reasons."""
@@ -234,7 +241,7 @@ def ticket_local_review(
     return locked
 
 
-def _denial_reasons(reasons) -> list[str]:
+def _denial_reasons(reasons: Sequence[str]) -> list[str]:
     chosen = [r for r in DENIAL_REASON_TEXT if r in set(reasons)]
     if not chosen or len(chosen) != len(set(reasons)):
         raise PortalError(
@@ -244,7 +251,12 @@ def _denial_reasons(reasons) -> list[str]:
 
 
 def ticket_decide(
-    *, actor, ticket: DataEditTicket, approve: bool, reasons: list[str] = (), note: str = ""
+    *,
+    actor: "Staff",
+    ticket: DataEditTicket,
+    approve: bool,
+    reasons: Sequence[str] = (),
+    note: str = "",
 ) -> DataEditTicket:
     """State data-edit staff approve (the change is applied, in the same transaction) or deny."""
     with transaction.atomic():
@@ -281,10 +293,16 @@ def ticket_decide(
     return locked
 
 
-def _apply_change(ticket: DataEditTicket, *, actor) -> None:
-    """Applies an approved ticket's change to the seeker's data (inside the approval's transaction)."""
+def _apply_change(ticket: DataEditTicket, *, actor: "Staff") -> None:
+    """Applies an approved ticket's change to the seeker's data (inside the approval's transaction).
+
+    The approval's pre-check refused an incomplete change (`change_of` is None: a missing field),
+    so what each kind needs is there."""
     match ticket.kind:
         case ChangeKind.ADD_SERVICE:
+            # An added service has its type and dates (else a missing field, refused).
+            assert ticket.new_service_type is not None
+            assert ticket.new_start_date is not None and ticket.new_end_date is not None
             today = timezone.localdate()
             ticket.service = Service.objects.create(
                 participant=ticket.participant,
@@ -299,6 +317,7 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
             )
         case ChangeKind.MODIFY_SERVICE:
             service = ticket.service
+            assert service is not None  # a modify ticket without its service: a missing field
             changed = []
             for field, value in (
                 ("service_type", ticket.new_service_type),
@@ -310,16 +329,22 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
                     changed.append(field)
             service.save(update_fields=changed)
         case ChangeKind.DELETE_SERVICE:
+            # A delete ticket without its service: a missing field.
+            assert ticket.service is not None
             ticket.service.delete()
             ticket.service = None
         case ChangeKind.CORRECT_SEEKER_DATA:
             participant = ticket.participant
-            value = ticket.seeker_value.strip()
-            if ticket.seeker_field == SeekerField.DATE_OF_BIRTH:
-                value = date.fromisoformat(value)
-            setattr(participant, ticket.seeker_field, value)
+            text = ticket.seeker_value.strip()
+            correct: str | date = (
+                date.fromisoformat(text)
+                if ticket.seeker_field == SeekerField.DATE_OF_BIRTH
+                else text
+            )
+            setattr(participant, ticket.seeker_field, correct)
             participant.save(update_fields=[ticket.seeker_field, "updated_at"])
         case ChangeKind.MEASURABLE_SKILLS_GAIN:
+            assert ticket.gain_date is not None  # a gain without its date: a missing field
             SkillsGain.objects.create(
                 participant=ticket.participant,
                 program=ticket.new_program,
@@ -329,7 +354,7 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
             )
 
 
-def ticket_acknowledge(*, actor, ticket: DataEditTicket) -> DataEditTicket:
+def ticket_acknowledge(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
     """The state replies that it received the ticket (Attachment II: "OESC will reply and inform the
     local area the ticket request was received"); the filer is told. Once per ticket."""
     with transaction.atomic():
