@@ -77,9 +77,14 @@ services-check: $(STAMP)
 	@$(PY) scripts/check_services.py
 
 # The lint gate: the linter, the formatter's verdict and the type checker, before any test runs.
+# mypy checks where the rules and the writes live: services, querysets, selectors, rules, policies.
+MYPY_PATHS := access/services/ dataedits/services/ participants/services.py optout/services.py \
+              notifications/services.py $(wildcard */querysets.py */selectors.py */policies.py) \
+              dataedits/rules.py portal/states.py portal/web.py
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $(MYPY_PATHS)
 
 test: install browser services-check lint
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

@@ -199,7 +199,8 @@ class ReportForm(USWDSFormMixin, forms.Form):
 
 class ReportMoveForm(USWDSFormMixin, forms.Form):
     action = forms.ChoiceField(
-        label="Move to", choices=[("review", "In review"), ("close", "Closed")]
+        label="Move to",
+        choices=[(Report.Action.REVIEW, "In review"), (Report.Action.CLOSE, "Closed")],
     )
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.models import GroupObjectPermissionBase
 
 from portal.audit import AuditedModel
+from portal.states import Machine
 
 from . import mfa
 from .roles import AUDIT_READERS, SEEKER_EDITORS, SEEKER_READERS, Role
@@ -358,6 +359,15 @@ class AccessRequest(AuditedModel, models.Model):
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class Action(models.TextChoices):
+        APPROVE = "approve", "approved"  # add and change
+        SCHEDULE = "schedule", "approved to disable at its effective date"
+        REJECT = "reject", "rejected"
+        WITHDRAW = "withdraw", "withdrawn"
+        DISABLE = "disable", "carried out"
+        TAKE_EFFECT = "take_effect", "put into effect before its approval"
+        CONFIRM = "confirm", "confirmed"
+
     class DisableReason(models.TextChoices):
         RESIGNATION = "resignation", "Resignation"
         RETIREMENT = "retirement", "Retirement"
@@ -414,17 +424,24 @@ class AccessRequest(AuditedModel, models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-# The access request's state machine: (state, action) -> new state. Services are the only callers.
-ACCESS_REQUEST_TRANSITIONS = {
-    (AccessRequest.Status.PENDING, "approve"): AccessRequest.Status.COMPLETED,  # add and change
-    (AccessRequest.Status.PENDING, "schedule"): AccessRequest.Status.SCHEDULED,  # disable
-    (AccessRequest.Status.PENDING, "reject"): AccessRequest.Status.REJECTED,
-    (AccessRequest.Status.PENDING, "withdraw"): AccessRequest.Status.WITHDRAWN,
-    (AccessRequest.Status.SCHEDULED, "disable"): AccessRequest.Status.COMPLETED,
-    # A disable not yet approved takes effect at its time all the same; the approval then confirms it.
-    (AccessRequest.Status.PENDING, "take_effect"): AccessRequest.Status.IN_EFFECT,
-    (AccessRequest.Status.IN_EFFECT, "confirm"): AccessRequest.Status.COMPLETED,
-}
+# The access request's state machine: services are the only callers, through `next_state()`.
+_Status, _Action = AccessRequest.Status, AccessRequest.Action
+ACCESS_REQUESTS = Machine(
+    noun="access request",
+    statuses=_Status,
+    actions=_Action,
+    table={
+        (_Status.PENDING, _Action.APPROVE): _Status.COMPLETED,  # add and change
+        (_Status.PENDING, _Action.SCHEDULE): _Status.SCHEDULED,  # disable
+        (_Status.PENDING, _Action.REJECT): _Status.REJECTED,
+        (_Status.PENDING, _Action.WITHDRAW): _Status.WITHDRAWN,
+        (_Status.SCHEDULED, _Action.DISABLE): _Status.COMPLETED,
+        # A disable not yet approved takes effect at its time all the same; the approval then
+        # confirms it.
+        (_Status.PENDING, _Action.TAKE_EFFECT): _Status.IN_EFFECT,
+        (_Status.IN_EFFECT, _Action.CONFIRM): _Status.COMPLETED,
+    },
+)
 
 
 class Report(AuditedModel, models.Model):
@@ -445,6 +462,10 @@ class Report(AuditedModel, models.Model):
         IN_REVIEW = "in_review", "In review"
         CLOSED = "closed", "Closed"
 
+    class Action(models.TextChoices):
+        REVIEW = "review", "taken into review"
+        CLOSE = "close", "closed"
+
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REPORTED)
     reported_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="reports_filed")
@@ -463,11 +484,16 @@ class Report(AuditedModel, models.Model):
         return f"{self.get_kind_display()} {self.pk}: {self.summary}"
 
 
-REPORT_TRANSITIONS = {
-    (Report.Status.REPORTED, "review"): Report.Status.IN_REVIEW,
-    (Report.Status.REPORTED, "close"): Report.Status.CLOSED,
-    (Report.Status.IN_REVIEW, "close"): Report.Status.CLOSED,
-}
+REPORTS = Machine(
+    noun="report",
+    statuses=Report.Status,
+    actions=Report.Action,
+    table={
+        (Report.Status.REPORTED, Report.Action.REVIEW): Report.Status.IN_REVIEW,
+        (Report.Status.REPORTED, Report.Action.CLOSE): Report.Status.CLOSED,
+        (Report.Status.IN_REVIEW, Report.Action.CLOSE): Report.Status.CLOSED,
+    },
+)
 
 
 class ReportEvent(models.Model):

@@ -1,10 +1,10 @@
 """Reads that decide MIS access: whose access has ended, which offices a requester may request for."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.conf import settings as guardian_settings
 from guardian.shortcuts import get_objects_for_user
@@ -34,7 +34,7 @@ INACTIVE = AccessEnd("inactive", "your account was not used for {days} days")
 NO_ORGANIZATION = AccessEnd("no_organization", "your account belongs to no organization")
 
 
-def organizations_with_contracts(on) -> "Organization.objects":
+def organizations_with_contracts(on: date) -> QuerySet[Organization]:
     """Organizations whose staff may hold access on the day `on`: both contracts in effect.
 
     The state agency (ESD) owns the data and needs no contract with itself.
@@ -49,7 +49,7 @@ def organizations_with_contracts(on) -> "Organization.objects":
     )
 
 
-def organization_has_contracts(organization, on) -> bool:
+def organization_has_contracts(organization: Organization | None, on: date) -> bool:
     return (
         organization is not None
         and organizations_with_contracts(on).filter(pk=organization.pk).exists()
@@ -75,7 +75,9 @@ def access_end_reasons(people: list[Staff], now: datetime | None = None) -> dict
     The sweep asks it for hundreds at a time; those whose access stands are left out.
     """
     now = now or timezone.now()
-    organizations = {person.organization_id for person in people} - {None}
+    organizations = {
+        person.organization_id for person in people if person.organization_id is not None
+    }
     covered = set(
         organizations_with_contracts(timezone.localdate(now))
         .filter(pk__in=organizations)
@@ -100,7 +102,7 @@ def access_end_reasons(people: list[Staff], now: datetime | None = None) -> dict
     return reasons
 
 
-def due_disable_requests(now: datetime):
+def due_disable_requests(now: datetime) -> QuerySet[AccessRequest]:
     """Disable requests whose time has come and that have not yet ended access: approved or not."""
     return AccessRequest.objects.filter(
         kind=AccessRequest.Kind.DISABLE,
@@ -109,7 +111,9 @@ def due_disable_requests(now: datetime):
     )
 
 
-def staff_whose_access_ended(now: datetime):
+def staff_whose_access_ended(
+    now: datetime,
+) -> tuple[QuerySet[Staff], QuerySet[Staff], QuerySet[Staff]]:
     """Active staff whose access has ended at `now`, with the reason: what the sweep works through."""
     # django-guardian's stand-in for anonymous visitors is no person and never signs in.
     active = Staff.objects.filter(is_active=True).exclude(
@@ -126,7 +130,7 @@ def staff_whose_access_ended(now: datetime):
     return no_contracts, disabled, inactive
 
 
-def requester_offices(staff: Staff):
+def requester_offices(staff: Staff) -> QuerySet[Office]:
     """The offices `staff` may file access requests for: designated on the office or on its area.
 
     The MIS security and data sharing administrator needs no designation: they file for the state
@@ -144,7 +148,7 @@ def requester_offices(staff: Staff):
     )
 
 
-def requester_staff(staff: Staff):
+def requester_staff(staff: Staff) -> QuerySet[Staff]:
     """The users a requester looks after: their own organization's staff in the requester's offices."""
     return (
         Staff.objects.filter(
@@ -163,7 +167,7 @@ def requestable_roles(staff: Staff) -> list:
     ]
 
 
-def unsigned_staff_for(requester: Staff):
+def unsigned_staff_for(requester: Staff) -> QuerySet[Staff]:
     """The requester's active users who have not signed the confidentiality agreement yet."""
     return (
         requester_staff(requester)
@@ -172,7 +176,7 @@ def unsigned_staff_for(requester: Staff):
     )
 
 
-def requests_filed_by(requester: Staff):
+def requests_filed_by(requester: Staff) -> QuerySet[AccessRequest]:
     return (
         AccessRequest.objects.filter(requested_by=requester)
         .select_related("staff", "organization")
@@ -180,7 +184,7 @@ def requests_filed_by(requester: Staff):
     )
 
 
-def access_request_queue():
+def access_request_queue() -> QuerySet[AccessRequest]:
     """Requests waiting for MIS access management, oldest first: those to decide, and disables that
     took effect before anyone approved them, to confirm."""
     return (
@@ -192,7 +196,7 @@ def access_request_queue():
     )
 
 
-def expiring_contracts(now: datetime, days: int = 30):
+def expiring_contracts(now: datetime, days: int = 30) -> QuerySet[Contract]:
     """Approved contracts in effect now that expire within `days` days, soonest first."""
     today = timezone.localdate(now)
     return (
@@ -203,7 +207,7 @@ def expiring_contracts(now: datetime, days: int = 30):
     )
 
 
-def staff_losing_access(contract: Contract, now: datetime):
+def staff_losing_access(contract: Contract, now: datetime) -> QuerySet[Staff]:
     """The active staff who lose access when `contract` expires (unless a like contract takes over)."""
     successor = Contract.objects.in_effect(contract.expiry_date).filter(
         organization=contract.organization_id, kind=contract.kind

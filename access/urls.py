@@ -4,7 +4,7 @@ from . import views
 
 app_name = "access"
 urlpatterns = [
-    path("office/switch/", views.switch_office, name="switch_office"),
+    path("office/switch/", views.SwitchOfficeView.as_view(), name="switch_office"),
     # First sign-in and every sign-in's second step.
     path("access/welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
     path("access/authenticator/", views.MFAEnrolView.as_view(), name="mfa_enrol"),
@@ -16,7 +16,11 @@ urlpatterns = [
     path("access/requests/change/", views.ChangeRequestView.as_view(), name="request_change"),
     path("access/requests/disable/", views.DisableRequestView.as_view(), name="request_disable"),
     path("access/requests/<int:pk>/", views.RequestDetailView.as_view(), name="request_detail"),
-    path("access/requests/<int:pk>/withdraw/", views.withdraw_request, name="request_withdraw"),
+    path(
+        "access/requests/<int:pk>/withdraw/",
+        views.WithdrawRequestView.as_view(),
+        name="request_withdraw",
+    ),
     # MIS access management.
     path("access/queue/", views.QueueView.as_view(), name="queue"),
     path("access/requests/<int:pk>/decide/", views.DecideView.as_view(), name="request_decide"),
@@ -27,7 +31,11 @@ urlpatterns = [
     path("access/contracts/<int:pk>/end/", views.ContractEndView.as_view(), name="contract_end"),
     path("access/contracts/expiring/", views.ExpiringView.as_view(), name="expiring"),
     path("access/requesters/", views.RequestersView.as_view(), name="requesters"),
-    path("access/requesters/<int:staff_pk>/withdraw/", views.undesignate, name="undesignate"),
+    path(
+        "access/requesters/<int:staff_pk>/withdraw/",
+        views.UndesignateView.as_view(),
+        name="undesignate",
+    ),
     # Records requests, subpoenas, security breaches and system abuse: anyone reports.
     path("access/reports/", views.ReportsView.as_view(), name="reports"),
     path("access/reports/new/", views.ReportAddView.as_view(), name="report_add"),

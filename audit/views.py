@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views import View
 
-from portal.views import CapabilityRequiredMixin, paginate
+from portal.views import paginate
+from portal.web import CapabilityRequiredMixin
 
 from .filters import AuditTrailFilter
 from .forms import AuditFilterForm

@@ -5,7 +5,7 @@
 - The people the load generator signs in as, four of each so that four concurrent users are
   four people: partner and ESD case managers in the first office (bench.partner, bench.esd and
   their colleagues), ESD WIOA supervisors of that office's area (bench.supervisor...) and state
-  data-edit staff (bench.state...). Each has a confirmed authenticator app whose secret is
+  data-edit staff (bench.status...). Each has a confirmed authenticator app whose secret is
   `TOTP_SECRET`, so the generator passes the real second step of sign-in by computing the code.
 - About 2,000 open opt-in requests in the supervisors' area queue, filed by the area's partner
   case managers about opted-out seekers.
@@ -57,7 +57,7 @@ TOTP_SECRET = base64.b32encode(b"worksource-bench-mfa").decode("ascii")
 PARTNERS = ("bench.partner", "bench.partner2", "bench.partner3", "bench.partner4")
 ESD_CASE_MANAGERS = ("bench.esd", "bench.esd2", "bench.esd3", "bench.esd4")
 SUPERVISORS = ("bench.supervisor", "bench.supervisor2", "bench.supervisor3", "bench.supervisor4")
-STATE_STAFF = ("bench.state", "bench.state2", "bench.state3", "bench.state4")
+STATE_STAFF = ("bench.status", "bench.state2", "bench.state3", "bench.state4")
 BENCH_USERS = PARTNERS + ESD_CASE_MANAGERS + SUPERVISORS + STATE_STAFF
 
 OPT_IN_REQUESTS = 2_000
@@ -279,7 +279,7 @@ QUEUE_KINDS = (
 def ensure_state_queue(where: Place, rng: random.Random) -> int:
     """Tops the state Title I queue up to STATE_QUEUE_TICKETS tickets; returns how many were added."""
     waiting = DataEditTicket.objects.filter(
-        state=TicketState.STATE_QUEUE, title=STATE_QUEUE
+        status=TicketState.STATE_QUEUE, title=STATE_QUEUE
     ).count()
     missing = STATE_QUEUE_TICKETS - waiting
     if missing <= 0:
@@ -326,7 +326,7 @@ def ensure_state_queue(where: Place, rng: random.Random) -> int:
             participant_id=seeker,
             office_id=office,
             filed_by_id=rng.choice(case_managers[office]),
-            state=TicketState.STATE_QUEUE,
+            status=TicketState.STATE_QUEUE,
             kind=kind,
             title=STATE_QUEUE,
             what_is_wrong=wrong,

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from portal.audit import AuditedModel
+from portal.states import Machine
 
 from .querysets import CaseNoteQuerySet, DocumentQuerySet, ParticipantChildQuerySet
 from .rules import Reason
@@ -174,24 +175,29 @@ class TicketState(models.TextChoices):
 
 
 class TicketAction(models.TextChoices):
-    SUBMIT = "submit", "Submit for local board review"
-    LOCAL_APPROVE = "local_approve", "Local board approves and sends to the state"
-    LOCAL_DENY = "local_deny", "Local board denies"
-    SKIP_LOCAL = "skip_local", "Sent straight to the state: no local reviewer may see the seeker"
-    APPROVE = "approve", "State approves and applies the change"
-    DENY = "deny", "State denies"
+    SUBMIT = "submit", "submitted for local board review"
+    LOCAL_APPROVE = "local_approve", "approved by the local board"
+    LOCAL_DENY = "local_deny", "denied by the local board"
+    SKIP_LOCAL = "skip_local", "sent straight to the state (no local reviewer may see the seeker)"
+    APPROVE = "approve", "approved by the state"
+    DENY = "deny", "denied by the state"
 
 
-# The one transition table of data-edit tickets: (state, action) -> next state. Services
-# change a ticket's state only through `dataedits.services.workflow`, which reads this table.
-TRANSITIONS = {
-    (TicketState.DRAFT, TicketAction.SUBMIT): TicketState.LOCAL_REVIEW,
-    (TicketState.LOCAL_REVIEW, TicketAction.LOCAL_APPROVE): TicketState.STATE_QUEUE,
-    (TicketState.LOCAL_REVIEW, TicketAction.LOCAL_DENY): TicketState.DENIED,
-    (TicketState.LOCAL_REVIEW, TicketAction.SKIP_LOCAL): TicketState.STATE_QUEUE,
-    (TicketState.STATE_QUEUE, TicketAction.APPROVE): TicketState.APPROVED,
-    (TicketState.STATE_QUEUE, TicketAction.DENY): TicketState.DENIED,
-}
+# The one transition table of data-edit tickets. Services change a ticket's state only through
+# `dataedits.services.workflow`, which asks this table for every move.
+TICKETS = Machine(
+    noun="data-edit ticket",
+    statuses=TicketState,
+    actions=TicketAction,
+    table={
+        (TicketState.DRAFT, TicketAction.SUBMIT): TicketState.LOCAL_REVIEW,
+        (TicketState.LOCAL_REVIEW, TicketAction.LOCAL_APPROVE): TicketState.STATE_QUEUE,
+        (TicketState.LOCAL_REVIEW, TicketAction.LOCAL_DENY): TicketState.DENIED,
+        (TicketState.LOCAL_REVIEW, TicketAction.SKIP_LOCAL): TicketState.STATE_QUEUE,
+        (TicketState.STATE_QUEUE, TicketAction.APPROVE): TicketState.APPROVED,
+        (TicketState.STATE_QUEUE, TicketAction.DENY): TicketState.DENIED,
+    },
+)
 
 
 class ChangeKind(models.TextChoices):
@@ -254,7 +260,7 @@ class DataEditTicket(AuditedModel, models.Model):
     )
     office = models.ForeignKey("access.Office", on_delete=models.PROTECT, related_name="+")
     filed_by = models.ForeignKey("access.Staff", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=16, choices=TicketState.choices, default=TicketState.DRAFT)
+    status = models.CharField(max_length=16, choices=TicketState.choices, default=TicketState.DRAFT)
     kind = models.CharField(max_length=24, choices=ChangeKind.choices)
     title = models.CharField(max_length=12, choices=Title.choices)
 
@@ -342,9 +348,9 @@ class DataEditTicket(AuditedModel, models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
-                fields=["state", "title", "counted_received_at"], name="ticket_state_queue"
+                fields=["status", "title", "counted_received_at"], name="ticket_state_queue"
             ),
-            models.Index(fields=["state", "deadline", "submitted_at"], name="ticket_local_queue"),
+            models.Index(fields=["status", "deadline", "submitted_at"], name="ticket_local_queue"),
         ]
 
     def __str__(self):

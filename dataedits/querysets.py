@@ -1,4 +1,9 @@
+from typing import TYPE_CHECKING, Any, Self
+
 from django.db import models
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 
 class ParticipantChildQuerySet(models.QuerySet):
@@ -6,7 +11,8 @@ class ParticipantChildQuerySet(models.QuerySet):
 
     participant_path = "participant"
 
-    def visible_to(self, user) -> "ParticipantChildQuerySet":
+    def visible_to(self, user: Any) -> Self:
+        # `user` is whoever asks, signed out (AnonymousUser) included: the seekers' gate refuses them.
         from participants.models import Participant
 
         return self.filter(**{f"{self.participant_path}__in": Participant.objects.visible_to(user)})
@@ -17,7 +23,7 @@ class DocumentQuerySet(ParticipantChildQuerySet):
 
 
 class CaseNoteQuerySet(ParticipantChildQuerySet):
-    def readable_by(self, user) -> "CaseNoteQuerySet":
+    def readable_by(self, user: "Staff") -> Self:
         """Notes `user` may read: through the gate, and a note naming a condition only in its author's
         office (the person works there) or for state staff."""
         notes = self.visible_to(user)

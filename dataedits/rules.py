@@ -238,7 +238,7 @@ class Period:
         }
 
 
-def _order(service: ServiceFact):
+def _order(service: ServiceFact) -> tuple[date, date, str]:
     return (service.start, service.end, service.id)
 
 
@@ -251,7 +251,8 @@ def periods_of(services: Iterable[ServiceFact]) -> list[Period]:
     """
     periods: list[Period] = []
     current: list[ServiceFact] = []
-    latest_end: date | None = None
+    # The latest end date of the current period; read only once the period holds a service.
+    latest_end = date.min
     for service in sorted((s for s in services if s.counted), key=_order):
         if current and (service.start - latest_end).days > GAP_DAYS:
             periods.append(Period(tuple(current)))
@@ -331,14 +332,14 @@ def apply_change(services: Sequence[ServiceFact], change: Change) -> list[Servic
             old = _find(services, change.service_id)
             if change.type is not None and change.counted is None:
                 raise ChangeError("A new service type needs its counts-toward-participation flag.")
-            fields = {
-                "type": change.type,
-                "counted": change.counted,
-                "start": change.start,
-                "end": change.end,
-            }
             try:
-                new = replace(old, **{k: v for k, v in fields.items() if v is not None})
+                new = replace(
+                    old,
+                    type=old.type if change.type is None else change.type,
+                    counted=old.counted if change.counted is None else change.counted,
+                    start=old.start if change.start is None else change.start,
+                    end=old.end if change.end is None else change.end,
+                )
             except ValueError as exc:
                 raise ChangeError(str(exc)) from exc
             return [new if s is old else s for s in services]

@@ -3,8 +3,9 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncWeek
 
 from participants.models import Participant
@@ -13,6 +14,9 @@ from .models import CaseNote, DataEditTicket, Service, ServiceType, TicketState,
 from .precheck import fact
 from .rules import Quarter, periods_of
 
+if TYPE_CHECKING:
+    from access.models import Office, Staff
+
 
 def service_catalog() -> dict[str, bool]:
     """Every catalog code with its counts-toward-participation flag (inactive types included:
@@ -20,7 +24,7 @@ def service_catalog() -> dict[str, bool]:
     return dict(ServiceType.objects.values_list("code", "counts_toward_participation"))
 
 
-def seeker_services(participant) -> list[Service]:
+def seeker_services(participant: Participant) -> list[Service]:
     """The seeker's services, oldest first (the caller reached the seeker through the gate)."""
     return list(
         Service.objects.filter(participant=participant).select_related(
@@ -29,29 +33,29 @@ def seeker_services(participant) -> list[Service]:
     )
 
 
-def visible_tickets(user):
+def visible_tickets(user: "Staff") -> QuerySet[DataEditTicket]:
     return DataEditTicket.objects.visible_to(user).select_related(
         "participant", "filed_by", "office"
     )
 
 
-def local_board_queue(user):
+def local_board_queue(user: "Staff") -> QuerySet[DataEditTicket]:
     """Tickets awaiting the local board of the areas the reviewer serves: the nearest deadline at
     the state first (those past it, which can only be denied, at the top), then first in, first out."""
     areas = user.offices.values("area_id")
     return (
         visible_tickets(user)
-        .filter(state=TicketState.LOCAL_REVIEW, office__area_id__in=areas)
+        .filter(status=TicketState.LOCAL_REVIEW, office__area_id__in=areas)
         .order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
     )
 
 
-def state_queue(user, title: Title):
+def state_queue(user: "Staff", title: Title) -> QuerySet[DataEditTicket]:
     """A state queue (Title I or Title III) in the order received: after 4:00 PM or on a weekend
     a ticket counts as received the next business day at 7:00 AM; ties go by the real time."""
     return (
         visible_tickets(user)
-        .filter(state=TicketState.STATE_QUEUE, title=title)
+        .filter(status=TicketState.STATE_QUEUE, title=title)
         .order_by("counted_received_at", "received_at", "pk")
     )
 
@@ -72,7 +76,7 @@ class LateRow:
         return self.services + self.case_notes
 
 
-def late_entries(*, office, date_from: date, date_to: date) -> list[LateRow]:
+def late_entries(*, office: "Office", date_from: date, date_to: date) -> list[LateRow]:
     """Late services and case notes entered in the office, by staff member and week of entry.
 
     Counts only, no seeker named: the page shows how timely each person's entries are.
@@ -125,9 +129,9 @@ class QuarterlyCounts:
     listed_seekers: list = field(default_factory=list)
     unlisted_seekers: int = 0
 
-    def csv_rows(self) -> list[list]:
-        rows = [["office", "quarter", "measure", "service type", "count"]]
-        base = [str(self.office), str(self.quarter)]
+    def csv_rows(self) -> list[list[str | int]]:
+        rows: list[list[str | int]] = [["office", "quarter", "measure", "service type", "count"]]
+        base: list[str | int] = [str(self.office), str(self.quarter)]
         rows.append(base + ["seekers served", "", self.seekers_served])
         for name, count in self.services_by_type:
             rows.append(base + ["services", name, count])
@@ -137,7 +141,9 @@ class QuarterlyCounts:
         return rows
 
 
-def quarterly_counts(*, user, office, quarter: Quarter, as_of: date) -> QuarterlyCounts:
+def quarterly_counts(
+    *, user: "Staff", office: "Office", quarter: Quarter, as_of: date
+) -> QuarterlyCounts:
     """Seekers served, services by type, participations and determined exits of an office in a quarter.
 
     The totals count every seeker, opted-out ones too: the policy keeps their services counted
@@ -192,7 +198,7 @@ def quarterly_counts(*, user, office, quarter: Quarter, as_of: date) -> Quarterl
     return counts
 
 
-def dashboard_counts(user) -> dict:
+def dashboard_counts(user: "Staff") -> dict[str, object]:
     """The dashboard widget's figures for this person's role."""
     figures: dict[str, object] = {}
     if user.can_review_data_edits_locally:
@@ -201,6 +207,6 @@ def dashboard_counts(user) -> dict:
         figures["state_queues"] = {t: state_queue(user, t).count() for t in Title}
     if user.can_edit_seekers:
         figures["drafts"] = (
-            visible_tickets(user).filter(filed_by=user, state=TicketState.DRAFT).count()
+            visible_tickets(user).filter(filed_by=user, status=TicketState.DRAFT).count()
         )
     return figures

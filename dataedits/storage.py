@@ -1,6 +1,6 @@
 """Where supporting documents live: a private directory outside the web root, never given a URL.
 
-Documents are served only by `dataedits.views.document_download`, after the visibility gate.
+Documents are served only by `dataedits.views.DocumentDownloadView`, after the visibility gate.
 The directory is read from settings at each use, so a deployment (or a test) can move it.
 """
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from participants.models import Participant
 from participants.services import enrollment_create
 
-from .models import Action, OptInRequest
+from .models import OptInRequest
 from .services import opt_in_request_decide, opt_in_request_file, opt_out_lookup
+from .states import Action
 
 REASONS = [
     "Wants help from the WIOA youth program at our office.",

@@ -6,8 +6,9 @@ from participants.crypto import normalize_ssn
 from portal.forms import USWDSFormMixin
 from portal.text import phone_number
 
-from .models import Action, OptInRequest
-from .querysets import changes_opt_out
+from .models import OptInRequest
+from .policies import changes_opt_out
+from .states import DECISIONS
 
 
 class LookupForm(USWDSFormMixin, forms.Form):
@@ -57,10 +58,7 @@ class OptInRequestForm(USWDSFormMixin, forms.Form):
 class DecisionForm(USWDSFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label="The client's decision",
-        choices=[
-            (Action.OPT_IN, Action.OPT_IN.label),
-            (Action.REMAIN_OPTED_OUT, Action.REMAIN_OPTED_OUT.label),
-        ],
+        choices=list(DECISIONS.items()),
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the client's decision."},
     )

@@ -11,9 +11,9 @@ from django.db import models
 from django.utils import timezone
 
 from portal.audit import AuditedModel
-from portal.errors import PortalError
 
 from .querysets import OptInRequestQuerySet
+from .states import Status
 
 
 class OptOutLookup(AuditedModel, models.Model):
@@ -56,51 +56,12 @@ class OptOutLookup(AuditedModel, models.Model):
         return self.result == self.Result.OPTED_OUT
 
 
-class Status(models.TextChoices):
-    FILED = "filed", "Waiting for the ESD WIOA supervisor"
-    OPTED_IN = "opted_in", "Decided: the client opted in"
-    REMAINED_OPTED_OUT = "remained_opted_out", "Decided: the client remains opted out"
-    WITHDRAWN = "withdrawn", "Withdrawn by the case manager"
-
-
-class Action(models.TextChoices):
-    OPT_IN = "opt_in", "Opt in: clear the seeker's opt-out"
-    REMAIN_OPTED_OUT = "remain_opted_out", "Remain opted out"
-    WITHDRAW = "withdraw", "Withdraw"
-
-
-# The opt-in request's state machine (seed 000, steps 4-8 and the supervisor's a-h). A request is
-# filed (created) in FILED; these are the only moves out of a state, each made by one service.
-TRANSITIONS = {
-    (Status.FILED, Action.OPT_IN): Status.OPTED_IN,
-    (Status.FILED, Action.REMAIN_OPTED_OUT): Status.REMAINED_OPTED_OUT,
-    (Status.FILED, Action.WITHDRAW): Status.WITHDRAWN,
-}
-
-# Why an action is refused in a state it has no move from: said to the person as it is.
-OUT_OF_ORDER = {
-    Status.OPTED_IN: "This opt-in request has already been decided: the client opted in.",
-    Status.REMAINED_OPTED_OUT: "This opt-in request has already been decided: the client remains opted out.",
-    Status.WITHDRAWN: "This opt-in request was withdrawn by the case manager who filed it.",
-}
-
-
-def next_status(current: str, action: str) -> str:
-    """The state `action` moves a request in `current` to; PortalError if it has no such move."""
-    try:
-        return TRANSITIONS[Status(current), Action(action)]
-    except KeyError:
-        raise PortalError(
-            OUT_OF_ORDER.get(current, "This request cannot do that now."), code="out_of_order"
-        ) from None
-
-
 class OptInRequest(AuditedModel, models.Model):
     """A partner case manager's request that an opted-out client be opted back in (seed 000).
 
     Filed from a CLIENT OPTED OUT answer of the Opt-Out Lookup, it goes to the ESD WIOA
     supervisors of the filer's workforce development area, who talk to the client and record the
-    decision. It moves only along `TRANSITIONS`, through `optout.services`. The filer sees only
+    decision. It moves only along `states.OPT_IN_REQUESTS`, through `optout.services`. The filer sees only
     what the lookup showed (the client's name) and what they typed; never the seeker's record.
     """
 

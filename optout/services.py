@@ -5,7 +5,7 @@ the transaction, which then rolls back). Emails leave only after the transaction
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -17,22 +17,24 @@ from django.utils.dateformat import format as format_date
 
 from dataedits.services import tickets_route_for_opted_out
 from notifications.services import notification_send, notifications_settle
+from participants.access import access_participant
 from participants.crypto import blind_index, normalize_ssn
 from participants.models import Participant
-from participants.services import ensure_can_edit
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_line, checked_text, phone_number
 
 from . import emails
-from .models import Action, OptInRequest, OptOutChange, OptOutLookup, next_status
-from .querysets import (
-    area_supervisors,
-    changes_opt_out,
-    files_opt_in_requests,
-    is_wioa_supervisor,
+from .models import OptInRequest, OptOutChange, OptOutLookup
+from .policies import (
+    change_opt_out_refusal,
+    decide_refusal,
+    file_refusal,
     uses_opt_out_lookup,
+    withdraw_refusal,
 )
+from .querysets import area_supervisors
+from .states import DECISIONS, OPT_IN_REQUESTS, Action
 
 if TYPE_CHECKING:
     from access.models import Staff
@@ -59,26 +61,16 @@ def _phone(value: str) -> str:
     return phone
 
 
-def ensure_can_change_opt_out(*, actor, participant: Participant) -> None:
-    """Only non-restricted ESD staff, and only for a seeker enrolled in the office they are logged into."""
-    if not changes_opt_out(actor):
-        raise PortalError(
-            "Only ESD staff who are not restricted users may change a seeker's opt-out.",
-            code="cannot_change_opt_out",
-        )
-    ensure_can_edit(actor=actor, participant=participant)
-
-
 # --- the Opt-Out Lookup -----------------------------------------------------------------------
 
 
-def _counter_key(actor, window: int) -> str:
+def _counter_key(actor: "Staff", window: int) -> str:
     # date_joined as well as the id: ids restart when a database is rebuilt (a restore, the test
     # suite), and one account's count must never carry over to another's.
     return f"optout:lookups:{actor.pk}:{int(actor.date_joined.timestamp())}:{window}"
 
 
-def _count_lookup(actor, now) -> tuple[int, datetime]:
+def _count_lookup(actor: "Staff", now: datetime) -> tuple[int, datetime]:
     """Counts a lookup in the cache, per user and clock hour; returns the count and when it resets."""
     window = int(now.timestamp()) // LOOKUP_WINDOW_SECONDS
     resets_at = datetime.fromtimestamp((window + 1) * LOOKUP_WINDOW_SECONDS, tz=UTC)
@@ -95,7 +87,7 @@ def _count_lookup(actor, now) -> tuple[int, datetime]:
     return count, resets_at
 
 
-def opt_out_lookup(*, actor, ssn: str) -> OptOutLookup:
+def opt_out_lookup(*, actor: "Staff", ssn: str) -> OptOutLookup:
     """The Opt-Out Lookup (seed 001): has the seeker with this SSN opted out of data sharing?
 
     Partner staff only, rate-limited per person (OPTOUT_LOOKUPS_PER_HOUR). Each lookup, refused
@@ -164,20 +156,15 @@ def _settle_notifications(opt_in_request: OptInRequest) -> None:
 
 
 def opt_in_request_file(
-    *, actor, lookup: OptOutLookup, client_name: str, client_phone: str, client_reason: str
+    *, actor: "Staff", lookup: OptOutLookup, client_name: str, client_phone: str, client_reason: str
 ) -> OptInRequest:
     """Seed 000 step 4: a partner case manager asks the area's ESD WIOA supervisors to opt a client in.
 
     Only from the case manager's own CLIENT OPTED OUT answer. The supervisors are emailed (no SSN)
     and find the request in their queue; the request is in the case manager's list.
     """
-    if not files_opt_in_requests(actor):
-        raise PortalError("Only partner case managers file opt-in requests.", code="not_allowed")
-    if lookup.staff_id != actor.pk or not lookup.found_opted_out:
-        raise PortalError(
-            "File an opt-in request from your own Opt-Out Lookup that answered CLIENT OPTED OUT.",
-            code="no_lookup",
-        )
+    if refusal := file_refusal(actor, lookup):
+        raise refusal
     office = actor.current_office
     if office is None:
         raise PortalError(
@@ -195,6 +182,10 @@ def opt_in_request_file(
             code="no_supervisor",
         )
     with transaction.atomic():
+        # Not through the gate: the seeker is hidden from the filer by definition (they opted out);
+        # the filer's own lookup that found them is what lets the request name them.
+        # A CLIENT OPTED OUT answer names its seeker, who cannot be deleted (PROTECT).
+        assert lookup.participant_id is not None
         participant = Participant.objects.select_for_update().get(pk=lookup.participant_id)
         if not participant.opted_out:
             raise PortalError(
@@ -235,14 +226,15 @@ def _lock_request(opt_in_request: OptInRequest) -> OptInRequest:
 
 def _change_opt_out(
     *,
-    actor,
+    actor: "Staff",
     participant: Participant,
     opted_out: bool,
     reason: str,
     opt_in_request: OptInRequest | None,
 ) -> Participant:
     """Sets the flag on a locked seeker and keeps its history; call inside a transaction."""
-    ensure_can_change_opt_out(actor=actor, participant=participant)
+    if refusal := change_opt_out_refusal(actor, participant):
+        raise refusal
     if participant.opted_out == opted_out:
         return participant
     _write_opt_out(
@@ -292,10 +284,10 @@ def _write_opt_out(
 
 def opt_in_request_decide(
     *,
-    actor,
+    actor: "Staff",
     opt_in_request: OptInRequest,
     decision: str,
-    client_contacted_on,
+    client_contacted_on: date | None,
     note: str = "",
     esd_staff_offered: bool = False,
 ) -> OptInRequest:
@@ -305,23 +297,16 @@ def opt_in_request_decide(
     the office they are logged into); "remain opted out" records that working with an ESD WIOA
     staff member was offered. Either way the case manager is told, by email and in the portal.
     """
-    if decision not in (Action.OPT_IN, Action.REMAIN_OPTED_OUT):
+    if decision not in DECISIONS:
         raise PortalError(
             "Choose the client's decision: opt in, or remain opted out.", code="no_decision"
         )
-    if not is_wioa_supervisor(actor):
-        raise PortalError(
-            "Only an ESD WIOA supervisor records the client's decision.", code="not_supervisor"
-        )
+    if refusal := decide_refusal(actor, opt_in_request):
+        raise refusal
     note = _text(note, label="the note on the contact", required=False)
     with transaction.atomic():
         locked = _lock_request(opt_in_request)
-        if not OptInRequest.objects.in_queue_of(actor).filter(pk=locked.pk).exists():
-            raise PortalError(
-                "This request is for the supervisors of another workforce development area.",
-                code="not_your_area",
-            )
-        new_status = next_status(locked.status, decision)
+        new_status = OPT_IN_REQUESTS.next_state(locked.status, decision)
         if client_contacted_on is None:
             raise PortalError("Enter the date you talked to the client.", code="no_contact_date")
         if client_contacted_on > timezone.localdate():
@@ -339,7 +324,7 @@ def opt_in_request_decide(
                 code="offer_not_recorded",
             )
         if decision == Action.OPT_IN:
-            participant = Participant.objects.select_for_update().get(pk=locked.participant_id)
+            participant = access_participant(actor, locked.participant_id, lock=True)
             try:
                 _change_opt_out(
                     actor=actor,
@@ -361,7 +346,7 @@ def opt_in_request_decide(
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.client_contacted_on, locked.decision_note = client_contacted_on, note
         locked.esd_staff_offered = decision == Action.REMAIN_OPTED_OUT
-        with audit_reason(f"opt-in request decided: {Action(decision).label}", actor=actor):
+        with audit_reason(f"opt-in request decided: {DECISIONS[Action(decision)]}", actor=actor):
             locked.save(
                 update_fields=[
                     "status",
@@ -383,15 +368,13 @@ def opt_in_request_decide(
     return locked
 
 
-def opt_in_request_withdraw(*, actor, opt_in_request: OptInRequest) -> OptInRequest:
+def opt_in_request_withdraw(*, actor: "Staff", opt_in_request: OptInRequest) -> OptInRequest:
     """The case manager who filed a request takes it back while it waits for the supervisor."""
     with transaction.atomic():
         locked = _lock_request(opt_in_request)
-        if locked.filed_by_id != actor.pk:
-            raise PortalError(
-                "Only the case manager who filed this request may withdraw it.", code="not_filer"
-            )
-        locked.status = next_status(locked.status, Action.WITHDRAW)
+        if refusal := withdraw_refusal(actor, locked):
+            raise refusal
+        locked.status = OPT_IN_REQUESTS.next_state(locked.status, Action.WITHDRAW)
         locked.withdrawn_at = timezone.now()
         with audit_reason("opt-in request withdrawn", actor=actor):
             locked.save(update_fields=["status", "withdrawn_at"])
@@ -399,7 +382,7 @@ def opt_in_request_withdraw(*, actor, opt_in_request: OptInRequest) -> OptInRequ
     return locked
 
 
-def opt_in_requests_remind_overdue(*, now=None) -> int:
+def opt_in_requests_remind_overdue(*, now: datetime | None = None) -> int:
     """Emails the area's supervisors about each overdue request, then again every few days.
 
     Safe to run any number of times: a request is reminded at most once per
@@ -430,7 +413,7 @@ def opt_in_requests_remind_overdue(*, now=None) -> int:
 
 def participant_set_opt_out(
     *,
-    actor,
+    actor: "Staff",
     participant: Participant,
     opted_out: bool,
     reason: str = "",
@@ -460,8 +443,9 @@ def participant_set_opt_out(
         )
         return Participant.objects.get(pk=participant.pk)
     with transaction.atomic():
-        locked = Participant.objects.select_for_update().get(pk=participant.pk)
-        ensure_can_change_opt_out(actor=actor, participant=locked)
+        locked = access_participant(actor, participant.pk, lock=True)
+        if refusal := change_opt_out_refusal(actor, locked):
+            raise refusal
         if locked.opted_out == opted_out:
             return locked
         if not opted_out and not reason:

@@ -1,21 +1,37 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
 from notifications.services import notifications_mark_read
-from participants.services import enrollment_create
+from participants.services import EnrollmentResult, enrollment_create
 from portal.errors import PortalError
+from portal.states import BAD_TRANSITION
 from portal.views import paginate
+from portal.web import ActionView, CapabilityRequiredMixin, ConfirmedActionView, FormView
 
 from . import selectors
+from .access import access_lookup, access_opt_in_request
 from .emails import request_page
 from .forms import DecisionForm, LookupForm, OptInRequestForm
 from .models import OptInRequest, OptOutLookup
-from .querysets import files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
+from .policies import (
+    files_opt_in_requests,
+    is_wioa_supervisor,
+    may_decide,
+    may_file,
+    may_withdraw,
+    uses_opt_out_lookup,
+    withdraw_refusal,
+)
 from .services import (
     opt_in_request_decide,
     opt_in_request_file,
@@ -24,132 +40,97 @@ from .services import (
 )
 
 
-class RuleRequiredMixin:
-    """Refuses (403) people for whom `rule(user)` is false: one of the predicates in querysets.py."""
-
-    rule = None
-    refusal = "Your role does not include this page."
-
-    def dispatch(self, request, *args, **kwargs):
-        if not type(self).rule(request.user):
-            raise PermissionDenied(self.refusal)
-        return super().dispatch(request, *args, **kwargs)
-
-
 @method_decorator(sensitive_post_parameters("ssn"), name="dispatch")
-class LookupView(RuleRequiredMixin, View):
+class LookupView(FormView):
     """The Opt-Out Lookup (seed 001): partner staff check whether a seeker opted out, by full SSN."""
 
-    rule = uses_opt_out_lookup
+    capability = uses_opt_out_lookup
     refusal = "The Opt-Out Lookup is for partner staff: ESD staff find opted-out seekers with Quick Search."
     template_name = "optout/lookup.html"
+    form_class = LookupForm
 
-    def get(self, request):
-        return render(
-            request,
-            self.template_name,
-            {"form": LookupForm(), "limit": settings.OPTOUT_LOOKUPS_PER_HOUR},
-        )
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {"form": form, "limit": settings.OPTOUT_LOOKUPS_PER_HOUR}
 
-    def post(self, request):
-        form = LookupForm(request.POST)
-        if form.is_valid():
-            try:
-                lookup = opt_out_lookup(actor=request.user, ssn=form.cleaned_data["ssn"])
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                # The answer is shown on its own page, so the SSN travels only in this POST's body.
-                return redirect("optout:lookup_result", pk=lookup.pk)
+    def render_form(self, form: BaseForm, status: int = 200) -> HttpResponse:
         # The box is never refilled: it may hold an SSN.
         form.data = form.data.copy()
         form.data["ssn"] = ""
-        return render(
-            request,
-            self.template_name,
-            {"form": form, "limit": settings.OPTOUT_LOOKUPS_PER_HOUR},
-            status=400,
-        )
+        return super().render_form(form, status)
+
+    def perform(self, form: LookupForm) -> OptOutLookup:
+        return opt_out_lookup(actor=self.request.user, ssn=form.cleaned_data["ssn"])
+
+    def success_url(self, lookup: OptOutLookup) -> str:
+        # The answer is shown on its own page, so the SSN travels only in this POST's body.
+        return reverse("optout:lookup_result", kwargs={"pk": lookup.pk})
 
 
 class LookupResultView(View):
     """The answer to one of the person's own lookups: CLIENT OPTED OUT with the name, or none on file."""
 
-    def get(self, request, pk):
-        lookup = get_object_or_404(
-            OptOutLookup.objects.select_related("participant"), pk=pk, staff=request.user
-        )
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        lookup = access_lookup(request.user, pk)
         return render(
             request,
             "optout/lookup_result.html",
             {
                 "lookup": lookup,
-                "can_file": files_opt_in_requests(request.user) and lookup.found_opted_out,
+                "can_file": may_file(request.user, lookup),
                 "form": LookupForm(),
             },
         )
 
 
-class FileRequestView(RuleRequiredMixin, View):
+class FileRequestView(FormView):
     """Seed 000 step 4: the opt-in request, from a CLIENT OPTED OUT answer, the client's name prefilled."""
 
-    rule = files_opt_in_requests
+    capability = files_opt_in_requests
     refusal = "Only partner case managers file opt-in requests."
     template_name = "optout/request_form.html"
 
-    def get_lookup(self, pk):
-        return get_object_or_404(
-            OptOutLookup.objects.select_related("participant"),
-            pk=pk,
-            staff=self.request.user,
-            result=OptOutLookup.Result.OPTED_OUT,
+    def get_object(self) -> OptOutLookup:
+        return access_lookup(self.request.user, self.kwargs["pk"], opted_out=True)
+
+    def get_form(self, data: Any = None, files: Any = None) -> OptInRequestForm:
+        if data is not None:
+            return OptInRequestForm(data)
+        seeker = self.object.participant
+        return OptInRequestForm(initial={"client_name": f"{seeker.first_name} {seeker.last_name}"})
+
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {"form": form, "lookup": self.object}
+
+    def perform(self, form: OptInRequestForm) -> OptInRequest:
+        return opt_in_request_file(actor=self.request.user, lookup=self.object, **form.cleaned_data)
+
+    def succeeded(self, opt_in_request: OptInRequest) -> HttpResponse:
+        messages.success(
+            self.request, "Your opt-in request was sent to the ESD WIOA supervisors of your area."
         )
-
-    def get(self, request, pk):
-        lookup = self.get_lookup(pk)
-        seeker = lookup.participant
-        form = OptInRequestForm(initial={"client_name": f"{seeker.first_name} {seeker.last_name}"})
-        return render(request, self.template_name, {"form": form, "lookup": lookup})
-
-    def post(self, request, pk):
-        lookup = self.get_lookup(pk)
-        form = OptInRequestForm(request.POST)
-        if form.is_valid():
-            try:
-                opt_in_request = opt_in_request_file(
-                    actor=request.user, lookup=lookup, **form.cleaned_data
-                )
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    "Your opt-in request was sent to the ESD WIOA supervisors of your area.",
-                )
-                return redirect("optout:request_detail", pk=opt_in_request.pk)
-        return render(request, self.template_name, {"form": form, "lookup": lookup}, status=400)
+        return redirect("optout:request_detail", pk=opt_in_request.pk)
 
 
-class MyRequestsView(RuleRequiredMixin, View):
+class MyRequestsView(CapabilityRequiredMixin, View):
     """A case manager's opt-in requests and their outcomes."""
 
-    rule = files_opt_in_requests
+    capability = files_opt_in_requests
     refusal = "Only partner case managers file opt-in requests."
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         page = paginate(
             request, selectors.requests_filed_by(user=request.user), settings.PARTICIPANTS_PER_PAGE
         )
         return render(request, "optout/my_requests.html", {"page": page})
 
 
-class QueueView(RuleRequiredMixin, View):
+class QueueView(CapabilityRequiredMixin, View):
     """The ESD WIOA supervisor's queue: open requests oldest first, overdue ones flagged."""
 
-    rule = is_wioa_supervisor
+    capability = is_wioa_supervisor
     refusal = "The opt-in request queue is for ESD WIOA supervisors."
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         closed = request.GET.get("show") == "closed"
         queue = selectors.supervisor_queue(user=request.user, closed=closed)
         page = paginate(request, queue, settings.PARTICIPANTS_PER_PAGE)
@@ -164,26 +145,20 @@ class QueueView(RuleRequiredMixin, View):
         )
 
 
-def visible_request(request, pk) -> OptInRequest:
-    """The request if this person may open it; 404 exactly like a missing one otherwise."""
-    queryset = OptInRequest.objects.visible_to(request.user).select_related(
-        "filed_by__organization", "office", "area", "decided_by"
-    )
-    return get_object_or_404(queryset, pk=pk)
-
-
 class RequestDetailView(View):
-    def get(self, request, pk):
-        opt_in_request = visible_request(request, pk)
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        opt_in_request = access_opt_in_request(request.user, pk)
         notifications_mark_read(actor=request.user, link=request_page(opt_in_request))
         supervisor = opt_in_request.filed_by_id != request.user.pk
+        # The buttons are offered by the same policies the services ask.
         return render(
             request,
             "optout/request_detail.html",
             {
                 "req": opt_in_request,
                 "is_filer": not supervisor,
-                "can_decide": supervisor and opt_in_request.is_open,
+                "can_decide": may_decide(request.user, opt_in_request),
+                "can_withdraw": may_withdraw(request.user, opt_in_request),
                 "seeker": selectors.participant_for_supervisor(
                     user=request.user, opt_in_request=opt_in_request
                 )
@@ -194,55 +169,56 @@ class RequestDetailView(View):
         )
 
 
-class WithdrawView(View):
+class WithdrawView(ConfirmedActionView):
     """Withdrawing asks for a confirmation first; only the filer may, while the request waits."""
 
-    def get_request(self, request, pk):
-        opt_in_request = visible_request(request, pk)
-        if opt_in_request.filed_by_id != request.user.pk:
-            raise PermissionDenied("Only the case manager who filed this request may withdraw it.")
+    confirm_template_name = "optout/withdraw_confirm.html"
+
+    def get_object(self) -> OptInRequest:
+        opt_in_request = access_opt_in_request(self.request.user, self.kwargs["pk"])
+        if refusal := withdraw_refusal(self.request.user, opt_in_request):
+            raise PermissionDenied(refusal.message)
         return opt_in_request
 
-    def get(self, request, pk):
-        opt_in_request = self.get_request(request, pk)
-        if not opt_in_request.is_open:
+    def confirm_context(self) -> dict[str, Any]:
+        return {"req": self.object}
+
+    def confirm(self) -> HttpResponse:
+        if not self.object.is_open:
             messages.info(
-                request,
+                self.request,
                 "This request no longer waits for a decision: there is nothing to withdraw.",
             )
-            return redirect("optout:request_detail", pk=pk)
-        return render(request, "optout/withdraw_confirm.html", {"req": opt_in_request})
+            return redirect(self.redirect_url())
+        return super().confirm()
 
-    def post(self, request, pk):
-        opt_in_request = self.get_request(request, pk)
-        try:
-            opt_in_request_withdraw(actor=request.user, opt_in_request=opt_in_request)
-        except PortalError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "The opt-in request was withdrawn.")
-        return redirect("optout:request_detail", pk=pk)
+    def perform(self, form: None) -> None:
+        opt_in_request_withdraw(actor=self.request.user, opt_in_request=self.object)
+
+    def success_message(self, result: None) -> str:
+        return "The opt-in request was withdrawn."
+
+    def redirect_url(self) -> str:
+        return reverse("optout:request_detail", kwargs={"pk": self.kwargs["pk"]})
 
 
-class SupervisorRequestMixin(RuleRequiredMixin):
-    rule = is_wioa_supervisor
+class SupervisorRequestMixin(CapabilityRequiredMixin):
+    capability = is_wioa_supervisor
     refusal = "Only an ESD WIOA supervisor records the client's decision."
 
-    def get_request(self, pk):
-        queryset = OptInRequest.objects.in_queue_of(self.request.user).select_related(
-            "filed_by", "office"
-        )
-        return get_object_or_404(queryset, pk=pk)
+    def get_object(self) -> OptInRequest:
+        return access_opt_in_request(self.request.user, self.kwargs["pk"], in_queue=True)
 
 
-class DecideView(SupervisorRequestMixin, View):
+class DecideView(SupervisorRequestMixin, FormView):
     """The supervisor records the contact with the client and the decision (seed 000, a-h)."""
 
     template_name = "optout/decide.html"
+    form_class = DecisionForm
 
-    def render_page(self, opt_in_request, form, status=200):
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
         seeker = selectors.participant_for_supervisor(
-            user=self.request.user, opt_in_request=opt_in_request
+            user=self.request.user, opt_in_request=self.object
         )
         office = self.request.user.current_office
         enrolled = (
@@ -250,74 +226,59 @@ class DecideView(SupervisorRequestMixin, View):
             and office is not None
             and seeker.enrollments.filter(office=office).exists()
         )
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "req": opt_in_request,
-                "form": form,
-                "seeker": seeker,
-                "enrolled": enrolled,
-            },
-            status=status,
+        return {"req": self.object, "form": form, "seeker": seeker, "enrolled": enrolled}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        if not self.object.is_open:
+            status = self.object.get_status_display()
+            messages.info(request, f"{status}: there is nothing left to decide.")
+            return redirect("optout:request_detail", pk=self.object.pk)
+        return self.render_form(self.get_form())
+
+    def perform(self, form: DecisionForm) -> OptInRequest:
+        return opt_in_request_decide(
+            actor=self.request.user, opt_in_request=self.object, **form.cleaned_data
         )
 
-    def closed(self, opt_in_request):
-        status = opt_in_request.get_status_display()
-        messages.info(self.request, f"{status}: there is nothing left to decide.")
-        return redirect("optout:request_detail", pk=opt_in_request.pk)
+    def refused(self, form: BaseForm, exc: PortalError) -> HttpResponse | None:
+        # Decided by someone else meanwhile: the form no longer applies, the request page says why.
+        if exc.code == BAD_TRANSITION:
+            messages.error(self.request, exc.message)
+            return redirect("optout:request_detail", pk=self.object.pk)
+        return super().refused(form, exc)
 
-    def get(self, request, pk):
-        opt_in_request = self.get_request(pk)
-        if not opt_in_request.is_open:
-            return self.closed(opt_in_request)
-        return self.render_page(opt_in_request, DecisionForm())
-
-    def post(self, request, pk):
-        opt_in_request = self.get_request(pk)
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                decided = opt_in_request_decide(
-                    actor=request.user, opt_in_request=opt_in_request, **form.cleaned_data
-                )
-            except PortalError as exc:
-                if exc.code == "out_of_order":
-                    messages.error(request, exc.message)
-                    return redirect("optout:request_detail", pk=pk)
-                form.add_error(None, exc.message)
-            else:
-                status = decided.get_status_display()
-                messages.success(
-                    request, f"Recorded. {status}. The case manager has been notified."
-                )
-                return redirect("optout:request_detail", pk=pk)
-        return self.render_page(opt_in_request, form, status=400)
+    def succeeded(self, decided: OptInRequest) -> HttpResponse:
+        status = decided.get_status_display()
+        messages.success(self.request, f"Recorded. {status}. The case manager has been notified.")
+        return redirect("optout:request_detail", pk=self.object.pk)
 
 
-class RequestEnrollView(SupervisorRequestMixin, View):
+class RequestEnrollView(SupervisorRequestMixin, ActionView):
     """Add Seeker to Office from the decision page, so that the supervisor may clear the opt-out."""
 
-    def post(self, request, pk):
-        opt_in_request = self.get_request(pk)
-        seeker = selectors.participant_for_supervisor(
-            user=request.user, opt_in_request=opt_in_request
+    # Like the decision page it is a button of: people who are not supervisors are refused first.
+    role_before_method = True
+
+    def get_object(self) -> OptInRequest:
+        opt_in_request = super().get_object()
+        self.seeker = selectors.participant_for_supervisor(
+            user=self.request.user, opt_in_request=opt_in_request
         )
-        if seeker is None:
+        if self.seeker is None:
             raise PermissionDenied("You may not see this seeker.")
-        try:
-            result = enrollment_create(actor=request.user, participants=[seeker])
-        except PortalError as exc:
-            messages.error(request, exc.message)
+        return opt_in_request
+
+    def perform(self, form: None) -> EnrollmentResult:
+        return enrollment_create(actor=self.request.user, participants=[self.seeker])
+
+    def announce(self, result: EnrollmentResult) -> None:
+        office = self.request.user.current_office
+        name = f"{self.seeker.first_name} {self.seeker.last_name}"
+        if result.enrolled:
+            messages.success(self.request, f"Enrolled in {office}: {name}.")
         else:
-            office = request.user.current_office
-            if result.enrolled:
-                messages.success(
-                    request, f"Enrolled in {office}: {seeker.first_name} {seeker.last_name}."
-                )
-            else:
-                messages.info(
-                    request,
-                    f"Already enrolled in {office}: {seeker.first_name} {seeker.last_name}.",
-                )
-        return redirect("optout:request_decide", pk=pk)
+            messages.info(self.request, f"Already enrolled in {office}: {name}.")
+
+    def redirect_url(self) -> str:
+        return reverse("optout:request_decide", kwargs={"pk": self.kwargs["pk"]})

@@ -1,12 +1,17 @@
+from typing import TYPE_CHECKING, Any
+
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef
 
 from .crypto import blind_index, normalize_ssn
 
+if TYPE_CHECKING:
+    from access.models import Office
+
 
 class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ParticipantQuerySet":
+    def visible_to(self, user: Any) -> "ParticipantQuerySet":
         """The seekers `user` may see: the one gate every read of seekers starts from.
 
         State (ESD) staff see every seeker; everyone else sees only seekers who share data
@@ -25,7 +30,7 @@ class ParticipantQuerySet(models.QuerySet):
             return self.all()
         return self.filter(opted_out=False)
 
-    def enrolled_in(self, office) -> "ParticipantQuerySet":
+    def enrolled_in(self, office: "Office | int") -> "ParticipantQuerySet":
         # From the app registry: models.py builds its manager from this module.
         Enrollment = apps.get_model("participants", "Enrollment")
         return self.filter(

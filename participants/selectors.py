@@ -1,13 +1,18 @@
 """Reads of seekers for pages; each starts from `Participant.objects.visible_to(user)`."""
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from .crypto import normalize_ssn
 from .models import Participant
 from .search import SearchResults, name_search
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 CUSTOMER_ID = re.compile(r"^\s*\d{1,8}\s*$")
 
@@ -18,7 +23,7 @@ class Scope(StrEnum):
 
 
 def quick_search(
-    *, user, query: str = "", scope: Scope, ssn_index: str | None = None
+    *, user: "Staff", query: str = "", scope: Scope, ssn_index: str | None = None
 ) -> SearchResults:
     """Quick Search: a full SSN, a customer ID or a name, in the current office or all of WorkSource.
 
@@ -41,7 +46,7 @@ def quick_search(
     return name_search(seekers, query)
 
 
-def enrolled_office_ids(*, participants) -> dict[int, set[int]]:
+def enrolled_office_ids(*, participants: Iterable[int]) -> dict[int, set[int]]:
     """The offices each listed seeker is enrolled in, in one query (for "in your office" marks)."""
     from .models import Enrollment
 

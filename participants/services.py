@@ -3,15 +3,21 @@
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from auditlog.signals import accessed
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_line, zip_code
 
+from .access import access_participant
 from .models import Enrollment, Participant
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 # The fields staff edit on View / Edit participant (opt-out is changed through its own service).
 EDITABLE_FIELDS = (
@@ -39,12 +45,12 @@ def new_customer_id() -> str:
 
 def participant_create(
     *,
-    actor,
+    actor: "Staff | None",
     first_name: str,
     last_name: str,
     ssn: str | None = None,
     reason: str = "seeker registered",
-    **fields,
+    **fields: Any,
 ) -> Participant:
     """Registers a seeker; new seekers share data (opted in) unless the caller says otherwise."""
     first_name, last_name = _checked("first_name", first_name), _checked("last_name", last_name)
@@ -67,11 +73,13 @@ def participant_create(
     return participant
 
 
-def _checked(name: str, value):
+def _checked(name: str, value: Any) -> Any:
     """A record field's new value, refused if it holds an SSN or a control character."""
     if not isinstance(value, str):
         return value
-    label = Participant._meta.get_field(name).verbose_name
+    field = Participant._meta.get_field(name)
+    assert isinstance(field, Field)  # the fields staff fill in are the seeker's own columns
+    label = str(field.verbose_name)
     if name == "zip_code":  # nine digits are a ZIP+4 code here
         if value.strip() and zip_code(value) is None:
             raise PortalError("A ZIP code has 5 digits, or 9 as 12345-6789.", code="invalid_zip")
@@ -79,7 +87,7 @@ def _checked(name: str, value):
     return checked_line(value, label=label)
 
 
-def ensure_can_edit(*, actor, participant: Participant) -> None:
+def ensure_can_edit(*, actor: "Staff", participant: Participant) -> None:
     """Editing needs a role that edits and the seeker enrolled in the office the actor is logged into."""
     if not actor.can_edit_seekers:
         raise PortalError("Your role can view seekers but not edit them.", code="role_cannot_edit")
@@ -90,7 +98,9 @@ def ensure_can_edit(*, actor, participant: Participant) -> None:
         raise PortalError("Add this seeker to your office to edit.", code="not_enrolled_in_office")
 
 
-def participant_update(*, actor, participant: Participant, changes: dict) -> Participant:
+def participant_update(
+    *, actor: "Staff", participant: Participant, changes: dict[str, Any]
+) -> Participant:
     """Saves View / Edit participant; refuses, changing nothing, unless `ensure_can_edit` allows it."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -100,7 +110,7 @@ def participant_update(*, actor, participant: Participant, changes: dict) -> Par
         )
     changes = {name: _checked(name, value) for name, value in changes.items()}
     with transaction.atomic():
-        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        locked = access_participant(actor, participant.pk, lock=True)
         ensure_can_edit(actor=actor, participant=locked)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if not changed:
@@ -118,7 +128,7 @@ class EnrollmentResult:
     already_enrolled: list[Participant]
 
 
-def enrollment_create(*, actor, participants: Iterable[Participant]) -> EnrollmentResult:
+def enrollment_create(*, actor: "Staff", participants: Iterable[Participant]) -> EnrollmentResult:
     """Add Seeker to Office: enrolls seekers in the actor's current office; already enrolled is fine.
 
     `participants` must come from `Participant.objects.visible_to(actor)`; the caller's gate is
@@ -151,7 +161,7 @@ def enrollment_create(*, actor, participants: Iterable[Participant]) -> Enrollme
     return result
 
 
-def participant_record_access(*, actor, participant: Participant) -> None:
+def participant_record_access(*, actor: "Staff", participant: Participant) -> None:
     """Writes the audit trail's access event for opening a seeker's record."""
     with audit_reason("seeker record opened", actor=actor):
         accessed.send(sender=Participant, instance=participant)

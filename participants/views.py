@@ -1,26 +1,29 @@
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.forms import BaseForm
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
-from portal.errors import PortalError
-from portal.views import CapabilityRequiredMixin, paginate
+from portal.views import paginate
+from portal.web import ActionView, CapabilityRequiredMixin, FormView, refusal
 
+from .access import access_participant
 from .crypto import blind_index, mask_ssn, normalize_ssn
 from .forms import EnrollForm, ParticipantForm, QuickSearchForm
 from .models import Participant
-from .record import RecordBox, record_boxes
+from .record import record_boxes
 from .selectors import Scope, enrolled_office_ids, quick_search
 from .services import (
+    EnrollmentResult,
     enrollment_create,
     ensure_can_edit,
     participant_record_access,
@@ -103,111 +106,99 @@ class QuickSearchView(CapabilityRequiredMixin, View):
         return redirect(f"{reverse('participants:search')}?s={token}")
 
 
-@require_POST
-def enroll(request):
+class EnrollView(ActionView):
     """Add Seeker to Office: enrolls the ticked seekers in the office the user is logged into."""
-    if not request.user.can_edit_seekers:
-        raise PermissionDenied("Your role cannot add seekers to an office.")
-    back = reverse("participants:search")
-    token = request.POST.get("s", "")
-    if token in request.session.get("quick_searches", {}):
-        back += f"?s={token}"
-    form = EnrollForm(request.POST, user=request.user)
-    if not form.is_valid():
-        for error in form.errors["participants"]:
-            messages.error(request, error)
-        return redirect(back)
-    try:
-        result = enrollment_create(
-            actor=request.user, participants=form.cleaned_data["participants"]
+
+    capability = "can_edit_seekers"
+    refusal = "Your role cannot add seekers to an office."
+
+    def get_form(self) -> EnrollForm:
+        return EnrollForm(self.request.POST, user=self.request.user)
+
+    def perform(self, form: EnrollForm) -> EnrollmentResult:
+        return enrollment_create(
+            actor=self.request.user, participants=form.cleaned_data["participants"]
         )
-    except PortalError as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
-    office = request.user.current_office
-    if result.enrolled:
-        names = "; ".join(f"{p.first_name} {p.last_name}" for p in result.enrolled)
-        messages.success(request, f"Enrolled in {office}: {names}.")
-    if result.already_enrolled:
-        names = "; ".join(f"{p.first_name} {p.last_name}" for p in result.already_enrolled)
-        messages.info(request, f"Already enrolled in {office}: {names}.")
-    return redirect(back)
+
+    def announce(self, result: EnrollmentResult) -> None:
+        office = self.request.user.current_office
+        if result.enrolled:
+            names = "; ".join(f"{p.first_name} {p.last_name}" for p in result.enrolled)
+            messages.success(self.request, f"Enrolled in {office}: {names}.")
+        if result.already_enrolled:
+            names = "; ".join(f"{p.first_name} {p.last_name}" for p in result.already_enrolled)
+            messages.info(self.request, f"Already enrolled in {office}: {names}.")
+
+    def redirect_url(self) -> str:
+        """Back to the search the seekers were ticked on, while the session still holds it."""
+        back = reverse("participants:search")
+        token = self.request.POST.get("s", "")
+        if token in self.request.session.get("quick_searches", {}):
+            back += f"?s={token}"
+        return back
 
 
-class ParticipantDetailView(CapabilityRequiredMixin, View):
+class ParticipantDetailView(FormView):
     """View / Edit participant: the full record in the current office, a summary elsewhere."""
 
     capability = "can_read_seekers"
     template_name = "participants/detail.html"
 
-    def get_participant(self, pk):
-        return get_object_or_404(Participant.objects.visible_to(self.request.user), pk=pk)
-
-    def edit_refusal(self, participant) -> str | None:
-        try:
-            ensure_can_edit(actor=self.request.user, participant=participant)
-        except PortalError as exc:
-            return exc.message
-        return None
-
-    def render_page(
-        self,
-        participant: Participant,
-        form: ParticipantForm,
-        refusal: str | None,
-        boxes: list[RecordBox],
-        status: int = 200,
-    ) -> HttpResponse:
-        if (
-            self.request.method == "GET"
-        ):  # a refused save shows the record again: opened once, logged once
-            participant_record_access(actor=self.request.user, participant=participant)
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "participant": participant,
-                "form": form,
-                "refusal": refusal,
-                "offices": participant.enrollments.select_related("office").order_by(
-                    "office__name"
-                ),
-                # Other apps' boxes, such as opt-out's flag (participants.record).
-                "record_boxes": boxes,
-            },
-            status=status,
+    def get_object(self) -> Participant:
+        participant = access_participant(self.request.user, self.kwargs["pk"])
+        self.edit_refusal = refusal(
+            ensure_can_edit, actor=self.request.user, participant=participant
         )
+        if self.request.method == "GET":
+            self.boxes = record_boxes(
+                user=self.request.user, participant=participant, refusal=self.edit_refusal
+            )
+        elif self.edit_refusal:
+            raise PermissionDenied(self.edit_refusal)
+        else:
+            # Refuses (403) a box's fields, such as the Opt-Out box's, from anyone who may not change it.
+            self.boxes = record_boxes(
+                user=self.request.user, participant=participant, data=self.request.POST
+            )
+        return participant
 
-    def get(self, request, pk):
-        participant = self.get_participant(pk)
-        refusal = self.edit_refusal(participant)
-        form = ParticipantForm(instance=participant)
-        if refusal:
-            for field in form.fields.values():
-                field.disabled = True
-        boxes = record_boxes(user=request.user, participant=participant, refusal=refusal)
-        return self.render_page(participant, form, refusal, boxes)
-
-    def post(self, request, pk):
-        participant = self.get_participant(pk)
-        refusal = self.edit_refusal(participant)
-        if refusal:
-            raise PermissionDenied(refusal)
-        # Refuses (403) a box's fields, such as the Opt-Out box's, from anyone who may not change it.
-        boxes = record_boxes(user=request.user, participant=participant, data=request.POST)
+    def get_form(self, data: Any = None, files: Any = None) -> ParticipantForm:
+        if data is None:
+            form = ParticipantForm(instance=self.object)
+            if self.edit_refusal:
+                for field in form.fields.values():
+                    field.disabled = True
+            return form
         # The form edits a copy: the page still shows the saved record if the input is refused.
-        form = ParticipantForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
-        if not form.is_valid() or not all(box.is_valid() for box in boxes):
-            return self.render_page(participant, form, None, boxes, status=400)
+        return ParticipantForm(data, instance=Participant.objects.get(pk=self.object.pk))
+
+    def is_valid(self, form: BaseForm) -> bool:
+        return form.is_valid() and all(box.is_valid() for box in self.boxes)
+
+    def perform(self, form: ParticipantForm) -> bool:
+        """Saves the record and the boxes that changed together; True if anything changed."""
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        changed_boxes = [box for box in boxes if box.has_changed()]
-        try:
-            with transaction.atomic():
-                participant_update(actor=request.user, participant=participant, changes=changes)
-                for box in changed_boxes:
-                    box.save(actor=request.user)
-        except PortalError as exc:
-            form.add_error(None, exc.message)
-            return self.render_page(participant, form, None, boxes, status=400)
-        messages.success(request, "Saved." if changes or changed_boxes else "Nothing changed.")
-        return redirect("participants:detail", pk=participant.pk)
+        changed_boxes = [box for box in self.boxes if box.has_changed()]
+        with transaction.atomic():
+            participant_update(actor=self.request.user, participant=self.object, changes=changes)
+            for box in changed_boxes:
+                box.save(actor=self.request.user)
+        return bool(changes or changed_boxes)
+
+    def succeeded(self, changed: bool) -> HttpResponse:
+        messages.success(self.request, "Saved." if changed else "Nothing changed.")
+        return redirect("participants:detail", pk=self.object.pk)
+
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        participant = self.object
+        if self.request.method == "GET":
+            # A refused save shows the record again: opened once, logged once.
+            participant_record_access(actor=self.request.user, participant=participant)
+        return {
+            "participant": participant,
+            "form": form,
+            "refusal": self.edit_refusal,
+            "offices": participant.enrollments.select_related("office").order_by("office__name"),
+            # Other apps' boxes, such as opt-out's flag (participants.record).
+            "record_boxes": self.boxes,
+        }

@@ -6,8 +6,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from pytest_django import DjangoDbBlocker
 
-from access.roles import Role
+from tests.world import COMMITTED, build, forget_cached_entries, order, read
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the browser tests
 # make between page actions are still synchronous and safe.
@@ -30,7 +31,8 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session", autouse=True)
 def flush_past_the_audit_trail_trigger():
     """The suite empties the tables after each transactional test with TRUNCATE, which the audit
-    trail's trigger refuses, as it must in production. Only the suite's own flush is let through."""
+    trail's trigger refuses, as it must in production. Only the suite's own flush is let through;
+    the shared world goes with it (tests/world.py)."""
     import pgtrigger
     from django.core.management.commands import flush
 
@@ -38,7 +40,9 @@ def flush_past_the_audit_trail_trigger():
 
     def handle(self, *args, **options):
         with pgtrigger.ignore("portal.AuditTrail:audit_trail_no_truncate"):
-            return original(self, *args, **options)
+            result = original(self, *args, **options)
+        COMMITTED.flushed()
+        return result
 
     flush.Command.handle = handle
     yield
@@ -80,37 +84,29 @@ def private_media_root(tmp_path_factory):
         yield
 
 
-# The people of the test world: (organization, role, restricted). Each works in one area's office.
-PEOPLE = {
-    "esd_case_manager": ("state", Role.CASE_MANAGER, False),
-    "esd_supervisor": ("state", Role.SUPERVISOR, False),
-    "esd_restricted": ("state", Role.CASE_MANAGER, True),
-    "partner_case_manager": ("partner", Role.CASE_MANAGER, False),
-    "partner_restricted": ("partner", Role.CASE_MANAGER, True),
-    "access_requester": ("partner", Role.ACCESS_REQUESTER, False),
-    "mis_admin": ("state", Role.MIS_ADMIN, False),
-    "access_management": ("state", Role.ACCESS_MANAGEMENT, False),
-    "lwdb_reviewer": ("board", Role.LWDB_REVIEWER, False),
-    "state_dataedits": ("state", Role.STATE_DATAEDITS, False),
-    "auditor": ("state", Role.AUDITOR, False),
-}
-USERNAMES = {
-    "esd_case_manager": "esd.casemanager",
-    "esd_supervisor": "esd.supervisor",
-    "esd_restricted": "esd.restricted",
-    "partner_case_manager": "partner.casemanager",
-    "partner_restricted": "partner.restricted",
-    "access_requester": "access.requester",
-    "mis_admin": "mis.admin",
-    "access_management": "itsd.access",
-    "lwdb_reviewer": "lwdb.reviewer",
-    "state_dataedits": "state.dataedits",
-    "auditor": "auditor",
-}
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+    """The test database, and in it the shared world if the first test asks for it (tests/world.py)."""
+    COMMITTED.blocker = django_db_blocker
+    COMMITTED.arrange_for(COMMITTED.item)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """After pytest-django's own order, the order that builds the world least often (tests/world.py)."""
+    items.sort(key=order)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture opens the test's transaction: the world committed for a test that asks
+    for it, taken away for one that does not (tests/world.py)."""
+    COMMITTED.item = item
+    COMMITTED.arrange_for(item)
 
 
 @pytest.fixture
-def world(db):
+def world(db: None) -> SimpleNamespace:
     """Two workforce development areas, one office each, and the people who work in them.
 
     Everyone holds only the office of their job: the people named by role (`esd_supervisor`,
@@ -121,58 +117,12 @@ def world(db):
 
     own: enrolled in office A; other: enrolled only in office B;
     opted_out: enrolled in office A, opted out of data sharing.
+
+    The world is committed once and outlives the test (tests/world.py): its rows are read afresh
+    here, and what the cache keeps of its people (their Opt-Out Lookup counts) is forgotten, as it
+    was when each test made people of its own.
     """
-    from auditlog.context import disable_auditlog
-
-    with (
-        disable_auditlog()
-    ):  # the world exists before the test begins: its making is nobody's change
-        return _world()
-
-
-def _world():
-    from tests.factories import (
-        AreaFactory,
-        OfficeFactory,
-        OrganizationFactory,
-        ParticipantFactory,
-        StaffFactory,
-    )
-
-    office_a = OfficeFactory(name="WorkSource Alpha", area=AreaFactory(name="Alpha Area"))
-    office_b = OfficeFactory(name="WorkSource Beta", area=AreaFactory(name="Beta Area"))
-    organizations = {
-        "state": OrganizationFactory(name="Employment Security Department", is_state_agency=True),
-        "partner": OrganizationFactory(name="Partner Services"),
-        "board": OrganizationFactory(name="Local Workforce Board"),
-    }
-    people = {}
-    for suffix, office in (("", office_a), ("_b", office_b)):
-        for key, (organization, role, restricted) in PEOPLE.items():
-            people[key + suffix] = StaffFactory(
-                username=USERNAMES[key] + suffix.replace("_", "."),
-                organization=organizations[organization],
-                role=role,
-                is_restricted=restricted,
-                current_office=office,
-                offices=[office],
-            )
-    seekers = {
-        "own": ParticipantFactory(first_name="Olivia", last_name="Ownoffice", offices=[office_a]),
-        "other": ParticipantFactory(
-            first_name="Oscar", last_name="Otheroffice", offices=[office_b]
-        ),
-        "opted_out": ParticipantFactory(
-            first_name="Ophelia", last_name="Optedout", opted_out=True, offices=[office_a]
-        ),
-    }
-    return SimpleNamespace(
-        office_a=office_a,
-        office_b=office_b,
-        state=organizations["state"],
-        partner=organizations["partner"],
-        board=organizations["board"],
-        people=people,
-        seekers=seekers,
-        **people,
-    )
+    if COMMITTED.keys is None:  # a transactional test that asked for the world from its body
+        COMMITTED.keys = build()
+    forget_cached_entries()
+    return read(COMMITTED.keys)

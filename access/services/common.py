@@ -1,10 +1,12 @@
-"""What several of access's services share: the roles a requester may ask for, the administrators' mail, the transition check."""
+"""What several of access's services share: the roles a requester may ask for, the administrators' mail."""
+
+from django.db.models import QuerySet
 
 from notifications.services import email_queue
-from portal.errors import PortalError
 
 from ..models import (
     Staff,
+    WorkforceDevelopmentArea,
 )
 from ..roles import Role
 from ..selectors import (
@@ -22,16 +24,6 @@ def notify(*, to: list[str], subject: str, body: str) -> None:
     email_queue(to=to, subject=subject, body=body)
 
 
-def transition(current: str, action: str, table: dict, what: str) -> str:
-    try:
-        return table[current, action]
-    except KeyError:
-        raise PortalError(
-            f"This {what} is {current.replace('_', ' ')}: it cannot be changed that way.",
-            code="bad_transition",
-        ) from None
-
-
 def administrator_emails() -> set[str]:
     return set(
         Staff.objects.filter(
@@ -42,7 +34,7 @@ def administrator_emails() -> set[str]:
     )
 
 
-def requester_emails(areas) -> set[str]:
+def requester_emails(areas: QuerySet[WorkforceDevelopmentArea]) -> set[str]:
     requesters = Staff.objects.filter(role=Role.ACCESS_REQUESTER, is_active=True).exclude(email="")
     return {
         person.email

@@ -16,29 +16,26 @@ from portal.errors import PortalError
 from portal.text import checked_text
 
 from ..models import (
-    ACCESS_REQUEST_TRANSITIONS,
+    ACCESS_REQUESTS,
     AccessRequest,
     AuthenticatorApp,
     RecoveryCodes,
     Staff,
 )
-from .common import notify, transition
+from ..policies import decide_refusal
+from .common import notify
 from .requests import check_contracts
 from .revocation import staff_end_access
 
 
 def _lock_for_decision(actor: Staff, request_id: int) -> AccessRequest:
-    if not actor.can_manage_access:
-        raise PortalError(
-            "Only MIS access management decides access requests.", code="not_access_management"
-        )
     request = (
         AccessRequest.objects.select_for_update(of=("self",))
         .select_related("requested_by", "staff", "organization")
         .get(pk=request_id)
     )
-    if request.requested_by_id == actor.pk:
-        raise PortalError("A second person decides: you filed this request.", code="four_eyes")
+    if refusal := decide_refusal(actor, request):
+        raise refusal
     return request
 
 
@@ -81,14 +78,19 @@ def access_request_approve(
             _approve_change(actor, request, now)
         else:
             _approve_disable(actor, request, now)
-    if request.kind == AccessRequest.Kind.DISABLE and request.effective_at <= now:
-        staff_end_access(staff_id=request.staff_id, now=now)
-        request.refresh_from_db()
+    if request.kind == AccessRequest.Kind.DISABLE:
+        # A disable is filed for a user and a time (access_request_disable refuses it without).
+        assert request.effective_at is not None and request.staff_id is not None
+        if request.effective_at <= now:
+            staff_end_access(staff_id=request.staff_id, now=now)
+            request.refresh_from_db()
     return request
 
 
-def _decided(request: AccessRequest, actor: Staff, action: str, now: datetime) -> None:
-    request.status = transition(request.status, action, ACCESS_REQUEST_TRANSITIONS, "request")
+def _decided(
+    request: AccessRequest, actor: Staff, action: AccessRequest.Action, now: datetime
+) -> None:
+    request.status = ACCESS_REQUESTS.next_state(request.status, action)
     request.decided_by, request.decided_at = actor, now
     if request.status == AccessRequest.Status.COMPLETED and request.completed_at is None:
         request.completed_at = now
@@ -121,7 +123,7 @@ def _approve_add(actor: Staff, request: AccessRequest, now: datetime) -> None:
         staff.save()
         staff.offices.set(offices)
         request.staff, request.logon_id = staff, staff.username
-        _decided(request, actor, "approve", now)
+        _decided(request, actor, AccessRequest.Action.APPROVE, now)
         request.save(
             update_fields=[
                 "staff",
@@ -149,6 +151,7 @@ def _approve_add(actor: Staff, request: AccessRequest, now: datetime) -> None:
 
 
 def _approve_change(actor: Staff, request: AccessRequest, now: datetime) -> None:
+    assert request.staff_id is not None  # a change is filed for one of the requester's users
     staff = Staff.objects.select_for_update().get(pk=request.staff_id)
     offices = list(request.offices.all())
     with audit_reason(f"access request {request.pk} approved: user changed", actor=actor):
@@ -158,7 +161,7 @@ def _approve_change(actor: Staff, request: AccessRequest, now: datetime) -> None
         staff.save(update_fields=["role", "current_office"])
         staff.offices.set(offices)
         request.logon_id = staff.username
-        _decided(request, actor, "approve", now)
+        _decided(request, actor, AccessRequest.Action.APPROVE, now)
         request.save(
             update_fields=["logon_id", "status", "decided_by", "decided_at", "completed_at"]
         )
@@ -171,18 +174,19 @@ def _approve_change(actor: Staff, request: AccessRequest, now: datetime) -> None
 
 
 def _approve_disable(actor: Staff, request: AccessRequest, now: datetime) -> None:
+    assert request.staff is not None  # a disable is filed for one of the requester's users
     if request.status == AccessRequest.Status.IN_EFFECT:
         # It took effect at its time; the approval confirms what was done.
         with audit_reason(f"access request {request.pk} approved: disable confirmed", actor=actor):
             request.logon_id = request.staff.username
-            _decided(request, actor, "confirm", now)
+            _decided(request, actor, AccessRequest.Action.CONFIRM, now)
             request.save(
                 update_fields=["logon_id", "status", "decided_by", "decided_at", "completed_at"]
             )
         return
     with audit_reason(f"access request {request.pk} approved: disable scheduled", actor=actor):
         request.logon_id = request.staff.username
-        _decided(request, actor, "schedule", now)
+        _decided(request, actor, AccessRequest.Action.SCHEDULE, now)
         request.save(
             update_fields=["logon_id", "status", "decided_by", "decided_at", "completed_at"]
         )
@@ -206,14 +210,17 @@ def access_request_reject(
     now = now or timezone.now()
     with transaction.atomic():
         request = _lock_for_decision(actor, request_id)
-        if request.kind == AccessRequest.Kind.DISABLE and request.effective_at <= now:
-            raise PortalError(
-                f"This disable took effect on {timezone.localtime(request.effective_at):%m/%d/%Y at %I:%M %p}: it can no "
-                "longer be cancelled. To give the person access again, their requester files an add request.",
-                code="disable_in_effect",
-            )
+        if request.kind == AccessRequest.Kind.DISABLE:
+            # A disable is filed with the time it takes effect (access_request_disable).
+            assert request.effective_at is not None
+            if request.effective_at <= now:
+                raise PortalError(
+                    f"This disable took effect on {timezone.localtime(request.effective_at):%m/%d/%Y at %I:%M %p}: it can no "
+                    "longer be cancelled. To give the person access again, their requester files an add request.",
+                    code="disable_in_effect",
+                )
         with audit_reason(f"access request {request.pk} rejected", actor=actor):
-            _decided(request, actor, "reject", now)
+            _decided(request, actor, AccessRequest.Action.REJECT, now)
             request.rejection_reason = reason
             request.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
         notify(

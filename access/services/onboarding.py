@@ -78,7 +78,7 @@ def mfa_enrolment_confirm(*, actor: Staff, code: str) -> list[str]:
 WRONG_CODE = "That code does not match. Type the code your app shows now, or a recovery code."
 
 
-def _code_refusal(device, code: str) -> PortalError | None:
+def _code_refusal(device: AuthenticatorApp | RecoveryCodes | None, code: str) -> PortalError | None:
     """None if `device` accepts `code`; otherwise why not (django-otp counts the wrong code)."""
     if device is None:
         return PortalError(WRONG_CODE, code="bad_code")

@@ -10,12 +10,13 @@ from portal.errors import PortalError
 from portal.text import checked_line, checked_text
 
 from ..models import (
-    REPORT_TRANSITIONS,
+    REPORTS,
     Report,
     ReportEvent,
     Staff,
 )
-from .common import administrator_emails, notify, transition
+from ..policies import report_refusal
+from .common import administrator_emails, notify
 
 
 def report_file(
@@ -54,17 +55,15 @@ def report_file(
 
 def report_move(*, actor: Staff, report_id: int, action: str, note: str) -> Report:
     """The administrator moves a report on (in review, closed), with a note kept in its history."""
-    if not actor.can_administer_contracts:
-        raise PortalError(
-            "Only the MIS security and data sharing administrator works reports.", code="not_admin"
-        )
-    note = checked_text(note, label="the note")
-    if action == "close" and not note:
-        raise PortalError("Say how the report was resolved before closing it.", code="note")
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
+        if refusal := report_refusal(actor, report):
+            raise refusal
+        note = checked_text(note, label="the note")
+        if action == Report.Action.CLOSE and not note:
+            raise PortalError("Say how the report was resolved before closing it.", code="note")
         with audit_reason(f"report {action}", actor=actor):
-            report.status = transition(report.status, action, REPORT_TRANSITIONS, "report")
+            report.status = REPORTS.next_state(report.status, action)
             report.save(update_fields=["status"])
             ReportEvent.objects.create(report=report, status=report.status, note=note, by=actor)
         notify(

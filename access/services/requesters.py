@@ -19,7 +19,7 @@ from ..selectors import (
 )
 
 
-def _requester_group(target) -> Group:
+def _requester_group(target: WorkforceDevelopmentArea | Office) -> Group:
     label = (
         f"WDA {target.number}"
         if isinstance(target, WorkforceDevelopmentArea)
@@ -53,11 +53,13 @@ def requester_designate(
         raise PortalError(
             "Only active staff with the MIS access requester role can be designated.", code="role"
         )
+    target = area or office
+    assert target is not None  # exactly one of the two was given: refused above otherwise
     with (
         transaction.atomic(),
-        audit_reason(f"designated MIS access requester for {area or office}", actor=actor),
+        audit_reason(f"designated MIS access requester for {target}", actor=actor),
     ):
-        staff.groups.add(_requester_group(area or office))
+        staff.groups.add(_requester_group(target))
 
 
 def requester_undesignate(*, actor: Staff, staff: Staff, group_id: int) -> None:

@@ -10,18 +10,19 @@ from portal.errors import PortalError
 from portal.text import checked_line
 
 from ..models import (
-    ACCESS_REQUEST_TRANSITIONS,
+    ACCESS_REQUESTS,
     AccessRequest,
     Office,
     Organization,
     Staff,
 )
+from ..policies import withdraw_refusal
 from ..roles import REQUESTABLE_ROLES, STATE_ONLY_ROLES, Role
 from ..selectors import (
     organization_has_contracts,
     requester_offices,
 )
-from .common import administrator_emails, notify, transition
+from .common import administrator_emails, notify
 from .revocation import staff_end_access
 
 DISABLE_NOTICE = timedelta(hours=24)
@@ -31,7 +32,7 @@ DISABLE_NOTICE = timedelta(hours=24)
 PAST_EFFECTIVE_GRACE = timedelta(minutes=10)
 
 
-def _check_requester(actor: Staff, offices) -> None:
+def _check_requester(actor: Staff, offices: list[Office]) -> None:
     if not actor.can_request_access:
         raise PortalError(
             "Only designated MIS access requesters file access requests.", code="not_requester"
@@ -59,7 +60,7 @@ def _check_organization(actor: Staff, organization: Organization | None) -> None
         )
 
 
-def check_contracts(organization: Organization) -> None:
+def check_contracts(organization: Organization | None) -> None:
     if not organization_has_contracts(organization, timezone.localdate()):
         raise PortalError(
             f"{organization} does not have both a service contract and an MIS data sharing contract in effect.",
@@ -201,6 +202,7 @@ def access_request_change(
             "Nothing would change: choose a new role or other offices.", code="no_change"
         )
     check_contracts(staff.organization)
+    assert staff.organization is not None  # _check_user_in_scope refused staff of no organization
     _check_role(role, staff.organization)
     _check_certified(supervisor_certified)
     _check_nothing_pending(staff)
@@ -298,11 +300,11 @@ def access_request_disable(
 def access_request_withdraw(*, actor: Staff, request_id: int) -> AccessRequest:
     with transaction.atomic():
         request = AccessRequest.objects.select_for_update().get(pk=request_id)
-        if request.requested_by_id != actor.pk:
-            raise PortalError("Only the requester can withdraw a request.", code="not_requester")
+        if refusal := withdraw_refusal(actor, request):
+            raise refusal
         with audit_reason("access request withdrawn", actor=actor):
-            request.status = transition(
-                request.status, "withdraw", ACCESS_REQUEST_TRANSITIONS, "request"
+            request.status = ACCESS_REQUESTS.next_state(
+                request.status, AccessRequest.Action.WITHDRAW
             )
             request.save(update_fields=["status"])
     return request

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from notifications.services import email_queue
 from portal.audit import audit_reason
 
 from ..models import (
-    ACCESS_REQUEST_TRANSITIONS,
+    ACCESS_REQUESTS,
     AccessRequest,
     Contract,
     ContractWarning,
@@ -24,18 +25,19 @@ from ..models import (
     WorkforceDevelopmentArea,
 )
 from ..selectors import (
+    AccessEnd,
     access_end_reasons,
     due_disable_requests,
     expiring_contracts,
     staff_losing_access,
     staff_whose_access_ended,
 )
-from .common import administrator_emails, requester_emails, transition
+from .common import administrator_emails, requester_emails
 
 WARNING_DAYS = (30, 7)
 
 
-def staff_sessions_end(*, people) -> int:
+def staff_sessions_end(*, people: list[Staff] | QuerySet[Staff]) -> int:
     """Deletes every session of `people` (staff, or a queryset of them): each browser they use is signed out."""
     keys = StaffSession.objects.filter(staff__in=people).values("session_key")
     deleted, _ = Session.objects.filter(session_key__in=keys).delete()
@@ -48,7 +50,7 @@ def staff_end_access(*, staff_id: int, now: datetime | None = None) -> bool:
     return staff_id in staff_batch_end_access(staff_ids=[staff_id], now=now)
 
 
-def staff_batch_end_access(*, staff_ids, now: datetime | None = None) -> set[int]:
+def staff_batch_end_access(*, staff_ids: list[int], now: datetime | None = None) -> set[int]:
     """Ends the access of those of `staff_ids` whose access has ended: deactivated, sessions deleted, audited.
 
     One transaction for the batch. Idempotent and safe to run at the same time as itself: the
@@ -69,12 +71,10 @@ def staff_batch_end_access(*, staff_ids, now: datetime | None = None) -> set[int
             with audit_reason(
                 "disable request took effect" + ("" if approved else " before its approval")
             ):
-                request.status = transition(
-                    request.status,
-                    "disable" if approved else "take_effect",
-                    ACCESS_REQUEST_TRANSITIONS,
-                    "request",
+                action = (
+                    AccessRequest.Action.DISABLE if approved else AccessRequest.Action.TAKE_EFFECT
                 )
+                request.status = ACCESS_REQUESTS.next_state(request.status, action)
                 request.completed_at = now
                 request.save(update_fields=["status", "completed_at"])
         ended = [person for person in people if person.pk in reasons]
@@ -87,7 +87,7 @@ def staff_batch_end_access(*, staff_ids, now: datetime | None = None) -> set[int
     return set(reasons)
 
 
-def _log_deactivations(people: list[Staff], reasons: dict) -> None:
+def _log_deactivations(people: list[Staff], reasons: dict[int, AccessEnd]) -> None:
     """The audit event of each deactivation, as saving `is_active` would write it, in one insert.
 
     The entries go through LogEntry's pre_save signal first, as a save would, so that the

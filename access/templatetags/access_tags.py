@@ -1,10 +1,17 @@
 from django import template
 from django.utils import timezone
 
-from access import selectors
+from access import policies, selectors
 from access.models import AccessRequest, Report
 
 register = template.Library()
+
+# The policies as filters (`user|may_decide:req`): the pages offer a button exactly when the
+# service would take it.
+register.filter("may_decide", policies.may_decide)
+register.filter("may_confirm", policies.may_confirm)
+register.filter("may_withdraw", policies.may_withdraw)
+register.filter("may_move_report", policies.may_move_report)
 
 
 @register.simple_tag(takes_context=True)

@@ -6,7 +6,7 @@ from .administration import (
     ContractsView,
     ExpiringView,
     RequestersView,
-    undesignate,
+    UndesignateView,
 )
 from .management import DecideView, LockoutsView, QueueView
 from .onboarding import (
@@ -14,8 +14,8 @@ from .onboarding import (
     MFAEnrolView,
     MFAVerifyView,
     SignInView,
+    SwitchOfficeView,
     WelcomeView,
-    switch_office,
 )
 from .records import ReportAddView, ReportDetailView, ReportsView
 from .requests import (
@@ -25,7 +25,7 @@ from .requests import (
     MyRequestsView,
     RequestDetailView,
     RequestFormView,
-    withdraw_request,
+    WithdrawRequestView,
 )
 
 __all__ = [
@@ -51,7 +51,7 @@ __all__ = [
     "RequestersView",
     "SignInView",
     "WelcomeView",
-    "switch_office",
-    "undesignate",
-    "withdraw_request",
+    "SwitchOfficeView",
+    "UndesignateView",
+    "WithdrawRequestView",
 ]

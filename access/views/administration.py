@@ -1,15 +1,19 @@
 """The MIS security and data sharing administrator: contracts, expiring access, designated requesters."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.decorators.http import require_POST
 
 from portal.errors import PortalError
-from portal.views import CapabilityRequiredMixin, paginate
+from portal.views import paginate
+from portal.web import ActionView, CapabilityRequiredMixin, FormView
 
 from .. import selectors, services
 from ..forms import (
@@ -22,7 +26,7 @@ from ..models import (
     Organization,
     Staff,
 )
-from .common import PER_PAGE, refused
+from .common import PER_PAGE
 
 
 class AdministratorMixin(CapabilityRequiredMixin):
@@ -53,56 +57,49 @@ class ContractsView(AdministratorMixin, View):
         )
 
 
-class ContractAddView(AdministratorMixin, View):
-    def get(self, request):
-        initial = {"organization": request.GET.get("organization")}
-        return render(request, "access/contract_form.html", {"form": ContractForm(initial=initial)})
+class ContractAddView(AdministratorMixin, FormView):
+    template_name = "access/contract_form.html"
+    invalid_status = 200
 
-    def post(self, request):
-        form = ContractForm(request.POST)
-        if form.is_valid():
-            try:
-                contract = services.contract_record(actor=request.user, **form.cleaned_data)
-            except PortalError as exc:
-                refused(form, exc)
-            else:
-                messages.success(request, f"Recorded and approved: {contract}.")
-                return redirect("access:contracts")
-        return render(request, "access/contract_form.html", {"form": form})
+    def get_form(self, data: Any = None, files: Any = None) -> ContractForm:
+        if data is not None:
+            return ContractForm(data)
+        return ContractForm(initial={"organization": self.request.GET.get("organization")})
+
+    def perform(self, form: ContractForm) -> Contract:
+        return services.contract_record(actor=self.request.user, **form.cleaned_data)
+
+    def succeeded(self, contract: Contract) -> HttpResponse:
+        messages.success(self.request, f"Recorded and approved: {contract}.")
+        return redirect("access:contracts")
 
 
-class ContractEndView(AdministratorMixin, View):
-    def get(self, request, pk):
-        contract = get_object_or_404(Contract.objects.select_related("organization"), pk=pk)
-        losing = Staff.objects.filter(organization=contract.organization, is_active=True).count()
-        return render(
-            request,
-            "access/contract_end.html",
-            {"contract": contract, "form": EndContractForm(), "losing": losing},
+class ContractEndView(AdministratorMixin, FormView):
+    template_name = "access/contract_end.html"
+    form_class = EndContractForm
+    invalid_status = 200
+
+    def get_object(self) -> Contract:
+        return get_object_or_404(
+            Contract.objects.select_related("organization"), pk=self.kwargs["pk"]
         )
 
-    def post(self, request, pk):
-        contract = get_object_or_404(Contract.objects.select_related("organization"), pk=pk)
-        form = EndContractForm(request.POST)
-        if form.is_valid():
-            try:
-                services.contract_end(
-                    actor=request.user, contract_id=pk, reason=form.cleaned_data["reason"]
-                )
-            except PortalError as exc:
-                refused(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"The contract ended today. Staff of {contract.organization} are signed out at their next page.",
-                )
-                return redirect("access:contracts")
-        losing = Staff.objects.filter(organization=contract.organization, is_active=True).count()
-        return render(
-            request,
-            "access/contract_end.html",
-            {"contract": contract, "form": form, "losing": losing},
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        organization = self.object.organization
+        losing = Staff.objects.filter(organization=organization, is_active=True).count()
+        return {"contract": self.object, "form": form, "losing": losing}
+
+    def perform(self, form: EndContractForm) -> None:
+        services.contract_end(
+            actor=self.request.user, contract_id=self.object.pk, reason=form.cleaned_data["reason"]
         )
+
+    def succeeded(self, result: None) -> HttpResponse:
+        messages.success(
+            self.request,
+            f"The contract ended today. Staff of {self.object.organization} are signed out at their next page.",
+        )
+        return redirect("access:contracts")
 
 
 class ExpiringView(AdministratorMixin, View):
@@ -122,48 +119,44 @@ class ExpiringView(AdministratorMixin, View):
         return render(request, "access/expiring.html", {"page": paginate(request, rows, PER_PAGE)})
 
 
-class RequestersView(AdministratorMixin, View):
-    def get(self, request, form=None):
+class RequestersView(AdministratorMixin, FormView):
+    template_name = "access/requesters.html"
+    form_class = DesignateForm
+    invalid_status = 200
+
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
         groups = (
             Group.objects.filter(name__startswith="MIS access requesters")
             .prefetch_related("user_set")
             .order_by("name")
         )
         designations = [(group, person) for group in groups for person in group.user_set.all()]
-        return render(
-            request,
-            "access/requesters.html",
-            {
-                "form": form or DesignateForm(),
-                "page": paginate(request, designations, PER_PAGE),
-            },
-        )
+        return {"form": form, "page": paginate(self.request, designations, PER_PAGE)}
 
-    def post(self, request):
-        form = DesignateForm(request.POST)
-        if form.is_valid():
-            try:
-                services.requester_designate(actor=request.user, **form.cleaned_data)
-            except PortalError as exc:
-                refused(form, exc)
-            else:
-                messages.success(request, f"{form.cleaned_data['staff']} is designated.")
-                return redirect("access:requesters")
-        return self.get(request, form)
+    def perform(self, form: DesignateForm) -> Staff:
+        """Designates the person; returns them."""
+        services.requester_designate(actor=self.request.user, **form.cleaned_data)
+        return form.cleaned_data["staff"]
+
+    def succeeded(self, staff: Staff) -> HttpResponse:
+        messages.success(self.request, f"{staff} is designated.")
+        return redirect("access:requesters")
 
 
-@require_POST
-def undesignate(request, staff_pk):
-    if not request.user.can_administer_contracts:
-        raise PermissionDenied("Your role does not include this page.")
-    staff = get_object_or_404(Staff, pk=staff_pk)
-    group = request.POST.get("group", "")
-    try:
+class UndesignateView(AdministratorMixin, ActionView):
+    def get_object(self) -> Staff:
+        return get_object_or_404(Staff, pk=self.kwargs["staff_pk"])
+
+    def perform(self, form: None) -> None:
+        group = self.request.POST.get("group", "")
         if not group.isdigit():
             raise PortalError("Choose the designation to withdraw.", code="no_group")
-        services.requester_undesignate(actor=request.user, staff=staff, group_id=int(group))
-    except PortalError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Designation withdrawn from {staff}.")
-    return redirect("access:requesters")
+        services.requester_undesignate(
+            actor=self.request.user, staff=self.object, group_id=int(group)
+        )
+
+    def success_message(self, result: None) -> str:
+        return f"Designation withdrawn from {self.object}."
+
+    def redirect_url(self) -> str:
+        return reverse("access:requesters")

@@ -1,9 +1,3 @@
-"""What access's pages share: the page length, and a refusal shown on its form."""
-
-from portal.errors import PortalError
+"""What access's pages share: the page length."""
 
 PER_PAGE = 25
-
-
-def refused(form, exc: PortalError):
-    form.add_error(None, exc.message)

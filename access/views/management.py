@@ -2,14 +2,15 @@
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib import messages
 from django.db.models import Sum
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from portal.errors import PortalError
-from portal.views import CapabilityRequiredMixin, paginate
+from portal.views import paginate
+from portal.web import ActionView, CapabilityRequiredMixin
 
 from .. import selectors, services
 from ..forms import (
@@ -35,29 +36,39 @@ class QueueView(AccessManagementMixin, View):
         )
 
 
-class DecideView(AccessManagementMixin, View):
-    def post(self, request, pk):
-        access_request = get_object_or_404(AccessRequest, pk=pk)
-        form = RejectForm(request.POST)
-        try:
-            if request.POST.get("decision") == "approve":
-                access_request = services.access_request_approve(actor=request.user, request_id=pk)
-                messages.success(
-                    request, f"Approved: {access_request}. The requester and the user are notified."
-                )
-            elif request.POST.get("decision") == "reject" and form.is_valid():
-                access_request = services.access_request_reject(
-                    actor=request.user, request_id=pk, reason=form.cleaned_data["reason"]
-                )
-                messages.success(request, f"Rejected: {access_request}. The requester is notified.")
-            else:
-                raise PortalError("Choose approve or reject.", code="decision")
-        except PortalError as exc:
-            messages.error(request, exc.message)
-        return redirect("access:request_detail", access_request.pk)
+class DecideView(AccessManagementMixin, ActionView):
+    """Approves or rejects an access request (a rejection gives its reason)."""
+
+    # The queue's pages refuse people outside access management first, a GET included.
+    role_before_method = True
+
+    def get_object(self) -> AccessRequest:
+        return get_object_or_404(AccessRequest, pk=self.kwargs["pk"])
+
+    def perform(self, form: None) -> str:
+        """Decides the request; what the person is told."""
+        decision, pk = self.request.POST.get("decision"), self.object.pk
+        if decision == "approve":
+            decided = services.access_request_approve(actor=self.request.user, request_id=pk)
+            return f"Approved: {decided}. The requester and the user are notified."
+        reject_form = RejectForm(self.request.POST)
+        if decision == "reject" and reject_form.is_valid():
+            decided = services.access_request_reject(
+                actor=self.request.user, request_id=pk, reason=reject_form.cleaned_data["reason"]
+            )
+            return f"Rejected: {decided}. The requester is notified."
+        raise PortalError("Choose approve or reject.", code="decision")
+
+    def success_message(self, told: str) -> str:
+        return told
+
+    def redirect_url(self) -> str:
+        return reverse("access:request_detail", args=[self.object.pk])
 
 
-class LockoutsView(AccessManagementMixin, View):
+class LockoutsView(AccessManagementMixin, ActionView):
+    """The accounts locked by wrong passwords or codes; access management unlocks them."""
+
     def get(self, request):
         cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
         # Counted as django-axes counts: failures per username, summed over addresses and browsers.
@@ -72,13 +83,17 @@ class LockoutsView(AccessManagementMixin, View):
             request, "access/lockouts.html", {"page": paginate(request, locked, PER_PAGE)}
         )
 
-    def post(self, request):
-        form = UnlockForm(request.POST)
-        if form.is_valid():
-            try:
-                services.lockout_clear(actor=request.user, username=form.cleaned_data["username"])
-            except PortalError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, f"{form.cleaned_data['username']} may sign in again.")
-        return redirect("access:lockouts")
+    def perform(self, form: None) -> str | None:
+        """Clears the lockout of the username given; None if none was given."""
+        unlock = UnlockForm(self.request.POST)
+        if not unlock.is_valid():
+            return None
+        username = unlock.cleaned_data["username"]
+        services.lockout_clear(actor=self.request.user, username=username)
+        return username
+
+    def success_message(self, username: str | None) -> str:
+        return f"{username} may sign in again." if username else ""
+
+    def redirect_url(self) -> str:
+        return reverse("access:lockouts")

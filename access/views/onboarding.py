@@ -1,5 +1,7 @@
 """Signing in: the password, the authenticator code, the first sign-in's steps and the office worked in."""
 
+from typing import Any
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
@@ -8,14 +10,15 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views import View
-from django.views.decorators.http import require_POST
 
 from portal.errors import PortalError
+from portal.web import ActionView, FormView, outcome
 
 from .. import mfa, services
 from ..forms import (
@@ -26,28 +29,31 @@ from ..forms import (
 from ..middleware import MFA_PENDING, ONBOARDED
 from ..models import (
     AuthenticatorApp,
+    Office,
     RecoveryCodes,
 )
 from ..services import NDA_VERSION, staff_switch_office
 from ..signals import session_key_changed
-from .common import refused
 
 
-@require_POST
-def switch_office(request):
+class SwitchOfficeView(ActionView):
     """Changes the office the person is logged into, then returns to the page they were on."""
-    try:
-        office = staff_switch_office(
-            actor=request.user, office_id=int(request.POST.get("office", 0))
-        )
-    except (PortalError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", "Choose one of your assigned offices."))
-    else:
-        messages.success(request, f"You are now logged into {office}.")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "portal:dashboard"
-    return redirect(next_url)
+
+    def perform(self, form: None) -> Office:
+        try:
+            office_id = int(self.request.POST.get("office", 0))
+        except ValueError:
+            raise PortalError("Choose one of your assigned offices.", code="no_office") from None
+        return staff_switch_office(actor=self.request.user, office_id=office_id)
+
+    def success_message(self, office: Office) -> str:
+        return f"You are now logged into {office}."
+
+    def redirect_url(self) -> str:
+        next_url = self.request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
+            return reverse("portal:dashboard")
+        return next_url
 
 
 def complete_sign_in(request, user) -> None:
@@ -128,93 +134,106 @@ class CodeStepMixin:
         return False
 
 
-class MFAEnrolView(CodeStepMixin, View):
+class MFAEnrolView(CodeStepMixin, FormView):
     """Sets up the authenticator app: scan the code (or type the key), confirm with a first code."""
 
-    def get(self, request):
-        try:
-            app = services.mfa_enrolment_start(actor=request.user)
-        except PortalError as exc:
-            messages.info(request, exc.message)
-            return redirect("portal:dashboard")
-        return self.page(request, app, CodeForm())
+    form_class = CodeForm
+    invalid_status = 200
 
-    def post(self, request):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object, refused = outcome(services.mfa_enrolment_start, actor=request.user)
+        if refused:
+            messages.info(request, refused)
+            return redirect("portal:dashboard")
+        return self.render_form(self.get_form())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.locked(request):
             return self.lockout(request)
-        form = CodeForm(request.POST)
-        app = AuthenticatorApp.objects.filter(user=request.user).first()
+        app = self.get_object()
         if app is None or app.confirmed:
             return redirect("access:mfa_enrol")
-        if form.is_valid():
-            try:
-                codes = services.mfa_enrolment_confirm(
-                    actor=request.user, code=form.cleaned_data["code"]
-                )
-            except PortalError as exc:
-                if self.count_failure(request, exc):
-                    return self.lockout(request)
-                refused(form, exc)
-            else:
-                complete_sign_in(request, request.user)
-                return render(request, "access/recovery_codes.html", {"codes": codes})
-        return self.page(request, app, form)
+        return super().post(request, *args, **kwargs)
 
-    def page(self, request, app, form):
-        uri = app.config_url
-        secret = app.secret_base32
+    def get_object(self) -> AuthenticatorApp | None:
+        return AuthenticatorApp.objects.filter(user=self.request.user).first()
+
+    def perform(self, form: CodeForm) -> list[str]:
+        return services.mfa_enrolment_confirm(
+            actor=self.request.user, code=form.cleaned_data["code"]
+        )
+
+    def refused(self, form: BaseForm, exc: PortalError) -> HttpResponse | None:
+        if self.count_failure(self.request, exc):
+            return self.lockout(self.request)
+        return super().refused(form, exc)
+
+    def succeeded(self, codes: list[str]) -> HttpResponse:
+        complete_sign_in(self.request, self.request.user)
+        return render(self.request, "access/recovery_codes.html", {"codes": codes})
+
+    def render_form(self, form: BaseForm, status: int = 200) -> HttpResponse:
+        secret = self.object.secret_base32
         spaced = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
         return render(
-            request,
+            self.request,
             "access/mfa_enrol.html",
-            {"form": form, "qr": mfa.qr_svg(uri), "secret": spaced},
+            {"form": form, "qr": mfa.qr_svg(self.object.config_url), "secret": spaced},
+            status=status,
         )
 
 
-class MFAVerifyView(CodeStepMixin, View):
+class MFAVerifyView(CodeStepMixin, FormView):
     """The second step of every sign-in: the code from the authenticator app, or a recovery code."""
 
-    def get(self, request):
+    template_name = "access/mfa_verify.html"
+    form_class = CodeForm
+    invalid_status = 200
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.session.get(MFA_PENDING):
             return redirect("portal:dashboard")
-        return render(request, "access/mfa_verify.html", {"form": CodeForm()})
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.session.get(MFA_PENDING):
             return redirect("portal:dashboard")
         if self.locked(request):
             return self.lockout(request)
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                used = services.mfa_verify(actor=request.user, code=form.cleaned_data["code"])
-            except PortalError as exc:
-                if self.count_failure(request, exc):
-                    return self.lockout(request)
-                refused(form, exc)
-            else:
-                del request.session[MFA_PENDING]
-                complete_sign_in(request, request.user)
-                if used == "recovery":
-                    left = RecoveryCodes.objects.get(user=request.user).left
-                    messages.warning(
-                        request,
-                        f"You signed in with a recovery code. {left} recovery codes are left.",
-                    )
-                next_url = request.session.pop("access_next", "")
-                if not url_has_allowed_host_and_scheme(
-                    next_url, allowed_hosts={request.get_host()}
-                ):
-                    next_url = reverse("portal:dashboard")
-                return redirect(next_url)
-        return render(request, "access/mfa_verify.html", {"form": form})
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form: CodeForm) -> str:
+        return services.mfa_verify(actor=self.request.user, code=form.cleaned_data["code"])
+
+    def refused(self, form: BaseForm, exc: PortalError) -> HttpResponse | None:
+        if self.count_failure(self.request, exc):
+            return self.lockout(self.request)
+        return super().refused(form, exc)
+
+    def succeeded(self, used: str) -> HttpResponse:
+        request = self.request
+        del request.session[MFA_PENDING]
+        complete_sign_in(request, request.user)
+        if used == "recovery":
+            left = RecoveryCodes.objects.get(user=request.user).left
+            messages.warning(
+                request, f"You signed in with a recovery code. {left} recovery codes are left."
+            )
+        next_url = request.session.pop("access_next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reverse("portal:dashboard")
+        return redirect(next_url)
 
 
-class AgreementView(View):
+class AgreementView(FormView):
     """The non-disclosure / confidentiality agreement: read, then sign with the typed name."""
 
-    def context(self, request, form):
-        user = request.user
+    template_name = "access/agreement.html"
+    form_class = AgreementForm
+    invalid_status = 200
+
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        user = self.request.user
         offices = list(user.offices.select_related("area"))
         return {
             "form": form,
@@ -225,18 +244,14 @@ class AgreementView(View):
             "version": NDA_VERSION,
         }
 
-    def get(self, request):
-        return render(request, "access/agreement.html", self.context(request, AgreementForm()))
+    def is_valid(self, form: BaseForm) -> bool:
+        # Signed once: a second signature is not asked for, and the page shows the first.
+        return self.request.user.nda_signed_at is None and form.is_valid()
 
-    def post(self, request):
-        form = AgreementForm(request.POST)
-        if request.user.nda_signed_at is None and form.is_valid():
-            try:
-                services.nda_sign(actor=request.user, typed_name=form.cleaned_data["typed_name"])
-            except PortalError as exc:
-                refused(form, exc)
-            else:
-                request.session.pop(ONBOARDED, None)
-                messages.success(request, "Thank you: the confidentiality agreement is signed.")
-                return redirect("portal:dashboard")
-        return render(request, "access/agreement.html", self.context(request, form))
+    def perform(self, form: AgreementForm) -> None:
+        services.nda_sign(actor=self.request.user, typed_name=form.cleaned_data["typed_name"])
+
+    def succeeded(self, result: None) -> HttpResponse:
+        self.request.session.pop(ONBOARDED, None)
+        messages.success(self.request, "Thank you: the confidentiality agreement is signed.")
+        return redirect("portal:dashboard")

@@ -1,13 +1,17 @@
 """Records requests, subpoenas, security breaches and system abuse reports (policy 1021 k, l)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from portal.errors import PortalError
 from portal.views import paginate
+from portal.web import FormView
 
 from .. import services
 from ..forms import (
@@ -17,7 +21,8 @@ from ..forms import (
 from ..models import (
     Report,
 )
-from .common import PER_PAGE, refused
+from ..policies import report_refusal
+from .common import PER_PAGE
 
 
 def visible_reports(user):
@@ -46,51 +51,45 @@ class ReportsView(View):
         )
 
 
-class ReportAddView(View):
-    def get(self, request):
-        return render(request, "access/report_form.html", {"form": ReportForm()})
+class ReportAddView(FormView):
+    template_name = "access/report_form.html"
+    form_class = ReportForm
+    invalid_status = 200
 
-    def post(self, request):
-        form = ReportForm(request.POST)
-        if form.is_valid():
-            try:
-                report = services.report_file(actor=request.user, **form.cleaned_data)
-            except PortalError as exc:
-                refused(form, exc)
-            else:
-                messages.success(
-                    request, "Reported. The MIS security administrator has been alerted."
-                )
-                return redirect("access:report_detail", report.pk)
-        return render(request, "access/report_form.html", {"form": form})
+    def perform(self, form: ReportForm) -> Report:
+        return services.report_file(actor=self.request.user, **form.cleaned_data)
+
+    def succeeded(self, report: Report) -> HttpResponse:
+        messages.success(self.request, "Reported. The MIS security administrator has been alerted.")
+        return redirect("access:report_detail", report.pk)
 
 
-class ReportDetailView(View):
-    def get(self, request, pk, form=None):
+class ReportDetailView(FormView):
+    """A report and its history; the MIS security administrator moves it on."""
+
+    template_name = "access/report_detail.html"
+    form_class = ReportMoveForm
+    invalid_status = 200
+
+    def get_object(self) -> Report:
         report = get_object_or_404(
-            visible_reports(request.user).select_related("reported_by", "organization"), pk=pk
+            visible_reports(self.request.user).select_related("reported_by", "organization"),
+            pk=self.kwargs["pk"],
         )
-        return render(
-            request,
-            "access/report_detail.html",
-            {
-                "report": report,
-                "events": report.events.select_related("by"),
-                "form": form or ReportMoveForm(),
-            },
-        )
+        if self.request.method == "POST" and (refusal := report_refusal(self.request.user, report)):
+            raise PermissionDenied(refusal.message)
+        return report
 
-    def post(self, request, pk):
-        report = get_object_or_404(visible_reports(request.user), pk=pk)
-        if not request.user.can_administer_contracts:
-            raise PermissionDenied("Only the MIS security administrator works reports.")
-        form = ReportMoveForm(request.POST)
-        if form.is_valid():
-            try:
-                services.report_move(actor=request.user, report_id=report.pk, **form.cleaned_data)
-            except PortalError as exc:
-                refused(form, exc)
-            else:
-                messages.success(request, "The report's status is updated.")
-                return redirect("access:report_detail", report.pk)
-        return self.get(request, pk, form)
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {
+            "report": self.object,
+            "events": self.object.events.select_related("by"),
+            "form": form,
+        }
+
+    def perform(self, form: ReportMoveForm) -> None:
+        services.report_move(actor=self.request.user, report_id=self.object.pk, **form.cleaned_data)
+
+    def succeeded(self, result: None) -> HttpResponse:
+        messages.success(self.request, "The report's status is updated.")
+        return redirect("access:report_detail", self.object.pk)

@@ -1,12 +1,16 @@
 """Access requests as requesters file, follow and withdraw them (policy 1021 h, i)."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views import View
-from django.views.decorators.http import require_POST
+from typing import Any
 
-from portal.errors import PortalError
-from portal.views import CapabilityRequiredMixin, paginate
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from portal.views import paginate
+from portal.web import ActionView, CapabilityRequiredMixin, FormView
 
 from .. import selectors, services
 from ..forms import (
@@ -18,7 +22,7 @@ from ..forms import (
 from ..models import (
     AccessRequest,
 )
-from .common import PER_PAGE, refused
+from .common import PER_PAGE
 
 
 class RequesterMixin(CapabilityRequiredMixin):
@@ -40,40 +44,31 @@ class MyRequestsView(RequesterMixin, View):
         )
 
 
-class RequestFormView(RequesterMixin, View):
+class RequestFormView(RequesterMixin, FormView):
     """Shared by the three request forms: a refusal shows its reason, a success goes to the list."""
 
     template_name = "access/request_form.html"
+    invalid_status = 200
     title = ""
 
-    def form(self, data=None):
-        raise NotImplementedError
+    def get_form(self, data: Any = None, files: Any = None) -> BaseForm:
+        return self.form(data)
 
-    def file(self, data):
-        raise NotImplementedError
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {"form": form, "title": self.title}
 
-    def get(self, request):
-        return self.show(self.form())
+    def perform(self, form: BaseForm) -> tuple[AccessRequest, str | None]:
+        return self.file(form.cleaned_data)
 
-    def post(self, request):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                access_request, warning = self.file(form.cleaned_data)
-            except PortalError as exc:
-                refused(form, exc)
-            else:
-                if warning:
-                    messages.warning(request, warning)
-                messages.success(
-                    request,
-                    f"Request filed: {access_request.get_kind_display().lower()} ({access_request.person_name}).",
-                )
-                return redirect("access:request_detail", access_request.pk)
-        return self.show(form)
-
-    def show(self, form):
-        return render(self.request, self.template_name, {"form": form, "title": self.title})
+    def succeeded(self, result: tuple[AccessRequest, str | None]) -> HttpResponse:
+        access_request, warning = result
+        if warning:
+            messages.warning(self.request, warning)
+        messages.success(
+            self.request,
+            f"Request filed: {access_request.get_kind_display().lower()} ({access_request.person_name}).",
+        )
+        return redirect("access:request_detail", access_request.pk)
 
 
 class AddRequestView(RequestFormView):
@@ -130,13 +125,15 @@ class RequestDetailView(View):
         )
 
 
-@require_POST
-def withdraw_request(request, pk):
-    get_object_or_404(visible_requests(request.user), pk=pk)
-    try:
-        services.access_request_withdraw(actor=request.user, request_id=pk)
-    except PortalError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Request withdrawn.")
-    return redirect("access:request_detail", pk)
+class WithdrawRequestView(ActionView):
+    def get_object(self) -> AccessRequest:
+        return get_object_or_404(visible_requests(self.request.user), pk=self.kwargs["pk"])
+
+    def perform(self, form: None) -> None:
+        services.access_request_withdraw(actor=self.request.user, request_id=self.object.pk)
+
+    def success_message(self, result: None) -> str:
+        return "Request withdrawn."
+
+    def redirect_url(self) -> str:
+        return reverse("access:request_detail", args=[self.kwargs["pk"]])

@@ -5,7 +5,6 @@ submitted; workflow: the tickets' state machine, the applied change and the file
 """
 
 from .drafts import document_add, document_kind, service_snapshot, ticket_create
-from .gate import participant_through_gate, ticket_through_gate
 from .records import (
     case_note_correct,
     case_note_create,
@@ -28,7 +27,6 @@ __all__ = [
     "case_note_remove",
     "document_add",
     "document_kind",
-    "participant_through_gate",
     "service_correct",
     "service_create",
     "service_remove",
@@ -38,6 +36,5 @@ __all__ = [
     "ticket_decide",
     "ticket_local_review",
     "ticket_submit",
-    "ticket_through_gate",
     "tickets_route_for_opted_out",
 ]

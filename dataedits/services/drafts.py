@@ -1,19 +1,25 @@
 """Data-edit tickets before they are submitted: the draft, its change and its supporting documents."""
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.core.files import File
+from django.db import models, transaction
 from django.utils import timezone
 
+from participants.access import access_participant
 from participants.models import Participant
 from participants.services import ensure_can_edit
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_line, checked_text
 
+from ..access import access_ticket
 from ..models import (
     PROGRAM_TITLE,
+    CaseNote,
     ChangeKind,
     DataEditTicket,
     Program,
@@ -23,9 +29,12 @@ from ..models import (
     SupportingDocument,
     TicketState,
 )
+from ..policies import may_add_document
 from ..precheck import ticket_precheck
-from .gate import participant_through_gate, ticket_through_gate
 from .records import check_contact_date, check_service_dates
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 
 def service_snapshot(service: Service) -> dict:
@@ -61,8 +70,9 @@ def _check_change(*, ticket: DataEditTicket) -> None:
             "This service type is no longer offered: choose another.", code="inactive_type"
         )
     for name in ("what_is_wrong", "what_is_right", "justification"):
-        label = DataEditTicket._meta.get_field(name).verbose_name
-        setattr(ticket, name, checked_text(getattr(ticket, name), label=label))
+        column = DataEditTicket._meta.get_field(name)
+        assert isinstance(column, models.Field)  # the ticket's own text columns, not relations
+        setattr(ticket, name, checked_text(getattr(ticket, name), label=str(column.verbose_name)))
     ticket.seeker_value = checked_line(ticket.seeker_value, label="the correct value")
     if ticket.kind in (ChangeKind.ADD_SERVICE, ChangeKind.MODIFY_SERVICE):
         _check_service_change(ticket)
@@ -93,7 +103,11 @@ def _check_seeker_data(ticket: DataEditTicket) -> None:
     if field and field not in SeekerField.values:
         raise PortalError("Choose one of the seeker's demographic fields.", code="unknown_field")
     if field and field != SeekerField.DATE_OF_BIRTH:
-        longest = Participant._meta.get_field(field).max_length
+        column = Participant._meta.get_field(field)
+        # The fields a ticket corrects, the date of birth aside, are the seeker's names: CharFields
+        # of a set length.
+        assert isinstance(column, models.CharField) and column.max_length is not None
+        longest = column.max_length
         if len(value) > longest:
             raise PortalError(
                 f"The value is longer than the {longest} characters the field holds.",
@@ -109,16 +123,21 @@ def _check_seeker_data(ticket: DataEditTicket) -> None:
 
 
 def ticket_title(ticket: DataEditTicket) -> str:
-    program = (
-        ticket.service.program
-        if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE)
-        else ticket.new_program
-    )
-    return PROGRAM_TITLE[program]
+    if ticket.kind in (ChangeKind.MODIFY_SERVICE, ChangeKind.DELETE_SERVICE):
+        # `_check_change` refused a modify or delete ticket without one of the seeker's services.
+        assert ticket.service is not None
+        program = ticket.service.program
+    else:
+        program = ticket.new_program
+    return PROGRAM_TITLE[Program(program)]
 
 
 def ticket_create(
-    *, actor, participant: Participant, ticket: DataEditTicket, supporting_notes=()
+    *,
+    actor: "Staff",
+    participant: Participant,
+    ticket: DataEditTicket,
+    supporting_notes: Iterable[CaseNote] = (),
 ) -> DataEditTicket:
     """Files a draft ticket about `participant` from the form's unsaved `ticket`.
 
@@ -126,16 +145,18 @@ def ticket_create(
     Supporting case notes must be the seeker's own.
     """
     with transaction.atomic():
-        locked = participant_through_gate(actor=actor, participant=participant)
+        locked = access_participant(actor, participant.pk)
         ensure_can_edit(actor=actor, participant=locked)
         ticket.participant = locked
         _check_change(ticket=ticket)
         notes = list(supporting_notes)
         if any(note.participant_id != locked.pk for note in notes):
             raise PortalError("Supporting case notes must be this seeker's.", code="foreign_note")
+        # `ensure_can_edit` refused an actor logged into no office.
+        assert actor.current_office_id is not None
         ticket.office_id = actor.current_office_id
         ticket.filed_by = actor
-        ticket.state = TicketState.DRAFT
+        ticket.status = TicketState.DRAFT
         ticket.title = ticket_title(ticket)
         if ticket.service is not None:
             ticket.service_snapshot = service_snapshot(ticket.service)
@@ -163,7 +184,7 @@ ALLOWED_DOCUMENTS = {
 DOCUMENTS_PER_TICKET = 10
 
 
-def document_kind(upload) -> str | None:
+def document_kind(upload: "File[bytes]") -> str | None:
     """The document's type from its first bytes (the name and the browser's word are not trusted)."""
     upload.seek(0)
     head = upload.read(16)
@@ -175,7 +196,9 @@ def document_kind(upload) -> str | None:
     return None
 
 
-def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument:
+def document_add(
+    *, actor: "Staff", ticket: DataEditTicket, upload: "File[bytes]"
+) -> SupportingDocument:
     """Attaches a supporting document (PDF, PNG or JPEG, size-limited) to the filer's draft."""
     limit = settings.DATAEDIT_UPLOAD_MAX_BYTES
     if upload.size > limit:
@@ -188,8 +211,8 @@ def document_add(*, actor, ticket: DataEditTicket, upload) -> SupportingDocument
     if content_type is None:
         raise PortalError("Attach a PDF, PNG or JPEG document.", code="document_type")
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
-        if locked.filed_by_id != actor.pk or locked.state != TicketState.DRAFT:
+        locked = access_ticket(actor, ticket.pk, lock=True)
+        if not may_add_document(actor, locked):
             raise PortalError(
                 "Documents are added by the filer while the ticket is a draft.", code="not_draft"
             )

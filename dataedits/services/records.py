@@ -1,10 +1,13 @@
 """Recording services and case notes on seekers enrolled in the office the case manager works in."""
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
+from participants.access import access_participant
 from participants.models import Participant
 from participants.services import ensure_can_edit
 from portal.audit import audit_reason
@@ -12,6 +15,7 @@ from portal.dates import checked_date, years_after
 from portal.errors import PortalError
 from portal.text import checked_text
 
+from ..access import access_case_note, access_service
 from ..confidential import named_condition
 from ..models import (
     FOLLOW_UP_TYPE,
@@ -24,8 +28,10 @@ from ..models import (
 )
 from ..policies import self_correction_refusal
 from ..precheck import fact
-from ..rules import DeleteService, ModifyService, Reason, decide, is_late_entry, periods_of
-from .gate import participant_through_gate
+from ..rules import Change, DeleteService, ModifyService, Reason, decide, is_late_entry, periods_of
+
+if TYPE_CHECKING:
+    from access.models import Staff
 
 # A service may run this many years ahead (a training); an end date further out is a typo.
 SERVICE_YEARS_AHEAD = 3
@@ -102,7 +108,7 @@ def check_follow_up(participant: Participant, *, start_date: date, kind: str, no
 
 def service_create(
     *,
-    actor,
+    actor: "Staff",
     participant: Participant,
     service_type: ServiceType,
     program: str,
@@ -136,8 +142,10 @@ def service_create(
         follow_up_note, label="the case note of the follow-up", limit=10_000
     )
     with transaction.atomic():
-        locked = participant_through_gate(actor=actor, participant=participant, lock=True)
+        locked = access_participant(actor, participant.pk, lock=True)
         ensure_can_edit(actor=actor, participant=locked)
+        # `ensure_can_edit` refused an actor logged into no office.
+        assert actor.current_office_id is not None
         if follow_up:
             check_follow_up(locked, start_date=start_date, kind=follow_up_kind, note=follow_up_note)
         service = Service(
@@ -168,7 +176,9 @@ def service_create(
     return service
 
 
-def case_note_create(*, actor, participant: Participant, contact_date: date, text: str) -> CaseNote:
+def case_note_create(
+    *, actor: "Staff", participant: Participant, contact_date: date, text: str
+) -> CaseNote:
     """Records a case note; one entered more than seven days after the contact is flagged late."""
     today = timezone.localdate()
     text = checked_text(text, label="the case note", limit=10_000)
@@ -178,8 +188,10 @@ def case_note_create(*, actor, participant: Participant, contact_date: date, tex
         raise PortalError("The contact date is in the future.", code="future_note")
     check_contact_date(participant, contact_date)
     with transaction.atomic():
-        locked = participant_through_gate(actor=actor, participant=participant)
+        locked = access_participant(actor, participant.pk)
         ensure_can_edit(actor=actor, participant=locked)
+        # `ensure_can_edit` refused an actor logged into no office.
+        assert actor.current_office_id is not None
         note = CaseNote(
             participant=locked,
             contact_date=contact_date,
@@ -210,7 +222,9 @@ NEEDS_A_TICKET = {
 }
 
 
-def _refuse_unless_self_correctable(actor, *, recorded_by_id: int, entered_at, dates) -> None:
+def _refuse_unless_self_correctable(
+    actor: "Staff", *, recorded_by_id: int, entered_at: datetime, dates: Iterable[date]
+) -> None:
     refusal = self_correction_refusal(
         actor, recorded_by_id=recorded_by_id, entered_at=entered_at, dates=dates, now=timezone.now()
     )
@@ -218,7 +232,7 @@ def _refuse_unless_self_correctable(actor, *, recorded_by_id: int, entered_at, d
         raise PortalError(refusal, code="needs_a_ticket")
 
 
-def _refuse_if_periods_change(participant: Participant, change) -> None:
+def _refuse_if_periods_change(participant: Participant, change: Change) -> None:
     """The pre-check, as for a ticket: a correction may not create, remove, split or merge a period."""
     services = (
         Service.objects.filter(participant=participant)
@@ -234,19 +248,15 @@ def _refuse_if_periods_change(participant: Participant, change) -> None:
         )
 
 
-def _locked_service(actor, service: Service) -> Service:
-    participant = participant_through_gate(actor=actor, participant=service.participant, lock=True)
+def _locked_service(actor: "Staff", service: Service) -> Service:
+    participant = access_participant(actor, service.participant_id, lock=True)
     ensure_can_edit(actor=actor, participant=participant)
-    return (
-        Service.objects.select_for_update()
-        .select_related("service_type", "participant")
-        .get(pk=service.pk)
-    )
+    return access_service(actor, service.pk, lock=True)
 
 
 def service_correct(
     *,
-    actor,
+    actor: "Staff",
     service: Service,
     service_type: ServiceType,
     program: str,
@@ -316,7 +326,7 @@ def service_correct(
     return locked
 
 
-def service_remove(*, actor, service: Service, reason: str) -> None:
+def service_remove(*, actor: "Staff", service: Service, reason: str) -> None:
     """The person who recorded a service removes it (recorded by mistake), with a reason."""
     reason = checked_text(reason, label="the reason for removing it", required=True, limit=1000)
     with transaction.atomic():
@@ -327,7 +337,7 @@ def service_remove(*, actor, service: Service, reason: str) -> None:
             entered_at=locked.entered_at,
             dates=[locked.start_date, locked.end_date],
         )
-        open_ticket = locked.tickets.exclude(state__in=["approved", "denied"]).first()
+        open_ticket = locked.tickets.exclude(status__in=["approved", "denied"]).first()
         if open_ticket is not None:
             raise PortalError(
                 f"Data-edit ticket #{open_ticket.pk} is about this service: it is settled there.",
@@ -338,14 +348,14 @@ def service_remove(*, actor, service: Service, reason: str) -> None:
             locked.delete()
 
 
-def _locked_note(actor, note: CaseNote) -> CaseNote:
-    participant = participant_through_gate(actor=actor, participant=note.participant)
+def _locked_note(actor: "Staff", note: CaseNote) -> CaseNote:
+    participant = access_participant(actor, note.participant_id, lock=True)
     ensure_can_edit(actor=actor, participant=participant)
-    return CaseNote.objects.select_for_update().select_related("participant").get(pk=note.pk)
+    return access_case_note(actor, note.pk, lock=True)
 
 
 def case_note_correct(
-    *, actor, note: CaseNote, contact_date: date, text: str, reason: str
+    *, actor: "Staff", note: CaseNote, contact_date: date, text: str, reason: str
 ) -> CaseNote:
     """The author of a case note corrects its date or text, with a reason."""
     reason = checked_text(reason, label="the reason for the correction", required=True, limit=1000)
@@ -376,7 +386,7 @@ def case_note_correct(
     return locked
 
 
-def case_note_remove(*, actor, note: CaseNote, reason: str) -> None:
+def case_note_remove(*, actor: "Staff", note: CaseNote, reason: str) -> None:
     """The author removes a case note written by mistake (on the wrong seeker, say), with a reason."""
     reason = checked_text(reason, label="the reason for removing it", required=True, limit=1000)
     with transaction.atomic():

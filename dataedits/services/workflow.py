@@ -1,22 +1,28 @@
-"""The data-edit ticket workflow, one transition table (models.TRANSITIONS): draft -> local board
+"""The data-edit ticket workflow, one transition table (models.TICKETS): draft -> local board
 review -> state queue (Title I or Title III) -> approved (the change applied) or denied; the filer
-is notified at each step."""
+is notified at each step. Each step locks the ticket, asks the policy and the table, writes, audits."""
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notification_send
+from participants.access import access_participant
+from participants.models import Participant
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_text
 
+from ..access import access_ticket
 from ..models import (
     DENIAL_REASON_TEXT,
-    TRANSITIONS,
+    TICKETS,
     ChangeKind,
     DataEditTicket,
     SeekerField,
@@ -25,21 +31,12 @@ from ..models import (
     TicketAction,
     TicketState,
 )
-from ..policies import decision_refusal, local_review_refusal
+from ..policies import acknowledge_refusal, decide_refusal, filer_refusal, review_refusal
 from ..precheck import Precheck, ticket_precheck
 from ..rules import Reason, counted_received_at, is_late_entry
-from .gate import participant_through_gate, ticket_through_gate
 
-
-def _next_state(ticket: DataEditTicket, action: TicketAction) -> TicketState:
-    next_state = TRANSITIONS.get((ticket.state, action))
-    if next_state is None:
-        raise PortalError(
-            f"A ticket in {ticket.get_state_display().lower()} cannot be acted on this way "
-            f"({TicketAction(action).label.lower()}).",
-            code="invalid_transition",
-        )
-    return TicketState(next_state)
+if TYPE_CHECKING:
+    from access.models import Staff
 
 
 def _recheck(ticket: DataEditTicket, *, lock_services: bool = False) -> Precheck:
@@ -85,7 +82,7 @@ def _notify_filer(ticket: DataEditTicket, message: str) -> Notification:
     )
 
 
-def state_local_reviewers(area_id: int):
+def state_local_reviewers(area_id: int) -> QuerySet["Staff"]:
     """The state agency's own staff designated as local reviewers of an area: they may see every seeker."""
     from access.models import Staff
     from access.roles import Role
@@ -98,11 +95,11 @@ def state_local_reviewers(area_id: int):
     ).distinct()
 
 
-def _route_local_step(ticket: DataEditTicket, now) -> None:
+def _route_local_step(ticket: DataEditTicket, now: datetime) -> None:
     """Seed 002: opting out "in no way affect[s] a job seeker's eligibility for services". A ticket
     about a seeker the area's board reviewers may not see goes to a state-agency reviewer of the
     area for the local step; with none, straight to the state queue, the reason recorded."""
-    if not ticket.participant.opted_out or ticket.state != TicketState.LOCAL_REVIEW:
+    if not ticket.participant.opted_out or ticket.status != TicketState.LOCAL_REVIEW:
         return
     area = ticket.office.area
     if state_local_reviewers(area.pk).exists():
@@ -111,7 +108,7 @@ def _route_local_step(ticket: DataEditTicket, now) -> None:
             "do the local step."
         )
         return
-    ticket.state = _next_state(ticket, TicketAction.SKIP_LOCAL)
+    ticket.status = TICKETS.next_state(ticket.status, TicketAction.SKIP_LOCAL)
     ticket.routing_note = (
         f"The seeker opted out of data sharing and no state-agency local reviewer serves {area}: "
         "sent straight to the state, whose staff also answer the local board's questions."
@@ -121,31 +118,31 @@ def _route_local_step(ticket: DataEditTicket, now) -> None:
     ticket.counted_received_at = counted_received_at(timezone.localtime(now))
 
 
-def tickets_route_for_opted_out(*, participant) -> int:
+def tickets_route_for_opted_out(*, participant: Participant) -> int:
     """After a seeker opts out: their tickets waiting for a board that may no longer see them move on."""
     moved = 0
     with transaction.atomic():
         for ticket in (
             DataEditTicket.objects.select_for_update()
             .select_related("office__area", "participant")
-            .filter(participant=participant, state=TicketState.LOCAL_REVIEW)
+            .filter(participant=participant, status=TicketState.LOCAL_REVIEW)
         ):
-            before = (ticket.state, ticket.routing_note)
+            before = (ticket.status, ticket.routing_note)
             _route_local_step(ticket, timezone.now())
-            if (ticket.state, ticket.routing_note) != before:
+            if (ticket.status, ticket.routing_note) != before:
                 with audit_reason("data-edit ticket routed: the seeker opted out of data sharing"):
                     ticket.save()
                 moved += 1
     return moved
 
 
-def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
+def ticket_submit(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
     """The filer sends the draft to the local board; the required fields must all be there."""
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
-        if locked.filed_by_id != actor.pk:
-            raise PortalError("Only the person who filed the ticket submits it.", code="not_filer")
-        next_state = _next_state(locked, TicketAction.SUBMIT)
+        locked = access_ticket(actor, ticket.pk, lock=True)
+        if refusal := filer_refusal(actor, locked):
+            raise refusal
+        next_state = TICKETS.next_state(locked.status, TicketAction.SUBMIT)
         now = timezone.now()
         # Not yet filed with the state: the pre-check is as if the local board sent it on today.
         check = _recheck(locked)
@@ -160,7 +157,7 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
                 "Complete the ticket before submitting it: " + " ".join(r.text for r in missing),
                 code="incomplete",
             )
-        locked.state, locked.submitted_at, locked.precheck = (
+        locked.status, locked.submitted_at, locked.precheck = (
             next_state,
             now,
             check.decision.as_json(),
@@ -169,7 +166,7 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
         _route_local_step(locked, now)
         with audit_reason("data-edit ticket submitted for local board review", actor=actor):
             locked.save()
-        if locked.state == TicketState.STATE_QUEUE:
+        if locked.status == TicketState.STATE_QUEUE:
             _notify_filer(
                 locked,
                 f"Data-edit ticket #{locked.pk} was sent straight to the state's "
@@ -185,25 +182,20 @@ def ticket_submit(*, actor, ticket: DataEditTicket) -> DataEditTicket:
 
 def ticket_local_review(
     *,
-    actor,
+    actor: "Staff",
     ticket: DataEditTicket,
     approve: bool,
     justified: bool,
     documented: bool,
     aligned: bool,
-    reasons: list[str] = (),
+    reasons: Sequence[str] = (),
     note: str = "",
 ) -> DataEditTicket:
     """The local board's review: approve (sent to the state queue) or deny with reasons."""
-    if not actor.can_review_data_edits_locally:
-        raise PortalError("Your role does not review data-edit tickets.", code="not_reviewer")
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
-        refusal = local_review_refusal(actor, locked)
-        if refusal:
-            raise PortalError(
-                refusal, code="four_eyes" if locked.filed_by_id == actor.pk else "other_area"
-            )
+        locked = access_ticket(actor, ticket.pk, lock=True)
+        if refusal := review_refusal(actor, locked):
+            raise refusal
         now = timezone.now()
         locked.local_reviewer, locked.local_reviewed_at = actor, now
         locked.local_justified, locked.local_documented, locked.local_aligned = (
@@ -213,7 +205,7 @@ def ticket_local_review(
         )
         locked.local_note = note = checked_text(note, label="the note")
         if approve:
-            next_state = _next_state(locked, TicketAction.LOCAL_APPROVE)
+            next_state = TICKETS.next_state(locked.status, TicketAction.LOCAL_APPROVE)
             if not (justified and documented and aligned):
                 raise PortalError(
                     "Approve only a request that is justified, documented and aligned with policy; "
@@ -234,7 +226,7 @@ def ticket_local_review(
             )
             why = "data-edit ticket approved by the local board"
         else:
-            next_state = _next_state(locked, TicketAction.LOCAL_DENY)
+            next_state = TICKETS.next_state(locked.status, TicketAction.LOCAL_DENY)
             locked.denial_reasons = _denial_reasons(reasons)
             locked.decision_note = note
             locked.decided_at = now
@@ -242,14 +234,14 @@ def ticket_local_review(
                 DENIAL_REASON_TEXT[r] for r in locked.denial_reasons
             )
             why = "data-edit ticket denied by the local board"
-        locked.state = next_state
+        locked.status = next_state
         with audit_reason(why, actor=actor):
             locked.save()
         _notify_filer(locked, message[:300])
     return locked
 
 
-def _denial_reasons(reasons) -> list[str]:
+def _denial_reasons(reasons: Sequence[str]) -> list[str]:
     chosen = [r for r in DENIAL_REASON_TEXT if r in set(reasons)]
     if not chosen or len(chosen) != len(set(reasons)):
         raise PortalError(
@@ -259,24 +251,26 @@ def _denial_reasons(reasons) -> list[str]:
 
 
 def ticket_decide(
-    *, actor, ticket: DataEditTicket, approve: bool, reasons: list[str] = (), note: str = ""
+    *,
+    actor: "Staff",
+    ticket: DataEditTicket,
+    approve: bool,
+    reasons: Sequence[str] = (),
+    note: str = "",
 ) -> DataEditTicket:
     """State data-edit staff approve (the change is applied, in the same transaction) or deny."""
-    if not actor.can_decide_data_edits:
-        raise PortalError("Your role does not decide data-edit tickets.", code="not_state_staff")
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
-        refusal = decision_refusal(actor, locked)
-        if refusal:
-            raise PortalError(refusal, code="four_eyes")
+        locked = access_ticket(actor, ticket.pk, lock=True)
+        if refusal := decide_refusal(actor, locked):
+            raise refusal
         now = timezone.now()
         locked.decided_by, locked.decided_at = actor, now
         locked.decision_note = checked_text(note, label="the note")
         if approve:
-            locked.state = _next_state(locked, TicketAction.APPROVE)
+            locked.status = TICKETS.next_state(locked.status, TicketAction.APPROVE)
             # The seeker's row is locked first, so that no service is recorded between the
             # pre-check and the change it approves.
-            participant_through_gate(actor=actor, participant=locked.participant, lock=True)
+            access_participant(actor, locked.participant_id, lock=True)
             check = _recheck(locked, lock_services=True)
             _refuse_if_late(check)
             _refuse_unless_approvable(check)
@@ -288,7 +282,7 @@ def ticket_decide(
                 locked.save()
             message = f"Data-edit ticket #{locked.pk} was approved by the state and the change was applied."
         else:
-            locked.state = _next_state(locked, TicketAction.DENY)
+            locked.status = TICKETS.next_state(locked.status, TicketAction.DENY)
             locked.denial_reasons = _denial_reasons(reasons)
             with audit_reason(f"data-edit ticket #{locked.pk} denied by the state", actor=actor):
                 locked.save()
@@ -299,10 +293,16 @@ def ticket_decide(
     return locked
 
 
-def _apply_change(ticket: DataEditTicket, *, actor) -> None:
-    """Applies an approved ticket's change to the seeker's data (inside the approval's transaction)."""
+def _apply_change(ticket: DataEditTicket, *, actor: "Staff") -> None:
+    """Applies an approved ticket's change to the seeker's data (inside the approval's transaction).
+
+    The approval's pre-check refused an incomplete change (`change_of` is None: a missing field),
+    so what each kind needs is there."""
     match ticket.kind:
         case ChangeKind.ADD_SERVICE:
+            # An added service has its type and dates (else a missing field, refused).
+            assert ticket.new_service_type is not None
+            assert ticket.new_start_date is not None and ticket.new_end_date is not None
             today = timezone.localdate()
             ticket.service = Service.objects.create(
                 participant=ticket.participant,
@@ -317,6 +317,7 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
             )
         case ChangeKind.MODIFY_SERVICE:
             service = ticket.service
+            assert service is not None  # a modify ticket without its service: a missing field
             changed = []
             for field, value in (
                 ("service_type", ticket.new_service_type),
@@ -328,16 +329,22 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
                     changed.append(field)
             service.save(update_fields=changed)
         case ChangeKind.DELETE_SERVICE:
+            # A delete ticket without its service: a missing field.
+            assert ticket.service is not None
             ticket.service.delete()
             ticket.service = None
         case ChangeKind.CORRECT_SEEKER_DATA:
             participant = ticket.participant
-            value = ticket.seeker_value.strip()
-            if ticket.seeker_field == SeekerField.DATE_OF_BIRTH:
-                value = date.fromisoformat(value)
-            setattr(participant, ticket.seeker_field, value)
+            text = ticket.seeker_value.strip()
+            correct: str | date = (
+                date.fromisoformat(text)
+                if ticket.seeker_field == SeekerField.DATE_OF_BIRTH
+                else text
+            )
+            setattr(participant, ticket.seeker_field, correct)
             participant.save(update_fields=[ticket.seeker_field, "updated_at"])
         case ChangeKind.MEASURABLE_SKILLS_GAIN:
+            assert ticket.gain_date is not None  # a gain without its date: a missing field
             SkillsGain.objects.create(
                 participant=ticket.participant,
                 program=ticket.new_program,
@@ -347,24 +354,13 @@ def _apply_change(ticket: DataEditTicket, *, actor) -> None:
             )
 
 
-def ticket_acknowledge(*, actor, ticket: DataEditTicket) -> DataEditTicket:
+def ticket_acknowledge(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
     """The state replies that it received the ticket (Attachment II: "OESC will reply and inform the
     local area the ticket request was received"); the filer is told. Once per ticket."""
-    if not actor.can_decide_data_edits:
-        raise PortalError(
-            "Only the state's data-edit staff acknowledge tickets.", code="not_state_staff"
-        )
     with transaction.atomic():
-        locked = ticket_through_gate(actor=actor, ticket=ticket)
-        if (
-            locked.state not in (TicketState.STATE_QUEUE, TicketState.APPROVED, TicketState.DENIED)
-            or locked.received_at is None
-        ):
-            raise PortalError(
-                "The state acknowledges a ticket once it is in its queue.", code="not_received"
-            )
-        if locked.acknowledged_at is not None:
-            raise PortalError("This ticket's receipt is already acknowledged.", code="acknowledged")
+        locked = access_ticket(actor, ticket.pk, lock=True)
+        if refusal := acknowledge_refusal(actor, locked):
+            raise refusal
         locked.acknowledged_at, locked.acknowledged_by = timezone.now(), actor
         with audit_reason("data-edit ticket receipt acknowledged by the state", actor=actor):
             locked.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])

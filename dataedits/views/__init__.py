@@ -13,16 +13,16 @@ from .records import (
 from .reports import DataIntegrityView, QuarterlyCountsCsvView, QuarterlyCountsView
 from .tickets import (
     DecideView,
+    DocumentAddView,
+    DocumentDownloadView,
     LocalQueueView,
     LocalReviewView,
     StateQueueView,
+    TicketAcknowledgeView,
     TicketCreateView,
     TicketDetailView,
-    document_add_view,
-    document_download,
-    ticket_acknowledge_view,
-    ticket_precheck_view,
-    ticket_submit_view,
+    TicketPrecheckView,
+    TicketSubmitView,
 )
 
 __all__ = [
@@ -43,9 +43,9 @@ __all__ = [
     "StateQueueView",
     "TicketCreateView",
     "TicketDetailView",
-    "document_add_view",
-    "document_download",
-    "ticket_acknowledge_view",
-    "ticket_precheck_view",
-    "ticket_submit_view",
+    "DocumentAddView",
+    "DocumentDownloadView",
+    "TicketAcknowledgeView",
+    "TicketPrecheckView",
+    "TicketSubmitView",
 ]

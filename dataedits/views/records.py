@@ -1,17 +1,23 @@
 """The seeker's services, periods and case notes, and recording them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
+from participants.access import access_participant
 from participants.models import Participant
 from participants.services import ensure_can_edit
-from portal.errors import PortalError
-from portal.views import CapabilityRequiredMixin, paginate
+from portal.views import paginate
+from portal.web import CapabilityRequiredMixin, FormView, refusal
 
+from ..access import access_case_note, access_service
 from ..forms import (
     CaseNoteCorrectionForm,
     CaseNoteForm,
@@ -34,30 +40,26 @@ from ..services import (
 )
 
 
-def visible_seeker(request, pk) -> Participant:
-    return get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
-
-
-def visible_ticket(request, pk) -> DataEditTicket:
-    return get_object_or_404(
-        visible_tickets(request.user).select_related(
-            "service__service_type", "new_service_type", "local_reviewer", "decided_by"
-        ),
-        pk=pk,
-    )
-
-
-def editable_seeker(request, pk) -> Participant:
+def editable_seeker(user: Any, pk: int) -> Participant:
     """The seeker, if the person may record on them: 404 if hidden, 403 if not in their office."""
-    participant = visible_seeker(request, pk)
-    try:
-        ensure_can_edit(actor=request.user, participant=participant)
-    except PortalError as exc:
-        raise PermissionDenied(exc.message) from exc
+    participant = access_participant(user, pk)
+    if message := refusal(ensure_can_edit, actor=user, participant=participant):
+        raise PermissionDenied(message)
     return participant
 
 
-def seeker_timeline(participant):
+class RecordingMixin:
+    """Pages that record on a seeker: a role that edits, and the seeker in the person's office."""
+
+    capability = "can_edit_seekers"
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def get_object(self) -> Any:
+        return editable_seeker(self.request.user, self.kwargs["pk"])
+
+
+def seeker_timeline(participant: Participant) -> tuple[list[Service], Any]:
     """The seeker's services and periods as they stand today (no change)."""
     services = seeker_services(participant)
     blank = DataEditTicket(participant=participant, kind="correct_seeker_data")
@@ -113,14 +115,10 @@ class SeekerView(CapabilityRequiredMixin, View):
 
     capability = "can_read_seekers"
 
-    def get(self, request, pk):
-        participant = visible_seeker(request, pk)
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        participant = access_participant(request.user, pk)
         services, check = seeker_timeline(participant)
-        try:
-            ensure_can_edit(actor=request.user, participant=participant)
-            refusal = None
-        except PortalError as exc:
-            refusal = exc.message
+        edit_refusal = refusal(ensure_can_edit, actor=request.user, participant=participant)
         today, now = timezone.localdate(), timezone.now()
         notes = paginate(
             request,
@@ -132,7 +130,7 @@ class SeekerView(CapabilityRequiredMixin, View):
 
         def correctable(record, recorded_by_id, dates):
             return (
-                refusal is None
+                edit_refusal is None
                 and self_correction_refusal(
                     request.user,
                     recorded_by_id=recorded_by_id,
@@ -163,160 +161,123 @@ class SeekerView(CapabilityRequiredMixin, View):
                 "tickets": visible_tickets(request.user)
                 .filter(participant=participant)
                 .order_by("-created_at", "-pk"),
-                "refusal": refusal,
+                "refusal": edit_refusal,
                 "today": today,
             },
         )
 
 
-class ServiceCreateView(CapabilityRequiredMixin, View):
-    capability = "can_edit_seekers"
+class ServiceCreateView(RecordingMixin, FormView):
     template_name = "dataedits/service_form.html"
+    form_class = ServiceForm
 
-    def get(self, request, pk):
-        participant = editable_seeker(request, pk)
-        return render(
-            request, self.template_name, {"participant": participant, "form": ServiceForm()}
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {"participant": self.object, "form": form}
+
+    def perform(self, form: ServiceForm) -> Service:
+        return service_create(actor=self.request.user, participant=self.object, **form.recorded())
+
+    def succeeded(self, service: Service) -> HttpResponse:
+        messages.success(
+            self.request,
+            f"Service recorded: {service}."
+            + (
+                " It was entered more than seven days after it started and is flagged late."
+                if service.is_late
+                else ""
+            ),
         )
-
-    def post(self, request, pk):
-        participant = editable_seeker(request, pk)
-        form = ServiceForm(request.POST)
-        if form.is_valid():
-            try:
-                service = service_create(
-                    actor=request.user, participant=participant, **form.recorded()
-                )
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Service recorded: {service}."
-                    + (
-                        " It was entered more than seven days after it started and is flagged late."
-                        if service.is_late
-                        else ""
-                    ),
-                )
-                return redirect("dataedits:seeker", pk=participant.pk)
-        return render(
-            request, self.template_name, {"participant": participant, "form": form}, status=400
-        )
+        return redirect("dataedits:seeker", pk=self.object.pk)
 
 
-class CaseNoteCreateView(CapabilityRequiredMixin, View):
-    capability = "can_edit_seekers"
+class CaseNoteCreateView(RecordingMixin, FormView):
     template_name = "dataedits/case_note_form.html"
+    form_class = CaseNoteForm
 
-    def get(self, request, pk):
-        participant = editable_seeker(request, pk)
-        return render(
-            request, self.template_name, {"participant": participant, "form": CaseNoteForm()}
-        )
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {"participant": self.object, "form": form}
 
-    def post(self, request, pk):
-        participant = editable_seeker(request, pk)
-        form = CaseNoteForm(request.POST)
-        if form.is_valid():
-            try:
-                note = case_note_create(
-                    actor=request.user, participant=participant, **form.recorded()
-                )
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    "Case note recorded."
-                    + (
-                        " It was entered more than seven days after the contact and is flagged late."
-                        if note.is_late
-                        else ""
-                    ),
-                )
-                return redirect("dataedits:seeker", pk=participant.pk)
-        return render(
-            request, self.template_name, {"participant": participant, "form": form}, status=400
+    def perform(self, form: CaseNoteForm) -> CaseNote:
+        return case_note_create(actor=self.request.user, participant=self.object, **form.recorded())
+
+    def succeeded(self, note: CaseNote) -> HttpResponse:
+        messages.success(
+            self.request,
+            "Case note recorded."
+            + (
+                " It was entered more than seven days after the contact and is flagged late."
+                if note.is_late
+                else ""
+            ),
         )
+        return redirect("dataedits:seeker", pk=self.object.pk)
 
 
 # --- Correcting a slip without a ticket -----------------------------------------------------------
 
 
-class SelfCorrectionView(CapabilityRequiredMixin, View):
+class SelfCorrectionView(RecordingMixin, FormView):
     """Correct or remove a service or case note one recorded oneself, soon after, while its quarter is open.
 
-    Subclasses name the record (`model`, `record_name`), the form, and the service that writes.
+    Subclasses name the record (`record_name`, how to fetch it), the form, and the service that writes.
     """
 
-    capability = "can_edit_seekers"
-    model = None
     record_name = ""
     template_name = "dataedits/self_correction.html"
     removal = False
 
-    def record(self, request, pk, record_pk):
-        participant = editable_seeker(request, pk)
-        record = get_object_or_404(self.model.objects.filter(participant=participant), pk=record_pk)
-        refusal = self_correction_refusal(
-            request.user,
+    def get_object(self) -> Service | CaseNote:
+        self.participant = super().get_object()
+        record = self.fetch(self.kwargs["record_pk"], participant=self.participant)
+        refused = self_correction_refusal(
+            self.request.user,
             recorded_by_id=self.recorded_by(record),
             entered_at=record.entered_at,
             dates=self.dates(record),
             now=timezone.now(),
         )
-        if refusal:
-            raise PermissionDenied(refusal)
-        return participant, record
+        if refused:
+            raise PermissionDenied(refused)
+        return record
 
-    def get(self, request, pk, record_pk):
-        participant, record = self.record(request, pk, record_pk)
-        return self.page(participant, record, self.form(record))
+    def get_form(self, data: Any = None, files: Any = None) -> BaseForm:
+        return self.form(self.object, data)
 
-    def post(self, request, pk, record_pk):
-        participant, record = self.record(request, pk, record_pk)
-        form = self.form(record, request.POST)
-        if form.is_valid():
-            try:
-                self.write(record, form.cleaned_data)
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"The {self.record_name} was {'removed' if self.removal else 'corrected'}.",
-                )
-                return redirect("dataedits:seeker", pk=participant.pk)
-        return self.page(participant, record, form, status=400)
+    def perform(self, form: BaseForm) -> None:
+        self.write(self.object, form.cleaned_data)
 
-    def page(self, participant, record, form, status=200):
-        return render(
+    def succeeded(self, result: None) -> HttpResponse:
+        messages.success(
             self.request,
-            self.template_name,
-            {
-                "participant": participant,
-                "record": record,
-                "form": form,
-                "removal": self.removal,
-                "record_name": self.record_name,
-            },
-            status=status,
+            f"The {self.record_name} was {'removed' if self.removal else 'corrected'}.",
         )
+        return redirect("dataedits:seeker", pk=self.participant.pk)
+
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {
+            "participant": self.participant,
+            "record": self.object,
+            "form": form,
+            "removal": self.removal,
+            "record_name": self.record_name,
+        }
 
 
 class ServiceSelfCorrection(SelfCorrectionView):
-    model, record_name = Service, "service"
+    record_name = "service"
 
-    def recorded_by(self, service):
+    def fetch(self, pk: int, *, participant: Participant) -> Service:
+        return access_service(self.request.user, pk, participant=participant)
+
+    def recorded_by(self, service: Service) -> int:
         return service.entered_by_id
 
-    def dates(self, service):
+    def dates(self, service: Service) -> list:
         return [service.start_date, service.end_date]
 
 
 class ServiceCorrectView(ServiceSelfCorrection):
-    def form(self, service, data=None):
+    def form(self, service: Service, data: Any = None) -> ServiceCorrectionForm:
         return ServiceCorrectionForm(
             data,
             initial={
@@ -327,45 +288,48 @@ class ServiceCorrectView(ServiceSelfCorrection):
             },
         )
 
-    def write(self, service, data):
+    def write(self, service: Service, data: dict[str, Any]) -> None:
         service_correct(actor=self.request.user, service=service, **data)
 
 
 class ServiceRemoveView(ServiceSelfCorrection):
     removal = True
 
-    def form(self, service, data=None):
+    def form(self, service: Service, data: Any = None) -> RemovalForm:
         return RemovalForm(data)
 
-    def write(self, service, data):
+    def write(self, service: Service, data: dict[str, Any]) -> None:
         service_remove(actor=self.request.user, service=service, **data)
 
 
 class CaseNoteSelfCorrection(SelfCorrectionView):
-    model, record_name = CaseNote, "case note"
+    record_name = "case note"
 
-    def recorded_by(self, note):
+    def fetch(self, pk: int, *, participant: Participant) -> CaseNote:
+        return access_case_note(self.request.user, pk, participant=participant)
+
+    def recorded_by(self, note: CaseNote) -> int:
         return note.author_id
 
-    def dates(self, note):
+    def dates(self, note: CaseNote) -> list:
         return [note.contact_date]
 
 
 class CaseNoteCorrectView(CaseNoteSelfCorrection):
-    def form(self, note, data=None):
+    def form(self, note: CaseNote, data: Any = None) -> CaseNoteCorrectionForm:
         return CaseNoteCorrectionForm(
             data, initial={"contact_date": note.contact_date, "text": note.text}
         )
 
-    def write(self, note, data):
+    def write(self, note: CaseNote, data: dict[str, Any]) -> None:
         case_note_correct(actor=self.request.user, note=note, **data)
 
 
 class CaseNoteRemoveView(CaseNoteSelfCorrection):
     removal = True
 
-    def form(self, note, data=None):
+    def form(self, note: CaseNote, data: Any = None) -> RemovalForm:
         return RemovalForm(data)
 
-    def write(self, note, data):
+    def write(self, note: CaseNote, data: dict[str, Any]) -> None:
         case_note_remove(actor=self.request.user, note=note, **data)

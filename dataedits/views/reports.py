@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from portal.views import CapabilityRequiredMixin, paginate
+from portal.views import paginate
+from portal.web import CapabilityRequiredMixin
 
 from ..forms import DataIntegrityForm, OfficeQuarterForm, recent_quarters
 from ..selectors import late_entries, quarterly_counts

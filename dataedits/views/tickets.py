@@ -1,24 +1,44 @@
 """Data-edit tickets: the form and its live pre-check, the ticket, its documents, reviews and queues."""
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from notifications.services import notifications_mark_read
-from portal.errors import PortalError
-from portal.views import CapabilityRequiredMixin, paginate
+from participants.models import Participant
+from portal.views import paginate
+from portal.web import ActionView, CapabilityRequiredMixin, FormView, refusal
 
+from ..access import access_document, access_ticket
 from ..forms import DecisionForm, DocumentForm, LocalReviewForm, TicketForm
-from ..models import ChangeKind, DataEditTicket, Service, SupportingDocument, TicketState, Title
-from ..policies import decision_refusal, local_review_refusal
+from ..models import (
+    ChangeKind,
+    DataEditTicket,
+    Service,
+    SupportingDocument,
+    TicketState,
+    Title,
+)
+from ..policies import (
+    area_refusal,
+    filer_refusal,
+    may_acknowledge,
+    may_add_document,
+    may_decide,
+    may_review,
+    may_submit,
+)
 from ..precheck import ticket_precheck, timeline
 from ..rules import Reason
 from ..selectors import local_board_queue, seeker_services, state_queue
@@ -30,10 +50,10 @@ from ..services import (
     ticket_local_review,
     ticket_submit,
 )
-from .records import editable_seeker, visible_ticket
+from .records import RecordingMixin
 
 
-def precheck_context(form, participant) -> dict:
+def precheck_context(form: Any, participant: Participant) -> dict[str, Any]:
     """The live pre-check of the form as filled so far: every reason, the deadline, the timeline.
 
     A model form puts each valid value on its instance as it validates; the rest stay empty,
@@ -57,74 +77,73 @@ def precheck_context(form, participant) -> dict:
     }
 
 
-class TicketCreateView(CapabilityRequiredMixin, View):
+class TicketCreateView(RecordingMixin, FormView):
     """File a data-edit ticket, with the pre-check redrawn as the form is filled in."""
 
-    capability = "can_edit_seekers"
     template_name = "dataedits/ticket_form.html"
 
-    def render_form(self, participant, form, status=200):
-        context = {"participant": participant, "form": form} | precheck_context(form, participant)
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request, pk):
-        participant = editable_seeker(request, pk)
+    def get_form(self, data: Any = None, files: Any = None) -> TicketForm:
+        participant, user = self.object, self.request.user
+        if data is not None:
+            return TicketForm(data, files, participant=participant, user=user)
         # "Correct" on a service opens the form about it, with the pre-check already drawn.
         draft = DataEditTicket(participant=participant)
-        if request.GET.get("kind") in ChangeKind.values:
-            draft.kind = request.GET["kind"]
-        if request.GET.get("service", "").isdigit():
+        if self.request.GET.get("kind") in ChangeKind.values:
+            draft.kind = self.request.GET["kind"]
+        if self.request.GET.get("service", "").isdigit():
             draft.service = Service.objects.filter(
-                participant=participant, pk=request.GET["service"]
+                participant=participant, pk=self.request.GET["service"]
             ).first()
-        return self.render_form(
-            participant, TicketForm(participant=participant, user=request.user, instance=draft)
+        return TicketForm(participant=participant, user=user, instance=draft)
+
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {"participant": self.object, "form": form} | precheck_context(form, self.object)
+
+    def perform(self, form: TicketForm) -> DataEditTicket:
+        ticket = ticket_create(
+            actor=self.request.user,
+            participant=self.object,
+            ticket=form.instance,
+            supporting_notes=form.cleaned_data["supporting_notes"],
         )
+        # The draft is saved even if its document is refused: the filer attaches another to it.
+        if form.cleaned_data.get("document") and (
+            problem := refusal(
+                document_add,
+                actor=self.request.user,
+                ticket=ticket,
+                upload=form.cleaned_data["document"],
+            )
+        ):
+            messages.error(self.request, f"The document was not attached: {problem}")
+        return ticket
 
-    def post(self, request, pk):
-        participant = editable_seeker(request, pk)
-        form = TicketForm(request.POST, request.FILES, participant=participant, user=request.user)
-        if form.is_valid():
-            try:
-                ticket = ticket_create(
-                    actor=request.user,
-                    participant=participant,
-                    ticket=form.instance,
-                    supporting_notes=form.cleaned_data["supporting_notes"],
-                )
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                if form.cleaned_data.get("document"):
-                    try:
-                        document_add(
-                            actor=request.user, ticket=ticket, upload=form.cleaned_data["document"]
-                        )
-                    except PortalError as exc:
-                        messages.error(request, f"The document was not attached: {exc.message}")
-                messages.success(
-                    request,
-                    f"Draft saved as ticket #{ticket.pk}. Check it and submit it for local board review.",
-                )
-                return redirect("dataedits:ticket_detail", pk=ticket.pk)
-        return self.render_form(participant, form, status=400)
+    def succeeded(self, ticket: DataEditTicket) -> HttpResponse:
+        messages.success(
+            self.request,
+            f"Draft saved as ticket #{ticket.pk}. Check it and submit it for local board review.",
+        )
+        return redirect("dataedits:ticket_detail", pk=ticket.pk)
 
 
-@require_POST
-def ticket_precheck_view(request, pk):
+@method_decorator(require_POST, name="dispatch")
+class TicketPrecheckView(RecordingMixin, CapabilityRequiredMixin, View):
     """The pre-check partial (htmx): the form as filled so far, never saved."""
-    filers_only(request)
-    participant = editable_seeker(request, pk)
-    form = TicketForm(request.POST, request.FILES, participant=participant, user=request.user)
-    form.is_valid()  # the partial shows what the rules say of whatever is filled in so far
-    return render(request, "dataedits/_precheck.html", precheck_context(form, participant))
+
+    refusal = "Your role does not file data-edit tickets."
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        participant = self.get_object()
+        form = TicketForm(request.POST, request.FILES, participant=participant, user=request.user)
+        form.is_valid()  # the partial shows what the rules say of whatever is filled in so far
+        return render(request, "dataedits/_precheck.html", precheck_context(form, participant))
 
 
 class TicketDetailView(CapabilityRequiredMixin, View):
     capability = "can_read_seekers"
 
-    def get(self, request, pk):
-        ticket = visible_ticket(request, pk)
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = access_ticket(request.user, pk)
         # Opening the ticket reads the person's notices about it.
         notifications_mark_read(
             actor=request.user, link=reverse("dataedits:ticket_detail", args=[ticket.pk])
@@ -132,7 +151,7 @@ class TicketDetailView(CapabilityRequiredMixin, View):
         filed_on = ticket.filed_on or timezone.localdate()
         user = request.user
         context = {}
-        if ticket.state in (TicketState.APPROVED, TicketState.DENIED):
+        if ticket.status in (TicketState.APPROVED, TicketState.DENIED):
             # Decided: the pre-check as it stood at the decision (an approved change is already applied).
             context["decided_precheck"] = stored_precheck(ticket.precheck)
         else:
@@ -156,16 +175,12 @@ class TicketDetailView(CapabilityRequiredMixin, View):
                 "documents": ticket.documents.all(),
                 "notes": ticket.supporting_notes.readable_by(user).select_related("author"),
                 "document_form": DocumentForm(),
-                "is_filer": ticket.filed_by_id == user.pk,
-                "can_review": ticket.state == TicketState.LOCAL_REVIEW
-                and local_review_refusal(user, ticket) is None,
-                "can_decide": ticket.state == TicketState.STATE_QUEUE
-                and decision_refusal(user, ticket) is None,
-                "can_acknowledge": (
-                    user.can_decide_data_edits
-                    and ticket.received_at is not None
-                    and ticket.acknowledged_at is None
-                ),
+                # The buttons are offered by the same policies the services ask.
+                "can_submit": may_submit(user, ticket),
+                "can_add_document": may_add_document(user, ticket),
+                "can_review": may_review(user, ticket),
+                "can_decide": may_decide(user, ticket),
+                "can_acknowledge": may_acknowledge(user, ticket),
             },
         )
 
@@ -198,176 +213,162 @@ def stored_precheck(data: dict) -> dict:
     }
 
 
-def filer_ticket(request, pk) -> DataEditTicket:
-    ticket = visible_ticket(request, pk)
-    if ticket.filed_by_id != request.user.pk:
-        raise PermissionDenied("Only the person who filed this ticket may do this.")
-    return ticket
+class TicketActionView(ActionView):
+    """A button on a ticket's page, which it returns to."""
+
+    def get_object(self) -> DataEditTicket:
+        return access_ticket(self.request.user, self.kwargs["pk"])
+
+    def redirect_url(self) -> str:
+        return reverse("dataedits:ticket_detail", kwargs={"pk": self.kwargs["pk"]})
 
 
-def filers_only(request):
-    if not request.user.can_edit_seekers:
-        raise PermissionDenied("Your role does not file data-edit tickets.")
+class FilerActionView(TicketActionView):
+    """What only the ticket's filer does to it."""
+
+    capability = "can_edit_seekers"
+    refusal = "Your role does not file data-edit tickets."
+
+    def get_object(self) -> DataEditTicket:
+        ticket = super().get_object()
+        if refused := filer_refusal(self.request.user, ticket):
+            raise PermissionDenied(refused.message)
+        return ticket
 
 
-@require_POST
-def ticket_submit_view(request, pk):
-    filers_only(request)
-    ticket = filer_ticket(request, pk)
-    try:
-        ticket_submit(actor=request.user, ticket=ticket)
-    except PortalError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Ticket #{ticket.pk} was submitted for local board review.")
-    return redirect("dataedits:ticket_detail", pk=ticket.pk)
+class TicketSubmitView(FilerActionView):
+    def perform(self, form: None) -> None:
+        ticket_submit(actor=self.request.user, ticket=self.object)
+
+    def success_message(self, result: None) -> str:
+        return f"Ticket #{self.object.pk} was submitted for local board review."
 
 
-@require_POST
-def ticket_acknowledge_view(request, pk):
-    if not request.user.can_decide_data_edits:
-        raise PermissionDenied("Only the state's data-edit staff acknowledge tickets.")
-    ticket = visible_ticket(request, pk)
-    try:
-        ticket_acknowledge(actor=request.user, ticket=ticket)
-    except PortalError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, f"Receipt of ticket #{ticket.pk} acknowledged: the filer is told."
+class TicketAcknowledgeView(TicketActionView):
+    capability = "can_decide_data_edits"
+    refusal = "Only the state's data-edit staff acknowledge tickets."
+
+    def perform(self, form: None) -> None:
+        ticket_acknowledge(actor=self.request.user, ticket=self.object)
+
+    def success_message(self, result: None) -> str:
+        return f"Receipt of ticket #{self.object.pk} acknowledged: the filer is told."
+
+
+class DocumentAddView(FilerActionView):
+    form_class = DocumentForm
+
+    def perform(self, form: DocumentForm) -> SupportingDocument:
+        return document_add(
+            actor=self.request.user, ticket=self.object, upload=form.cleaned_data["document"]
         )
-    return redirect("dataedits:ticket_detail", pk=ticket.pk)
+
+    def success_message(self, document: SupportingDocument) -> str:
+        return f"Attached {document.original_name}."
+
+    def refusal_message(self, text: str) -> str:
+        return f"The document was not attached: {text}"
 
 
-@require_POST
-def document_add_view(request, pk):
-    filers_only(request)
-    ticket = filer_ticket(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for error in form.errors.get("document", []):
-            messages.error(request, f"The document was not attached: {error}")
-        return redirect("dataedits:ticket_detail", pk=ticket.pk)
-    try:
-        document = document_add(
-            actor=request.user, ticket=ticket, upload=form.cleaned_data["document"]
-        )
-    except PortalError as exc:
-        messages.error(request, f"The document was not attached: {exc.message}")
-    else:
-        messages.success(request, f"Attached {document.original_name}.")
-    return redirect("dataedits:ticket_detail", pk=ticket.pk)
-
-
-def document_download(request, pk):
+class DocumentDownloadView(CapabilityRequiredMixin, View):
     """A supporting document, only to people who may see the ticket's seeker (404 otherwise)."""
-    if not request.user.can_read_seekers:
-        raise PermissionDenied("Your role does not open seekers' documents.")
-    document = get_object_or_404(SupportingDocument.objects.visible_to(request.user), pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The document's file is missing.") from None
-    response = FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+
+    capability = "can_read_seekers"
+    refusal = "Your role does not open seekers' documents."
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        document = access_document(request.user, pk)
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The document's file is missing.") from None
+        response = FileResponse(
+            handle,
+            content_type=document.content_type,
+            as_attachment=True,
+            filename=document.original_name,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
-class LocalReviewView(CapabilityRequiredMixin, View):
+class LocalReviewView(FormView):
     capability = "can_review_data_edits_locally"
     template_name = "dataedits/local_review.html"
 
-    def reviewable(self, request, pk):
-        """The ticket, if this reviewer may review it: 404 if its seeker is hidden, 403 if it is not theirs."""
-        ticket = visible_ticket(request, pk)
-        refusal = local_review_refusal(request.user, ticket)
-        if refusal:
-            raise PermissionDenied(refusal)
+    def get_object(self) -> DataEditTicket:
+        """The ticket, if it is this reviewer's board's: 404 if its seeker is hidden, 403 if another
+        board's. Four eyes is the service's to refuse (policies.review_refusal)."""
+        ticket = access_ticket(self.request.user, self.kwargs["pk"])
+        if refused := area_refusal(self.request.user, ticket):
+            raise PermissionDenied(refused.message)
         return ticket
 
-    @staticmethod
-    def past_deadline(ticket) -> bool:
-        days = ticket.days_left(timezone.localdate())
-        return days is not None and days < 0
+    def get_form(self, data: Any = None, files: Any = None) -> LocalReviewForm:
+        days = self.object.days_left(timezone.localdate())
+        return LocalReviewForm(data, past_deadline=days is not None and days < 0)
 
-    def get(self, request, pk):
-        ticket = self.reviewable(request, pk)
-        form = LocalReviewForm(past_deadline=self.past_deadline(ticket))
-        return render(request, self.template_name, {"ticket": ticket, "form": form})
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {"ticket": self.object, "form": form}
 
-    def post(self, request, pk):
-        ticket = self.reviewable(request, pk)
-        form = LocalReviewForm(request.POST, past_deadline=self.past_deadline(ticket))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                ticket_local_review(
-                    actor=request.user,
-                    ticket=ticket,
-                    approve=data["decision"] == "approve",
-                    justified=data["justified"] == "yes",
-                    documented=data["documented"] == "yes",
-                    aligned=data["aligned"] == "yes",
-                    reasons=data["reasons"],
-                    note=data["note"],
-                )
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Ticket #{ticket.pk}: "
-                    + (
-                        "approved and sent to the state queue."
-                        if data["decision"] == "approve"
-                        else "denied."
-                    ),
-                )
-                return redirect("dataedits:local_queue")
-        return render(request, self.template_name, {"ticket": ticket, "form": form}, status=400)
+    def perform(self, form: LocalReviewForm) -> bool:
+        """Records the review; True if approved."""
+        data = form.cleaned_data
+        ticket_local_review(
+            actor=self.request.user,
+            ticket=self.object,
+            approve=data["decision"] == "approve",
+            justified=data["justified"] == "yes",
+            documented=data["documented"] == "yes",
+            aligned=data["aligned"] == "yes",
+            reasons=data["reasons"],
+            note=data["note"],
+        )
+        return data["decision"] == "approve"
+
+    def succeeded(self, approved: bool) -> HttpResponse:
+        messages.success(
+            self.request,
+            f"Ticket #{self.object.pk}: "
+            + ("approved and sent to the state queue." if approved else "denied."),
+        )
+        return redirect("dataedits:local_queue")
 
 
-class DecideView(CapabilityRequiredMixin, View):
+class DecideView(FormView):
     capability = "can_decide_data_edits"
     template_name = "dataedits/decide.html"
 
-    def get(self, request, pk):
-        ticket = visible_ticket(request, pk)
-        form = DecisionForm(initial={"reasons": ticket.precheck.get("reasons", [])})
-        return render(request, self.template_name, {"ticket": ticket, "form": form})
+    def get_object(self) -> DataEditTicket:
+        return access_ticket(self.request.user, self.kwargs["pk"])
 
-    def post(self, request, pk):
-        ticket = visible_ticket(request, pk)
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                ticket_decide(
-                    actor=request.user,
-                    ticket=ticket,
-                    approve=data["decision"] == "approve",
-                    reasons=data["reasons"],
-                    note=data["note"],
-                )
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Ticket #{ticket.pk}: "
-                    + (
-                        "approved; the change was applied to the seeker's data."
-                        if data["decision"] == "approve"
-                        else "denied."
-                    ),
-                )
-                return redirect("dataedits:state_queue", title=ticket.title)
-        return render(request, self.template_name, {"ticket": ticket, "form": form}, status=400)
+    def get_form(self, data: Any = None, files: Any = None) -> DecisionForm:
+        if data is not None:
+            return DecisionForm(data)
+        return DecisionForm(initial={"reasons": self.object.precheck.get("reasons", [])})
+
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {"ticket": self.object, "form": form}
+
+    def perform(self, form: DecisionForm) -> bool:
+        """Decides the ticket; True if approved."""
+        data = form.cleaned_data
+        ticket_decide(
+            actor=self.request.user,
+            ticket=self.object,
+            approve=data["decision"] == "approve",
+            reasons=data["reasons"],
+            note=data["note"],
+        )
+        return data["decision"] == "approve"
+
+    def succeeded(self, approved: bool) -> HttpResponse:
+        messages.success(
+            self.request,
+            f"Ticket #{self.object.pk}: "
+            + ("approved; the change was applied to the seeker's data." if approved else "denied."),
+        )
+        return redirect("dataedits:state_queue", title=self.object.title)
 
 
 class LocalQueueView(CapabilityRequiredMixin, View):

@@ -1,7 +1,7 @@
 from django import template
 
 from ..forms import LookupForm
-from ..querysets import files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
+from ..policies import files_opt_in_requests, is_wioa_supervisor, uses_opt_out_lookup
 from ..selectors import dashboard
 
 register = template.Library()

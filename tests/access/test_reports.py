@@ -45,8 +45,9 @@ def test_a_report_alerts_the_administrator_and_is_tracked_to_closure(
     report_move(
         actor=world.mis_admin, report_id=report.pk, action="close", note="Device wiped remotely."
     )
-    with pytest.raises(PortalError, match="closed"):
+    with pytest.raises(PortalError, match="its status is “Closed”") as refused:
         report_move(actor=world.mis_admin, report_id=report.pk, action="review", note="")
+    assert refused.value.code == "bad_transition"
     assert [e.status for e in report.events.all()] == ["reported", "in_review", "closed"]
     page = client.get(reverse("access:report_detail", args=[report.pk])).content.decode()
     assert "Device wiped remotely." in page and "Closed" in page

@@ -23,7 +23,9 @@ SEEKERS, STAFF = 2_000, 2_000
 def bench_database():
     """A `*_bench` database of this test process's own, dropped afterwards."""
     server = urlparse(os.environ["DATABASE_URL"])
-    name = f"test_smoke_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_bench"
+    # Named after the suite's own database, so that two suites on one server keep apart.
+    suite = server.path.strip("/")
+    name = f"test_{suite}_smoke_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_bench"
     url = server._replace(path=f"/{name}").geturl()
     connect = {
         "host": server.hostname,

@@ -135,7 +135,7 @@ def test_a_ticket_is_filed_reviewed_and_approved_and_the_services_change(portal,
         page.get_by_role("status").filter(has_text="approved and sent to the state queue")
     ).to_be_visible()
     portal.check_a11y()
-    assert DataEditTicket.objects.get().state == TicketState.STATE_QUEUE
+    assert DataEditTicket.objects.get().status == TicketState.STATE_QUEUE
 
     # State data-edit staff approve it: the service is deleted from the seeker's services.
     sign_out_and_in(portal, browser_world.state_dataedits.username)

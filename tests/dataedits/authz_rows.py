@@ -151,7 +151,7 @@ assert set(EDITORS) >= set(STATE_EDITORS) | {"partner_case_manager"}
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-def ticket_for(world, seeker, state=TicketState.DRAFT) -> DataEditTicket:
+def ticket_for(world, seeker, status=TicketState.DRAFT) -> DataEditTicket:
     """A complete ticket correcting the seeker's first name, filed by someone who may see the seeker."""
     filer = world.esd_case_manager if seeker.opted_out else world.partner_case_manager
     ticket = DataEditTicket.objects.create(
@@ -166,9 +166,9 @@ def ticket_for(world, seeker, state=TicketState.DRAFT) -> DataEditTicket:
         what_is_wrong="Misspelled first name.",
         what_is_right="Corrected",
         justification="The ID card shows it.",
-        state=state,
-        filed_on=timezone.localdate() if state != TicketState.DRAFT else None,
-        submitted_at=timezone.now() if state != TicketState.DRAFT else None,
+        status=status,
+        filed_on=timezone.localdate() if status != TicketState.DRAFT else None,
+        submitted_at=timezone.now() if status != TicketState.DRAFT else None,
     )
     ticket.documents.create(
         file=ContentFile(PDF, name="id.pdf"),

@@ -101,7 +101,7 @@ def make_ticket(
     office,
     kind=ChangeKind.DELETE_SERVICE,
     service=None,
-    state=TicketState.DRAFT,
+    status=TicketState.DRAFT,
     note=None,
     **fields,
 ) -> DataEditTicket:
@@ -113,7 +113,7 @@ def make_ticket(
         filed_by=by,
         kind=kind,
         service=service,
-        state=state,
+        status=status,
         title="title_iii" if program == Program.WAGNER_PEYSER else "title_i",
         service_snapshot=service_snapshot(service) if service else {},
         new_program=program

@@ -53,7 +53,7 @@ def test_submitted_on_the_deadline_but_sent_on_two_weeks_later_it_is_refused_and
             ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES)
         assert refused.value.code == "past_deadline" and "01/20/2021" in refused.value.message
         ticket.refresh_from_db()
-        assert ticket.state == TicketState.LOCAL_REVIEW and ticket.filed_on is None
+        assert ticket.status == TicketState.LOCAL_REVIEW and ticket.filed_on is None
         ticket_local_review(
             actor=world.lwdb_reviewer,
             ticket=ticket,
@@ -62,7 +62,7 @@ def test_submitted_on_the_deadline_but_sent_on_two_weeks_later_it_is_refused_and
             **YES,
         )
     ticket.refresh_from_db()
-    assert ticket.state == TicketState.DENIED and ticket.denial_reasons == ["past_deadline"]
+    assert ticket.status == TicketState.DENIED and ticket.denial_reasons == ["past_deadline"]
     assert Service.objects.filter(pk=services["wpa"].pk).exists()
 
 
@@ -76,7 +76,7 @@ def test_sent_on_by_the_deadline_it_is_approved_by_the_state_even_after_it(world
     with at(2021, 1, 28, 9, 0):  # the state works its queue after the deadline: filed in time
         ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
     ticket.refresh_from_db()
-    assert ticket.state == TicketState.APPROVED and ticket.filed_on == date(2021, 1, 15)
+    assert ticket.status == TicketState.APPROVED and ticket.filed_on == date(2021, 1, 15)
     assert not Service.objects.filter(pk=services["wpa"].pk).exists()
 
 
@@ -84,7 +84,7 @@ def test_the_state_never_approves_a_ticket_that_reached_it_late(world, example):
     ticket, _ = example
     # However it got there (a ticket of before this rule, moved by hand), filed with the state too late.
     DataEditTicket.objects.filter(pk=ticket.pk).update(
-        state=TicketState.STATE_QUEUE,
+        status=TicketState.STATE_QUEUE,
         filed_on=date(2021, 2, 3),
         submitted_at=datetime(2021, 1, 19, tzinfo=TZ),
     )
@@ -148,4 +148,4 @@ def test_the_filer_and_the_board_see_the_days_left_and_the_queue_puts_the_neares
         )
         assert forged.status_code == 400
         second_in.refresh_from_db()
-        assert second_in.state == TicketState.LOCAL_REVIEW
+        assert second_in.status == TicketState.LOCAL_REVIEW

@@ -44,7 +44,7 @@ def test_with_a_state_agency_reviewer_in_the_area_the_local_step_is_theirs(world
     )
     ticket = ticket_submit(actor=world.esd_case_manager, ticket=opted_out_ticket(world))
     assert (
-        ticket.state == TicketState.LOCAL_REVIEW
+        ticket.status == TicketState.LOCAL_REVIEW
         and "state agency's local reviewers" in ticket.routing_note
     )
     # The partner board's reviewer finds nothing; the state's reviewer has it in the queue and moves it.
@@ -58,12 +58,12 @@ def test_with_a_state_agency_reviewer_in_the_area_the_local_step_is_theirs(world
     )
     ticket_local_review(actor=state_reviewer, ticket=ticket, approve=True, **YES)
     ticket.refresh_from_db()
-    assert ticket.state == TicketState.STATE_QUEUE
+    assert ticket.status == TicketState.STATE_QUEUE
 
 
 def test_without_one_it_goes_straight_to_the_state_with_the_reason_recorded(world):
     ticket = ticket_submit(actor=world.esd_case_manager, ticket=opted_out_ticket(world))
-    assert ticket.state == TicketState.STATE_QUEUE and ticket.filed_on is not None
+    assert ticket.status == TicketState.STATE_QUEUE and ticket.filed_on is not None
     assert "no state-agency local reviewer serves" in ticket.routing_note
     queue = (
         signed_in(world.state_dataedits)
@@ -89,10 +89,10 @@ def test_a_seeker_who_opts_out_while_a_ticket_waits_for_the_board_does_not_leave
         actor=partner,
         ticket=make_ticket(seeker, by=partner, office=world.office_a, service=service),
     )
-    assert ticket.state == TicketState.LOCAL_REVIEW
+    assert ticket.status == TicketState.LOCAL_REVIEW
     participant_set_opt_out(actor=world.esd_case_manager, participant=seeker, opted_out=True)
     ticket.refresh_from_db()
-    assert ticket.state == TicketState.STATE_QUEUE and "opted out" in ticket.routing_note
+    assert ticket.status == TicketState.STATE_QUEUE and "opted out" in ticket.routing_note
     # The filer may no longer open it; their notifications say who follows it up instead of a dead link.
     page = signed_in(partner).get(reverse("notifications:list")).content.decode()
     assert "ESD staff follow this up" in page

@@ -224,7 +224,7 @@ def test_the_state_acknowledges_receipt_and_the_filer_is_told(world):
             ticket_acknowledge(actor=world.state_dataedits, ticket=ticket)
     ticket.refresh_from_db()
     assert (
-        ticket.acknowledged_by == world.state_dataedits and ticket.state == TicketState.STATE_QUEUE
+        ticket.acknowledged_by == world.state_dataedits and ticket.status == TicketState.STATE_QUEUE
     )
     assert Notification.objects.filter(
         recipient=partner, message__startswith="The state received"

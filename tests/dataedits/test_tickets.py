@@ -1,6 +1,7 @@
 """Data-edit tickets: every transition and refusal, FIFO with the 4:00 PM rule, four eyes,
 the change applied atomically, notifications at each step, supporting documents."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -80,13 +81,13 @@ class TestTheWholeWorkflow:
             with at(2021, 1, 5, 10, 0):  # within example 3's deadline (1/20/21)
                 submitted = ticket_submit(actor=world.partner_case_manager, ticket=ticket)
             # With the local board, it is not filed with the state yet; its deadline there is known.
-            assert submitted.state == TicketState.LOCAL_REVIEW and submitted.filed_on is None
+            assert submitted.status == TicketState.LOCAL_REVIEW and submitted.filed_on is None
             assert submitted.deadline == date(2021, 1, 20)
             with at(2021, 1, 6, 9, 0):
                 reviewed = ticket_local_review(
                     actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES
                 )
-            assert reviewed.state == TicketState.STATE_QUEUE and reviewed.title == Title.TITLE_I
+            assert reviewed.status == TicketState.STATE_QUEUE and reviewed.title == Title.TITLE_I
             assert reviewed.filed_on == date(2021, 1, 6)  # sent on: filed with the state that day
             assert (
                 reviewed.received_at
@@ -96,7 +97,7 @@ class TestTheWholeWorkflow:
             with at(2021, 1, 7, 9, 0):
                 approved = ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
         assert (
-            approved.state == TicketState.APPROVED and approved.decided_by == world.state_dataedits
+            approved.status == TicketState.APPROVED and approved.decided_by == world.state_dataedits
         )
         assert not Service.objects.filter(pk=services["wpa"].pk).exists()
         approved.refresh_from_db()
@@ -151,7 +152,7 @@ class TestTheWholeWorkflow:
                 reasons=["no_supporting_case_note"],
                 note="The note does not mention the workshop.",
             )
-        assert denied.state == TicketState.DENIED and denied.denial_reasons == [
+        assert denied.status == TicketState.DENIED and denied.denial_reasons == [
             "no_supporting_case_note"
         ]
         assert denied.local_documented is False
@@ -172,7 +173,7 @@ class TestTheWholeWorkflow:
             approve=False,
             reasons=["not_policy_compliant"],
         )
-        assert denied.state == TicketState.DENIED and denied.denial_reason_texts == [
+        assert denied.status == TicketState.DENIED and denied.denial_reason_texts == [
             "Does not comply with policy."
         ]
         assert Service.objects.filter(pk=services["wpa"].pk).exists()
@@ -194,30 +195,36 @@ class TestRefusals:
         for text in ("no justification", "required field is missing", "No supporting case note"):
             assert text in refused.value.message
         ticket.refresh_from_db()
-        assert ticket.state == TicketState.DRAFT and ticket.submitted_at is None
+        assert ticket.status == TicketState.DRAFT and ticket.submitted_at is None
 
     def test_transitions_outside_the_table_are_refused(self, world, example):
         ticket, _ = example
-        with pytest.raises(PortalError, match="cannot be acted on this way"):
+
+        def refused(status: str, action: str):
+            message = f"This data-edit ticket cannot be {action} now: its status is “{status}”."
+            return pytest.raises(PortalError, match=f"^{re.escape(message)}$")
+
+        with refused("Draft", "approved by the local board") as raised:
             ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES)
-        with pytest.raises(PortalError, match="cannot be acted on this way"):
+        assert raised.value.code == "bad_transition"
+        with refused("Draft", "approved by the state"):
             ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
         with at(2021, 1, 5, 10, 0):
             ticket_submit(actor=world.partner_case_manager, ticket=ticket)
-            with pytest.raises(PortalError, match="cannot be acted on this way"):
+            with refused("Local board review", "submitted for local board review"):
                 ticket_submit(actor=world.partner_case_manager, ticket=ticket)
-            with pytest.raises(PortalError, match="cannot be acted on this way"):
+            with refused("Local board review", "approved by the state"):
                 ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
             ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES)
             ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
-            with pytest.raises(PortalError, match="cannot be acted on this way"):
+            with refused("Approved", "denied by the state"):
                 ticket_decide(
                     actor=world.state_dataedits,
                     ticket=ticket,
                     approve=False,
                     reasons=["past_deadline"],
                 )
-        assert DataEditTicket.objects.get(pk=ticket.pk).state == TicketState.APPROVED
+        assert DataEditTicket.objects.get(pk=ticket.pk).status == TicketState.APPROVED
 
     def test_roles(self, world, example):
         ticket, _ = example
@@ -253,7 +260,7 @@ class TestRefusals:
                     **YES,
                 )
         ticket.refresh_from_db()
-        assert ticket.state == TicketState.LOCAL_REVIEW and ticket.local_reviewer is None
+        assert ticket.status == TicketState.LOCAL_REVIEW and ticket.local_reviewer is None
 
     def test_a_ticket_from_another_area_is_not_the_reviewers(self, world, example):
         ticket, _ = example
@@ -297,7 +304,7 @@ class TestRefusals:
             ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
         assert "would become two or more" in refused.value.message
         ticket.refresh_from_db()
-        assert ticket.state == TicketState.STATE_QUEUE and ticket.decided_by is None
+        assert ticket.status == TicketState.STATE_QUEUE and ticket.decided_by is None
         assert Service.objects.filter(pk=services["wpa"].pk).exists()
 
 
@@ -319,7 +326,7 @@ class TestFourEyes:
             pytest.raises(PortalError, match="Nobody decides a ticket they filed"),
         ):
             ticket_decide(actor=state_filer, ticket=ticket, approve=True)
-        assert DataEditTicket.objects.get(pk=ticket.pk).state == TicketState.STATE_QUEUE
+        assert DataEditTicket.objects.get(pk=ticket.pk).status == TicketState.STATE_QUEUE
 
 
 class TestApplyingChanges:
@@ -353,7 +360,7 @@ class TestApplyingChanges:
                 ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
         service.refresh_from_db()
         assert service.service_type.code == "career_guidance"
-        assert DataEditTicket.objects.get(pk=ticket.pk).state == TicketState.STATE_QUEUE
+        assert DataEditTicket.objects.get(pk=ticket.pk).status == TicketState.STATE_QUEUE
         assert not Notification.objects.filter(
             link=f"/dataedits/tickets/{ticket.pk}/", message__contains="approved by the state"
         ).exists()
@@ -463,7 +470,7 @@ class TestFirstInFirstOut:
                 kind=ChangeKind.CORRECT_SEEKER_DATA,
                 seeker_field=SeekerField.FIRST_NAME,
                 seeker_value=name,
-                state=TicketState.LOCAL_REVIEW,
+                status=TicketState.LOCAL_REVIEW,
                 filed_on=date(2024, 3, 4),
             )
             with at(*arrivals[name]):
@@ -493,7 +500,7 @@ class TestDrafts:
             ticket = ticket_create(
                 actor=world.partner_case_manager, participant=world.seekers["own"], ticket=draft
             )
-        assert ticket.state == TicketState.DRAFT and ticket.title == Title.TITLE_III
+        assert ticket.status == TicketState.DRAFT and ticket.title == Title.TITLE_III
         assert ticket.office == world.office_a and ticket.filed_by == world.partner_case_manager
         assert "no_supporting_case_note" in ticket.precheck["reasons"]
 

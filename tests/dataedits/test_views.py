@@ -194,7 +194,7 @@ class TestTicketForm:
             f"Ticket #{ticket.pk} was submitted for local board review."
             in response.content.decode()
         )
-        assert DataEditTicket.objects.get().state == TicketState.LOCAL_REVIEW
+        assert DataEditTicket.objects.get().status == TicketState.LOCAL_REVIEW
 
     def test_a_ticket_form_missing_the_service_says_so(self, world):
         seeker = world.seekers["own"]
@@ -304,7 +304,7 @@ class TestQueuesAndDecisions:
             world.seekers["own"],
             by=world.partner_case_manager,
             office=world.office_a,
-            state=TicketState.LOCAL_REVIEW,
+            status=TicketState.LOCAL_REVIEW,
         )
         response = client_for(world.lwdb_reviewer).post(
             reverse("dataedits:local_review", args=[ticket.pk]),
@@ -312,7 +312,7 @@ class TestQueuesAndDecisions:
         )
         assert response.status_code == 400
         assert "is denied" in response.content.decode()
-        assert DataEditTicket.objects.get().state == TicketState.LOCAL_REVIEW
+        assert DataEditTicket.objects.get().status == TicketState.LOCAL_REVIEW
 
 
 class TestQuarterlyCounts:
@@ -409,7 +409,7 @@ def test_the_dashboard_widget(world):
         world.seekers["own"],
         by=world.partner_case_manager,
         office=world.office_a,
-        state=TicketState.LOCAL_REVIEW,
+        status=TicketState.LOCAL_REVIEW,
         submitted_at=datetime(2024, 3, 13, 10, 0, tzinfo=TZ),
     )
     page = client_for(world.lwdb_reviewer).get(reverse("portal:dashboard")).content.decode()
@@ -443,7 +443,7 @@ def test_a_decided_ticket_shows_the_precheck_it_was_decided_on(world):
         by=world.partner_case_manager,
         office=world.office_a,
         service=services["wpa"],
-        state=TicketState.APPROVED,
+        status=TicketState.APPROVED,
         filed_on=date(2021, 1, 9),
         precheck={
             "decision": "approve",

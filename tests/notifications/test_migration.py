@@ -34,7 +34,7 @@ def latest():
 def test_every_notice_of_before_is_kept_with_its_read_state_and_times(world):
     partner, supervisor = world.partner_case_manager, world.esd_supervisor
     opt_in_request = request_by_partner(world, world.seekers["opted_out"])
-    ticket = ticket_for(world, world.seekers["own"], state=TicketState.LOCAL_REVIEW)
+    ticket = ticket_for(world, world.seekers["own"], status=TicketState.LOCAL_REVIEW)
     now = timezone.now()
     try:
         old = migrate(BEFORE)

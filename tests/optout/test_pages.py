@@ -171,7 +171,10 @@ class TestWithdrawing:
         url = reverse("optout:request_withdraw", args=[request.pk])
         partner.post(url)
         again = partner.post(url, follow=True)
-        assert "This opt-in request was withdrawn by the case manager who filed it." in text(again)
+        assert (
+            "This opt-in request cannot be withdrawn now: "
+            "its status is “Withdrawn by the case manager”." in text(again)
+        )
 
 
 class TestDeciding:
@@ -223,8 +226,8 @@ class TestDeciding:
             follow=True,
         )
         assert (
-            "This opt-in request has already been decided: the client remains opted out."
-            in text(again)
+            "This opt-in request cannot be answered “opt in” now: "
+            "its status is “Decided: the client remains opted out”." in text(again)
         )
         assert "there is nothing left to decide" in text(supervisor.get(url, follow=True))
         request.refresh_from_db()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from access.roles import Role
 from notifications.models import Notification
-from optout.models import TRANSITIONS, Action, OptInRequest, OptOutChange, Status
+from optout.models import OptInRequest, OptOutChange
 from optout.querysets import area_supervisors
 from optout.services import (
     opt_in_request_file,
@@ -19,6 +19,7 @@ from optout.services import (
     opt_in_requests_remind_overdue,
     opt_out_lookup,
 )
+from optout.states import OPT_IN_REQUESTS, Action, Status
 from optout.tasks import remind_overdue_opt_in_requests
 from participants.models import Enrollment, Participant
 from participants.services import enrollment_create
@@ -43,7 +44,7 @@ def supervisor(world, username, office=None, **fields):
 
 
 def test_the_transition_table_is_the_whole_machine():
-    assert TRANSITIONS == {
+    assert OPT_IN_REQUESTS.table == {
         (Status.FILED, Action.OPT_IN): Status.OPTED_IN,
         (Status.FILED, Action.REMAIN_OPTED_OUT): Status.REMAINED_OPTED_OUT,
         (Status.FILED, Action.WITHDRAW): Status.WITHDRAWN,
@@ -381,11 +382,8 @@ class TestOutOfOrder:
     @pytest.mark.parametrize(
         "first,message",
         [
-            (Action.OPT_IN, "This opt-in request has already been decided: the client opted in."),
-            (
-                Action.REMAIN_OPTED_OUT,
-                "This opt-in request has already been decided: the client remains opted out.",
-            ),
+            (Action.OPT_IN, "its status is “Decided: the client opted in”."),
+            (Action.REMAIN_OPTED_OUT, "its status is “Decided: the client remains opted out”."),
         ],
     )
     def test_a_decided_request_is_never_decided_again_nor_withdrawn(self, world, first, message):
@@ -394,7 +392,10 @@ class TestOutOfOrder:
         for second in (Action.OPT_IN, Action.REMAIN_OPTED_OUT, Action.WITHDRAW):
             with pytest.raises(PortalError) as refused:
                 self.attempt(world, request, second)
-            assert (refused.value.code, refused.value.message) == ("out_of_order", message)
+            assert refused.value.code == "bad_transition"
+            assert refused.value.message == (
+                f"This opt-in request cannot be {second.label} now: {message}"
+            )
         request.refresh_from_db()
         assert (request.status, request.decided_at) == (decided.status, decided.decided_at)
 
@@ -402,7 +403,7 @@ class TestOutOfOrder:
         request = file_request(world)
         opt_in_request_withdraw(actor=world.partner_case_manager, opt_in_request=request)
         for action in (Action.OPT_IN, Action.REMAIN_OPTED_OUT, Action.WITHDRAW):
-            with pytest.raises(PortalError, match="was withdrawn by the case manager who filed it"):
+            with pytest.raises(PortalError, match="its status is “Withdrawn by the case manager”"):
                 self.attempt(world, request, action)
         request.refresh_from_db()
         assert request.status == Status.WITHDRAWN

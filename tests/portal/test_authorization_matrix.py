@@ -6,14 +6,25 @@ Seekers (see the `world` fixture): "own" is enrolled in the office everyone is l
 "other" only in another office, "opted_out" is enrolled in the own office but opted out.
 """
 
+import copy
 import importlib
+import time
+from collections.abc import Iterator
+from http.cookies import SimpleCookie
 
 import pytest
-from django.db import transaction
+from axes.models import AccessLog
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
+from django.db.models import Max
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pytest_django import DjangoDbBlocker
 
+from access.models import StaffSession
 from tests.authz import ANONYMOUS, KINDS, LOGIN, READERS, ROLES
+from tests.world import COMMITTED, WorldKeys, read
 
 ROW_MODULES = [
     importlib.import_module(f"tests.{app}.authz_rows")
@@ -47,6 +58,83 @@ def test_every_named_url_is_in_the_matrix():
     assert not in_matrix - set(named_urls()), "matrix rows for URLs that no longer exist"
 
 
+class RoleSessions:
+    """One signed-in browser per role for all the matrix's rows, signed in once and committed.
+
+    Signing fifteen people in for each of the matrix's rows cost a good part of its time. Each is
+    signed in by `force_login`, as before, but outside any row's transaction and beside the
+    committed world (tests/world.py), so that a row's changes to the session (a renewed expiry, a
+    switched office, a sign-out) roll back with the row. Every row starts from the cookies the
+    sign-in left, as a new browser did. The sessions are made again before they could reach their
+    idle timeout and after the world was made again, and are deleted with what signing in wrote
+    (the session bookkeeping, django-axes' access log) when the module's tests are done, so that no
+    other test meets them.
+    """
+
+    def __init__(self, blocker: DjangoDbBlocker) -> None:
+        self.blocker = blocker
+        self.world: WorldKeys | None = None
+        self.signed_in_at = 0.0
+        self.clients = {role: Client() for role in ROLES}
+        self.cookies: dict[str, SimpleCookie] = {}
+        self.access_logs: list[int] = []
+
+    def for_the_next_row(self) -> dict[str, Client]:
+        renew_after = settings.SESSION_COOKIE_AGE / 3
+        if self.world is not COMMITTED.keys or time.monotonic() - self.signed_in_at > renew_after:
+            self.sign_out()
+            self.sign_in()
+        for role, client in self.clients.items():
+            client.cookies = copy.deepcopy(self.cookies[role])
+        return self.clients
+
+    def sign_in(self) -> None:
+        # Committed only if no transaction is open yet: asked for before `world` (and its `db`).
+        assert not connection.in_atomic_block, "sign in before the test's transaction opens"
+        assert COMMITTED.keys is not None
+        with self.blocker.unblock():
+            logged_before = AccessLog.objects.aggregate(last=Max("pk"))["last"] or 0
+            people = read(COMMITTED.keys).people
+            for role, client in self.clients.items():
+                client.cookies = SimpleCookie()
+                if role != ANONYMOUS:
+                    client.force_login(people[role])
+                self.cookies[role] = copy.deepcopy(client.cookies)
+            self.access_logs = list(
+                AccessLog.objects.filter(pk__gt=logged_before).values_list("pk", flat=True)
+            )
+        self.world = COMMITTED.keys
+        self.signed_in_at = time.monotonic()
+
+    def sign_out(self) -> None:
+        keys = [
+            cookies[settings.SESSION_COOKIE_NAME].value
+            for cookies in self.cookies.values()
+            if settings.SESSION_COOKIE_NAME in cookies
+        ]
+        with self.blocker.unblock():
+            StaffSession.objects.filter(session_key__in=keys).delete()
+            Session.objects.filter(session_key__in=keys).delete()
+            AccessLog.objects.filter(pk__in=self.access_logs).delete()
+        self.cookies.clear()
+        self.access_logs = []
+
+
+@pytest.fixture(scope="module")
+def role_sessions(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[RoleSessions]:
+    sessions = RoleSessions(django_db_blocker)
+    yield sessions
+    sessions.sign_out()
+
+
+@pytest.fixture
+def clients(role_sessions: RoleSessions) -> dict[str, Client]:
+    """Each role's browser for this test; ask for it before `world`, whose transaction it precedes."""
+    return role_sessions.for_the_next_row()
+
+
 def request_for(name, world, seeker):
     """The URL and POST data a person would send to `name` about `seeker`, from the app's rows."""
     for module in ROW_MODULES:
@@ -57,14 +145,12 @@ def request_for(name, world, seeker):
 
 
 @pytest.mark.parametrize("name,method", sorted(MATRIX), ids=lambda v: str(v))
-def test_authorization_matrix(world, name, method):
+def test_authorization_matrix(clients, world, name, method):
     failures = []
     for role in ROLES:
         # One signed-in browser per role; each cell runs in its own savepoint, so one cell's
         # change (its session's too) cannot decide the next.
-        client = Client()
-        if role != ANONYMOUS:
-            client.force_login(world.people[role])
+        client = clients[role]
         for kind, expected in zip(KINDS, MATRIX[name, method][role], strict=True):
             with transaction.atomic():
                 url, data = request_for(name, world, world.seekers[kind])
@@ -95,13 +181,12 @@ ENROLLED_IN = {"own": "office_a", "other": "office_b", "opted_out": "office_a"}
 
 
 @pytest.mark.parametrize("role", READERS)
-def test_every_search_path_shows_exactly_the_seekers_the_gate_lets_through(world, role):
+def test_every_search_path_shows_exactly_the_seekers_the_gate_lets_through(clients, world, role):
     """A name, a customer ID and an SSN of each kind of seeker, in both scopes, POSTed and followed
     to the page a person reads: a leak through any search path (the remembered SSN search
     included) fails here, and so does a seeker the person may see but does not find."""
     person = world.people[role]
-    client = Client()
-    client.force_login(person)
+    client = clients[role]
     failures = []
     for kind, seeker in world.seekers.items():
         for search, typed in SEARCHES.items():

@@ -96,13 +96,13 @@ def test_4_the_local_reviewer_of_a_ticket_never_decides_it_at_the_state(world):
     )
     assert "Nobody decides a ticket they filed or reviewed." in response.content.decode()
     ticket.refresh_from_db()
-    assert ticket.state == TicketState.STATE_QUEUE and ticket.decided_by is None
+    assert ticket.status == TicketState.STATE_QUEUE and ticket.decided_by is None
     # Someone else of the state decides it.
     signed_in(world.state_dataedits_b).post(
         reverse("dataedits:decide", args=[ticket.pk]), {"decision": "approve"}
     )
     ticket.refresh_from_db()
-    assert ticket.state == TicketState.APPROVED
+    assert ticket.status == TicketState.APPROVED
 
 
 def test_5_a_supervisor_of_another_area_never_sees_the_areas_opt_in_requests(world):
