@@ -1,45 +1,44 @@
 """The state's intake page: held registrations, the intake log, sending systems' credentials."""
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
 from access.models import Staff
 from participants.services import participant_record_access
 from portal.errors import PortalError
 from portal.views import paginate
+from portal.web import ActionView, Capability, CapabilityRequiredMixin, FormView
 
 from . import selectors, services
 from .forms import CredentialForm, ResolutionForm, SendingSystemForm
 from .models import HeldRegistration, SendingSystem, ServiceCredential
 from .policies import manages_credentials, reads_intake
+from .services import IssuedCredential
 
 
 class StaffRequest(HttpRequest):
-    """A request past the sign-in middleware: its user is a staff member."""
+    """A request past the sign-in middleware and the capability: its user is a staff member."""
 
     user: Staff
 
 
-class PolicyRequiredMixin(View):
-    """Refuses (403) people for whom `policy(user)` is false: one of intake.policies."""
+class IntakeMixin(CapabilityRequiredMixin):
+    """The intake pages: state staff who resolve registrations (intake.policies)."""
 
-    policy: Callable[[Staff], bool] = staticmethod(reads_intake)
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        # LoginRequiredMiddleware sends anyone signed out to the sign-in page before this.
-        if not type(self).policy(cast(Staff, request.user)):
-            raise PermissionDenied("The intake page is for state staff who resolve registrations.")
-        return super().dispatch(request, *args, **kwargs)
+    capability: Capability = reads_intake
+    refusal = "The intake page is for state staff who resolve registrations."
+    request: StaffRequest
+    kwargs: dict[str, Any]
 
 
-class IntakeView(PolicyRequiredMixin):
+class IntakeView(IntakeMixin, View):
     """Held registrations to resolve, oldest first, and each sending system's day."""
 
     def get(self, request: StaffRequest) -> HttpResponse:
@@ -55,67 +54,64 @@ class IntakeView(PolicyRequiredMixin):
         )
 
 
-class HeldRegistrationView(PolicyRequiredMixin):
+class HeldRegistrationView(IntakeMixin, FormView):
     """One held registration beside the seeker who has its SSN; the SSN itself is not shown."""
 
-    def held(self, pk: int) -> HeldRegistration:
-        return get_object_or_404(selectors.held_registrations(), pk=pk)
+    template_name = "intake/held.html"
+    form_class = ResolutionForm
+    object: HeldRegistration
 
-    def render(self, request: StaffRequest, held: HeldRegistration, form: ResolutionForm) -> Any:
-        return render(request, "intake/held.html", {"held": held, "form": form})
+    def get_object(self) -> HeldRegistration:
+        return get_object_or_404(selectors.held_registrations(), pk=self.kwargs["pk"])
 
-    def get(self, request: StaffRequest, pk: int) -> HttpResponse:
-        held = self.held(pk)
+    def get_context_data(self, form: BaseForm) -> dict[str, Any]:
+        return {"held": self.object, "form": form}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
         # The page shows the seeker's record beside the registration: a read like any other.
-        participant_record_access(actor=request.user, participant=held.conflicting_participant)
-        return self.render(request, held, ResolutionForm())
+        participant_record_access(
+            actor=self.request.user, participant=self.object.conflicting_participant
+        )
+        return self.render_form(self.get_form())
 
-    def post(self, request: StaffRequest, pk: int) -> HttpResponse:
-        held = self.held(pk)
-        form = ResolutionForm(request.POST)
-        if form.is_valid():
-            try:
-                resolved = services.held_registration_resolve(
-                    actor=request.user, held=held, resolution=form.cleaned_data["resolution"]
-                )
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Registration {resolved.external_id}: {resolved.get_status_display()} "
-                    f"({resolved.resolved_participant}).",
-                )
-                return redirect("intake:index")
-        response = self.render(request, held, form)
-        response.status_code = 400
-        return response
+    def perform(self, form: BaseForm) -> HeldRegistration:
+        return services.held_registration_resolve(
+            actor=self.request.user, held=self.object, resolution=form.cleaned_data["resolution"]
+        )
+
+    def succeeded(self, resolved: HeldRegistration) -> HttpResponse:
+        messages.success(
+            self.request,
+            f"Registration {resolved.external_id}: {resolved.get_status_display()} "
+            f"({resolved.resolved_participant}).",
+        )
+        return redirect("intake:index")
 
 
-class SendingSystemsView(PolicyRequiredMixin):
+class SendingSystemsView(IntakeMixin, FormView):
     """The MIS security and data sharing administrator adds a sending system."""
 
-    policy = staticmethod(manages_credentials)
+    capability: Capability = manages_credentials
+    template_name = "intake/system_form.html"
+    form_class = SendingSystemForm
 
-    def get(self, request: StaffRequest) -> HttpResponse:
-        return render(request, "intake/system_form.html", {"form": SendingSystemForm()})
+    def perform(self, form: BaseForm) -> SendingSystem:
+        return services.sending_system_create(
+            actor=self.request.user, name=form.cleaned_data["name"]
+        )
 
-    def post(self, request: StaffRequest) -> HttpResponse:
-        form = SendingSystemForm(request.POST)
-        if form.is_valid():
-            try:
-                system = services.sending_system_create(
-                    actor=request.user, name=form.cleaned_data["name"]
-                )
-            except PortalError as exc:
-                form.add_error("name", exc.message)
-            else:
-                messages.success(request, f"{system} added: issue it a credential.")
-                return redirect("intake:system", pk=system.pk)
-        return render(request, "intake/system_form.html", {"form": form}, status=400)
+    def refused(self, form: BaseForm, exc: PortalError) -> HttpResponse | None:
+        # Every refusal of a system is about its name (empty, unusable or taken).
+        form.add_error("name", exc.message)
+        return None
+
+    def succeeded(self, system: SendingSystem) -> HttpResponse:
+        messages.success(self.request, f"{system} added: issue it a credential.")
+        return redirect("intake:system", pk=system.pk)
 
 
-class SendingSystemView(PolicyRequiredMixin):
+class SendingSystemView(IntakeMixin, View):
     """A sending system's intake log by day and its last error; its credentials for the administrator."""
 
     def get(self, request: StaffRequest, pk: int) -> HttpResponse:
@@ -134,34 +130,49 @@ class SendingSystemView(PolicyRequiredMixin):
         )
 
 
-class CredentialCreateView(PolicyRequiredMixin):
-    """Issues a credential and shows its token this once: it is kept only as a hash."""
+class CredentialCreateView(IntakeMixin, FormView):
+    """Issues a credential and shows its token this once: it is kept only as a hash.
 
-    policy = staticmethod(manages_credentials)
+    The form is on the system's page: POST only (a GET is refused, after the role), and a form
+    the service refuses returns there with why.
+    """
+
+    capability: Capability = manages_credentials
     http_method_names = ["post"]
+    form_class = CredentialForm
+    object: SendingSystem
 
-    def post(self, request: StaffRequest, pk: int) -> HttpResponse:
-        system = get_object_or_404(SendingSystem, pk=pk)
-        form = CredentialForm(request.POST)
-        if form.is_valid():
-            try:
-                issued = services.credential_create(
-                    actor=request.user, system=system, scopes=form.cleaned_data["scopes"]
-                )
-            except PortalError as exc:
-                form.add_error(None, exc.message)
-            else:
-                return render(request, "intake/credential_issued.html", {"issued": issued})
-        messages.error(request, "Choose what the system may send.")
-        return redirect("intake:system", pk=system.pk)
+    def get_object(self) -> SendingSystem:
+        return get_object_or_404(SendingSystem, pk=self.kwargs["pk"])
+
+    def perform(self, form: BaseForm) -> IssuedCredential:
+        return services.credential_create(
+            actor=self.request.user, system=self.object, scopes=form.cleaned_data["scopes"]
+        )
+
+    def succeeded(self, issued: IssuedCredential) -> HttpResponse:
+        return render(self.request, "intake/credential_issued.html", {"issued": issued})
+
+    def render_form(self, form: BaseForm, status: int = 200) -> HttpResponse:
+        messages.error(self.request, "Choose what the system may send.")
+        return redirect("intake:system", pk=self.object.pk)
 
 
-class CredentialRevokeView(PolicyRequiredMixin):
-    policy = staticmethod(manages_credentials)
-    http_method_names = ["post"]
+class CredentialRevokeView(IntakeMixin, ActionView):
+    """Ends a credential at once; only the administrator may, and a GET is refused after the role."""
 
-    def post(self, request: StaffRequest, pk: int) -> HttpResponse:
-        credential = get_object_or_404(ServiceCredential, pk=pk)
-        services.credential_revoke(actor=request.user, credential=credential)
-        messages.success(request, f"{credential} is revoked: its next call is refused.")
-        return redirect("intake:system", pk=credential.system_id)
+    capability: Capability = manages_credentials
+    role_before_method = True
+    object: ServiceCredential
+
+    def get_object(self) -> ServiceCredential:
+        return get_object_or_404(ServiceCredential, pk=self.kwargs["pk"])
+
+    def perform(self, form: BaseForm | None) -> ServiceCredential:
+        return services.credential_revoke(actor=self.request.user, credential=self.object)
+
+    def success_message(self, result: ServiceCredential) -> str:
+        return f"{self.object} is revoked: its next call is refused."
+
+    def redirect_url(self) -> str:
+        return reverse("intake:system", kwargs={"pk": self.object.system_id})
