@@ -286,6 +286,11 @@ def seed_demo(
     )  # services over several quarters, tickets in every state
 
     seed_dataedits_demo(people)
+    # Job Match and UI claims as sending systems, by mis.admin: new seekers, one held as its SSN
+    # is a seeker's, an opt-out selection. Their tokens are not shown: issue one on the intake page.
+    from intake.demo import seed_intake_demo
+
+    seed_intake_demo()
     # The demo's own history (requests filed, tickets moved on while loading) needs no email.
     from notifications.models import Email
 
