@@ -256,7 +256,7 @@ def _change_opt_out(
 
 def _write_opt_out(
     *,
-    actor,
+    actor: "Staff",
     participant: Participant,
     opted_out: bool,
     reason: str,
@@ -466,7 +466,7 @@ def participant_set_opt_out(
 
 
 def participant_apply_opt_out_selection(
-    *, actor, participant: Participant, opted_out: bool, decided_at: datetime, source: str
+    *, actor: "Staff", participant: Participant, opted_out: bool, decided_at: datetime, source: str
 ) -> bool:
     """Seed 001: the choice a claimant made when filing an unemployment insurance claim.
 
