@@ -26,7 +26,12 @@ from portal.errors import PortalError
 from . import services
 from .models import Scope, ServiceCredential
 from .services import Answer
-from .validation import Invalid, opt_out_selection_clean, registration_clean
+from .validation import (
+    UNKNOWN_FIELD,
+    Invalid,
+    opt_out_selection_clean,
+    registration_clean,
+)
 
 # A key is the sender's choice: any printable ASCII without spaces, as most clients send UUIDs.
 IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,100}")
@@ -218,13 +223,20 @@ def opt_out_selection(
     return _call(request, Scope.OPT_OUT_SELECTION, idempotency_key, body, handle)
 
 
+# Where a refusal is: a field, a header or a list's index. A key shaped otherwise (a JSON key that
+# is an SSN) is not repeated back to the sender.
+LOCATION = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}|[0-9]{1,4}")
+
+
 @api.exception_handler(SchemaError)
 def schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
     """Pydantic's refusals as field → messages; never its `input`, which may be an SSN."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         location = [
-            str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "header")
+            str(part) if LOCATION.fullmatch(str(part)) else UNKNOWN_FIELD
+            for part in error.get("loc", ())
+            if part not in ("body", "payload", "header")
         ]
         errors.setdefault(".".join(location) or "body", []).append(str(error.get("msg", "")))
     return api.create_response(

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from access.models import Office, Staff
 from access.roles import Role
 from optout.services import participant_apply_opt_out_selection
-from participants.crypto import blind_index
+from participants.crypto import blind_index, keyring
 from participants.models import Enrollment, Participant
 from participants.services import participant_create
 from portal.audit import audit_reason, current_correlation_id
@@ -172,9 +172,13 @@ def intake_event_record(
 
 
 def request_hash(body: dict[str, Any]) -> str:
-    """The body's fingerprint: the same fields and values hash alike whatever their order."""
+    """The body's fingerprint: the same fields and values hash alike whatever their order.
+
+    Keyed (HMAC with the SSN blind index's key): a plain hash of a body that holds an SSN could be
+    reversed by trying every SSN against it, the other fields being readable elsewhere.
+    """
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(keyring().index_key, canonical.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

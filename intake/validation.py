@@ -19,6 +19,10 @@ from portal.text import checked_line, phone_number, zip_code
 
 # Ids the sending systems issue: letters, digits and a few separators, never free text.
 EXTERNAL_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+# What a field's name looks like; anything else (a CSV's first row of data taken as its header:
+# names, an SSN) is never repeated back in a refusal.
+FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+UNKNOWN_FIELD = "(a field that is not a field's name)"
 EARLIEST_BIRTH = date(1900, 1, 1)
 # The UI claim's opt-out choice exists since the data sharing policy (seed 002).
 EARLIEST_SELECTION = date(2000, 1, 1)
@@ -101,7 +105,8 @@ class _Checker:
 
     def unknown(self, allowed: tuple[str, ...]) -> None:
         for name in sorted(set(self.data) - set(allowed)):
-            self.refuse(name, "This field is not part of the request.")
+            shown = name if FIELD_NAME.fullmatch(str(name)) else UNKNOWN_FIELD
+            self.refuse(shown, "This field is not part of the request.")
 
 
 def registration_clean(data: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:

@@ -465,6 +465,24 @@ def participant_set_opt_out(
 # --- the claimant's choice in the UI claim -----------------------------------------------------
 
 
+def _latest_decision(participant: Participant) -> tuple[datetime, "Staff"] | None:
+    """When the seeker's data sharing was last decided, and by whom: a change of the flag, or a
+    supervisor's decision on an opt-in request (one to remain opted out changes nothing, and is
+    a decision all the same)."""
+    decisions = []
+    change = OptOutChange.objects.filter(participant=participant).order_by("-changed_at").first()
+    if change is not None:
+        decisions.append((change.changed_at, change.changed_by))
+    decided = (
+        OptInRequest.objects.filter(participant=participant, decided_at__isnull=False)
+        .order_by("-decided_at")
+        .first()
+    )
+    if decided is not None and decided.decided_at is not None and decided.decided_by is not None:
+        decisions.append((decided.decided_at, decided.decided_by))
+    return max(decisions, key=lambda decision: decision[0], default=None)
+
+
 def participant_apply_opt_out_selection(
     *, actor: "Staff", participant: Participant, opted_out: bool, decided_at: datetime, source: str
 ) -> bool:
@@ -478,15 +496,15 @@ def participant_apply_opt_out_selection(
     choice = "opted out" if opted_out else "shares data"
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
-        latest = OptOutChange.objects.filter(participant=locked).order_by("-changed_at").first()
-        if latest is not None and latest.changed_at > decided_at:
-            when = format_date(timezone.localtime(latest.changed_at), "m/d/Y g:i A")
+        newest = _latest_decision(locked)
+        if newest is not None and newest[0] > decided_at:
+            when = format_date(timezone.localtime(newest[0]), "m/d/Y g:i A")
             _write_opt_out(
                 actor=actor,
                 participant=locked,
                 opted_out=locked.opted_out,
                 reason=f"{source}: {choice}; not applied, the decision of {when} "
-                f"by {latest.changed_by} is newer",
+                f"by {newest[1]} is newer",
                 opt_in_request=None,
                 changed_at=decided_at,
             )

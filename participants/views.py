@@ -149,7 +149,7 @@ class ParticipantDetailView(FormView):
         self.edit_refusal = refusal(
             ensure_can_edit, actor=self.request.user, participant=participant
         )
-        if self.request.method == "GET":
+        if self.request.method != "POST":  # GET and HEAD
             self.boxes = record_boxes(
                 user=self.request.user, participant=participant, refusal=self.edit_refusal
             )

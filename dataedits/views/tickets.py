@@ -31,13 +31,13 @@ from ..models import (
     Title,
 )
 from ..policies import (
-    area_refusal,
     filer_refusal,
     may_acknowledge,
     may_add_document,
     may_decide,
     may_review,
     may_submit,
+    review_refusal,
 )
 from ..precheck import ticket_precheck, timeline
 from ..rules import Reason
@@ -297,10 +297,10 @@ class LocalReviewView(FormView):
     template_name = "dataedits/local_review.html"
 
     def get_object(self) -> DataEditTicket:
-        """The ticket, if it is this reviewer's board's: 404 if its seeker is hidden, 403 if another
-        board's. Four eyes is the service's to refuse (policies.review_refusal)."""
+        """The ticket, if this reviewer may review it: 404 if its seeker is hidden, 403 if another
+        board's or their own (the service asks the same policy, policies.review_refusal)."""
         ticket = access_ticket(self.request.user, self.kwargs["pk"])
-        if refused := area_refusal(self.request.user, ticket):
+        if refused := review_refusal(self.request.user, ticket):
             raise PermissionDenied(refused.message)
         return ticket
 

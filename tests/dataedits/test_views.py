@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from access.roles import Role
 from dataedits.models import CaseNote, DataEditTicket, Service, TicketState
 from dataedits.services import ticket_submit
 
@@ -476,3 +477,25 @@ def test_a_decided_ticket_shows_the_precheck_it_was_decided_on(world):
     assert "Pre-check at the decision (filed on 01/09/2021)" in page
     assert "The pre-check found no reason to deny the request." in page
     assert "09/18/2020" in page and "missing_field" not in page
+
+
+def test_a_reviewer_who_filed_the_ticket_is_refused_its_review_page(world):
+    """Four eyes on the page as in the service: the filer, later the board's reviewer, gets 403."""
+    seeker, filer = world.seekers["own"], world.partner_case_manager
+    services = seed_example_services(seeker, office=world.office_a, by=filer)
+    ticket = make_ticket(seeker, by=filer, office=world.office_a, service=services["wpa"])
+    with time_machine.travel(datetime(2021, 1, 8, 10, 0, tzinfo=TZ), tick=False):
+        ticket_submit(actor=filer, ticket=ticket)
+        filer.role = Role.LWDB_REVIEWER
+        filer.save(update_fields=["role"])
+        client = client_for(filer)
+        page = reverse("dataedits:local_review", args=[ticket.pk])
+        refused = client.get(page)
+        assert refused.status_code == 403
+        assert "Nobody reviews a ticket they filed" in refused.content.decode()
+        answer = {"decision": "approve", "justified": "yes", "documented": "yes", "aligned": "yes"}
+        assert client.post(page, answer).status_code == 403
+        # The board's own reviewer still reviews it.
+        assert client_for(world.lwdb_reviewer).get(page).status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.status == TicketState.LOCAL_REVIEW and ticket.local_reviewer is None

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from intake.models import HeldRegistration, IntakeEvent, Registration, Scope
 from intake.services import credential_create, credential_revoke
-from optout.models import OptOutChange
+from optout.models import OptInRequest, OptOutChange, OptOutLookup, Status
 from optout.services import participant_set_opt_out
 from participants.models import Enrollment, Participant
 from portal.errors import PortalError
@@ -212,6 +212,39 @@ class TestOptOutSelection:
             "the client asked to share data",
         ]
         assert "not applied" in history[1].reason and not history[1].opted_out
+
+    def test_an_older_selection_does_not_undo_a_newer_decision_to_remain_opted_out(
+        self, world, sender
+    ):
+        """A supervisor's "remain opted out" changes no flag, and is a decision all the same."""
+        seeker = self.seeker(world, sender)
+        with time_machine.travel(NOW - timedelta(days=5), tick=False):
+            first = sender.select(ssn=SSN, when="2026-11-26T08:00:00-08:00", opted_out=True)
+        assert first.json()["outcome"] == "applied"
+        lookup = OptOutLookup.objects.create(
+            staff=world.partner_case_manager,
+            ssn_index=seeker.ssn_index,
+            result=OptOutLookup.Result.OPTED_OUT,
+            participant=seeker,
+        )
+        OptInRequest.objects.create(
+            participant=seeker,
+            lookup=lookup,
+            filed_by=world.partner_case_manager,
+            office=world.office_a,
+            area=world.office_a.area,
+            client_name="Rosa Reyes",
+            client_phone="3605550100",
+            client_reason="Asked about sharing her data.",
+            status=Status.REMAINED_OPTED_OUT,
+            decided_by=world.esd_supervisor,
+            decided_at=NOW - timedelta(hours=2),
+        )
+        late = sender.select(
+            ssn=SSN, claim_id="5678", when="2026-11-29T10:00:00-08:00", opted_out=False
+        )
+        assert late.json()["outcome"] == "not_applied"
+        assert Participant.objects.get(pk=seeker.pk).opted_out
 
     def test_a_newer_selection_wins_over_an_older_decision(self, world, sender):
         seeker = self.seeker(world, sender)

@@ -130,3 +130,26 @@ def test_new_seekers_loaded_together_are_audited_like_one_by_one(world, system, 
     assert ssn(1).replace("-", "") not in json.dumps(entry.changes)
     link = Registration.objects.get(external_id="JM-1")
     assert LogEntry.objects.get_for_object(link).get().actor == system.service_account
+
+
+def test_a_file_without_its_header_repeats_no_ssn_in_its_refusals(world, system, tmp_path):
+    """The first row of data taken as the header names an SSN as a column: it is never echoed."""
+    path = tmp_path / "seekers.csv"
+    path.write_text("JM-1,Rosa,Reyes,917-43-8265\nJM-2,Ann,Lee,123-45-6789\n")
+    run(path, system)
+    text = path.with_name(path.name + ".refusals.csv").read_text()
+    assert "917-43-8265" not in text and "Reyes" not in text
+    assert "not part of the request" in text
+    assert not Participant.objects.filter(last_name="Lee").exists()
+    logged = " ".join(e.message for e in system.events.all())
+    assert "917-43-8265" not in logged and "Reyes" not in logged
+
+
+def test_the_idempotency_fingerprint_is_keyed():
+    """A plain hash of a body that holds an SSN could be reversed by trying every SSN."""
+    import hashlib
+
+    body = {"registration_id": "R-1", "ssn": "917-43-8265"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    assert services.request_hash(body) != hashlib.sha256(canonical.encode()).hexdigest()
+    assert services.request_hash(body) == services.request_hash(dict(reversed(body.items())))

@@ -5,6 +5,8 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404
+from django.test import Client
+from django.urls import reverse
 
 from participants.access import access_participant
 from participants.models import Participant
@@ -63,3 +65,13 @@ def test_lock_takes_the_seekers_row_lock_until_the_transaction_ends(world):
         access_participant(world.partner_case_manager, seeker.pk, lock=True)
         assert held_elsewhere(seeker.pk)
     assert not held_elsewhere(seeker.pk)
+
+
+@pytest.mark.django_db
+def test_head_on_a_record_answers_as_get_does(world):
+    """A reader who may not edit gets the record on HEAD as on GET, not the POST's refusal."""
+    client = Client()
+    client.force_login(world.lwdb_reviewer)
+    page = reverse("participants:detail", args=[world.seekers["own"].pk])
+    assert client.get(page).status_code == 200
+    assert client.head(page).status_code == 200
