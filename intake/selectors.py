@@ -2,21 +2,26 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from participants.models import Participant
 
 from .models import HeldRegistration, IntakeEvent, SendingSystem
 
 Outcome = IntakeEvent.Outcome
 
 
-def held_registrations() -> QuerySet[HeldRegistration]:
-    """Waiting for state staff, oldest first (first in, first out)."""
-    return HeldRegistration.objects.filter(status=HeldRegistration.Status.HELD).select_related(
-        "system", "conflicting_participant"
-    )
+def held_registrations(user: Any) -> QuerySet[HeldRegistration]:
+    """Waiting for state staff, oldest first (first in, first out): those whose seeker `user`
+    may see, since the page shows that seeker's record beside the registration."""
+    return HeldRegistration.objects.filter(
+        status=HeldRegistration.Status.HELD,
+        conflicting_participant__in=Participant.objects.visible_to(user),
+    ).select_related("system", "conflicting_participant")
 
 
 def systems_summary() -> QuerySet[SendingSystem]:

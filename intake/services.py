@@ -39,6 +39,7 @@ from .models import (
     ServiceCredential,
 )
 from .policies import manages_credentials, resolves_held_registrations
+from .selectors import held_registrations
 from .validation import Selection
 
 Outcome = IntakeEvent.Outcome
@@ -391,7 +392,11 @@ def held_registration_resolve(
     if resolution not in (statuses.LINKED, statuses.CREATED):
         raise PortalError("Choose: the same person, or a new seeker.", code="no_resolution")
     with transaction.atomic():
-        locked = HeldRegistration.objects.select_for_update().get(pk=held.pk)
+        locked = (
+            held_registrations(actor).select_for_update(of=("self",)).filter(pk=held.pk).first()
+        )
+        if locked is None:
+            raise PortalError("This registration is not one you may resolve.", code="not_found")
         if locked.status != statuses.HELD:
             raise PortalError("This registration was resolved already.", code="resolved")
         if Registration.objects.filter(

@@ -42,7 +42,9 @@ class IntakeView(IntakeMixin, View):
     """Held registrations to resolve, oldest first, and each sending system's day."""
 
     def get(self, request: StaffRequest) -> HttpResponse:
-        page = paginate(request, selectors.held_registrations(), settings.PARTICIPANTS_PER_PAGE)
+        page = paginate(
+            request, selectors.held_registrations(request.user), settings.PARTICIPANTS_PER_PAGE
+        )
         return render(
             request,
             "intake/index.html",
@@ -62,7 +64,9 @@ class HeldRegistrationView(IntakeMixin, FormView):
     object: HeldRegistration
 
     def get_object(self) -> HeldRegistration:
-        return get_object_or_404(selectors.held_registrations(), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            selectors.held_registrations(self.request.user), pk=self.kwargs["pk"]
+        )
 
     def get_context_data(self, form: BaseForm) -> dict[str, Any]:
         return {"held": self.object, "form": form}

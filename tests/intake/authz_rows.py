@@ -10,8 +10,10 @@ MATRIX = {
     # The state's intake page: the MIS security and data sharing administrator and state data-edit
     # staff (a held registration names a seeker who may be opted out).
     ("intake:index", "GET"): by_role(403, anonymous=LOGIN, **STATE_INTAKE),
-    ("intake:held", "GET"): by_role(403, anonymous=LOGIN, **STATE_INTAKE),
-    ("intake:held", "POST"): by_role(403, anonymous=LOGIN, mis_admin=302, state_dataedits=302),
+    # A held registration shows its seeker's record: only to those the gate shows the seeker to
+    # (the administrator, who reads no seekers, is answered as if it did not exist).
+    ("intake:held", "GET"): by_role(403, anonymous=LOGIN, mis_admin=404, state_dataedits=200),
+    ("intake:held", "POST"): by_role(403, anonymous=LOGIN, mis_admin=404, state_dataedits=302),
     ("intake:system", "GET"): by_role(403, anonymous=LOGIN, **STATE_INTAKE),
     # Sending systems and their credentials: the administrator alone.
     ("intake:systems", "GET"): by_role(403, anonymous=LOGIN, mis_admin=200),

@@ -254,7 +254,7 @@ class TestOptOutSelection:
 
     def test_an_unknown_seeker_and_a_future_choice_are_refused(self, world, sender):
         self.seeker(world, sender)
-        unknown = sender.select(ssn="123-45-6789")
+        unknown = sender.select(ssn="917-43-8299")
         assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_seeker"
         future = sender.select(ssn=SSN, when="2026-12-25")
         assert future.status_code == 422 and "when" in future.json()["errors"]

@@ -34,9 +34,20 @@ class TestHeldRegistrations:
         assert "Optedout" in text and held.ssn not in text and held.ssn[-4:] not in text
 
     def test_opening_one_is_a_read_of_the_seekers_record(self, world, held):
-        signed_in(world.mis_admin).get(reverse("intake:held", args=[held.pk]))
+        signed_in(world.state_dataedits).get(reverse("intake:held", args=[held.pk]))
         entry = LogEntry.objects.get_for_object(world.seekers["opted_out"]).get()
-        assert (entry.action, entry.actor) == (LogEntry.Action.ACCESS, world.mis_admin)
+        assert (entry.action, entry.actor) == (LogEntry.Action.ACCESS, world.state_dataedits)
+
+    def test_only_people_the_gate_shows_the_seeker_to_see_the_registration(self, world, held):
+        """The administrator reads the intake log, not seekers: the gate shows them none."""
+        client = signed_in(world.mis_admin)
+        assert "R-9" not in client.get(reverse("intake:index")).content.decode()
+        page = reverse("intake:held", args=[held.pk])
+        assert client.get(page).status_code == 404
+        assert client.post(page, {"resolution": "created"}).status_code == 404
+        held.refresh_from_db()
+        assert held.status == HeldRegistration.Status.HELD
+        assert not LogEntry.objects.get_for_object(world.seekers["opted_out"]).exists()
 
     def test_linked_to_the_existing_seeker_audited(self, world, held, sender):
         client = signed_in(world.state_dataedits)
@@ -53,17 +64,17 @@ class TestHeldRegistrations:
 
     def test_created_as_a_new_seeker_without_the_ssn(self, world, held):
         count = Participant.objects.count()
-        signed_in(world.mis_admin).post(
+        signed_in(world.state_dataedits).post(
             reverse("intake:held", args=[held.pk]), {"resolution": "created"}
         )
         seeker = Registration.objects.get(external_id="R-9").participant
         assert Participant.objects.count() == count + 1
         assert (seeker.first_name, seeker.city, seeker.ssn) == ("Rosa", "Olympia", None)
         assert not seeker.opted_out
-        assert LogEntry.objects.get_for_object(seeker).get().actor == world.mis_admin
+        assert LogEntry.objects.get_for_object(seeker).get().actor == world.state_dataedits
 
     def test_resolved_once(self, world, held):
-        client = signed_in(world.mis_admin)
+        client = signed_in(world.state_dataedits)
         client.post(reverse("intake:held", args=[held.pk]), {"resolution": "linked"})
         again = client.post(reverse("intake:held", args=[held.pk]), {"resolution": "created"})
         assert again.status_code == 404
