@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from participants.crypto import normalize_ssn
+from participants.crypto import ssn_refusal
 from portal.forms import USWDSFormMixin
 from portal.text import phone_number
 
@@ -26,11 +26,9 @@ class LookupForm(USWDSFormMixin, forms.Form):
     )
 
     def clean_ssn(self):
-        # Never echo the value: it may be an SSN typed slightly wrong.
-        if normalize_ssn(self.cleaned_data["ssn"]) is None:
-            raise forms.ValidationError(
-                "Enter the full SSN: nine digits, with or without dashes (###-##-####)."
-            )
+        # The message never echoes the value: it may be an SSN typed slightly wrong.
+        if refusal := ssn_refusal(self.cleaned_data["ssn"]):
+            raise forms.ValidationError(refusal, code="invalid_ssn")
         return self.cleaned_data["ssn"]
 
 

@@ -18,7 +18,7 @@ from django.utils.dateformat import format as format_date
 from dataedits.services import tickets_route_for_opted_out
 from notifications.services import notification_send, notifications_settle
 from participants.access import access_participant
-from participants.crypto import blind_index, normalize_ssn
+from participants.crypto import blind_index, normalize_ssn, ssn_refusal
 from participants.models import Participant
 from portal.audit import audit_reason
 from portal.errors import PortalError
@@ -99,12 +99,11 @@ def opt_out_lookup(*, actor: "Staff", ssn: str) -> OptOutLookup:
             "The Opt-Out Lookup is for partner staff: ESD staff find opted-out seekers with Quick Search.",
             code="not_partner_staff",
         )
+    # Refused before it is counted: a mistyped number must not use up the hour's lookups.
+    if refusal := ssn_refusal(ssn):
+        raise PortalError(refusal, code="invalid_ssn")
     digits = normalize_ssn(ssn)
-    if digits is None:
-        raise PortalError(
-            "Enter the full SSN: nine digits, with or without dashes (###-##-####).",
-            code="invalid_ssn",
-        )
+    assert digits is not None  # ssn_refusal refuses whatever does not normalize
     index = blind_index(digits)
     now = timezone.now()
     count, resets_at = _count_lookup(actor, now)

@@ -38,6 +38,32 @@ def normalize_ssn(value: str) -> str | None:
     return "".join(match.groups()) if match else None
 
 
+# The Social Security Administration never issues these (area 000 or 666, group 00, serial 0000).
+# Areas 900-999 are not refused: no SSN is issued there either, but they are the numbers demo and
+# test data are made of, and a record holding one must stay findable by it.
+_NEVER_ISSUED = (
+    (lambda digits: digits[:3] == "000", "no SSN starts with 000"),
+    (lambda digits: digits[:3] == "666", "no SSN starts with 666"),
+    (lambda digits: digits[3:5] == "00", "the middle two digits of an SSN are never 00"),
+    (lambda digits: digits[5:] == "0000", "the last four digits of an SSN are never 0000"),
+)
+NOT_AN_SSN = "That is not a valid SSN"
+
+
+def ssn_refusal(value: str) -> str | None:
+    """Why `value` is not a valid SSN (its nine digits, or its shape), or None if it is one.
+
+    The message never repeats the value: it may be an SSN typed slightly wrong.
+    """
+    digits = normalize_ssn(value)
+    if digits is None:
+        return f"{NOT_AN_SSN}: an SSN has nine digits, with or without dashes (###-##-####)."
+    for never_issued, why in _NEVER_ISSUED:
+        if never_issued(digits):
+            return f"{NOT_AN_SSN}: {why}."
+    return None
+
+
 def mask_ssn(ssn: str | None) -> str:
     return f"***-**-{ssn[-4:]}" if ssn else "—"
 

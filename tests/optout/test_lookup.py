@@ -173,6 +173,41 @@ class TestHourlyLimit:
             OptOutLookup.Result.NO_OPT_OUT
         ]
 
+    NEVER_ISSUED = {
+        "000-12-3456": "no SSN starts with 000",
+        "666-12-3456": "no SSN starts with 666",
+        "987-00-4321": "the middle two digits of an SSN are never 00",
+        "987-65-0000": "the last four digits of an SSN are never 0000",
+        "987-65-432": "an SSN has nine digits",
+    }
+
+    def test_a_number_that_is_not_a_valid_ssn_is_refused_before_it_is_counted(
+        self, world, settings
+    ):
+        settings.OPTOUT_LOOKUPS_PER_HOUR = 1
+        for typed, why in self.NEVER_ISSUED.items():
+            with pytest.raises(PortalError) as refused:
+                opt_out_lookup(actor=world.partner_case_manager, ssn=typed)
+            assert refused.value.code == "invalid_ssn"
+            assert refused.value.message.startswith(f"That is not a valid SSN: {why}")
+        assert not OptOutLookup.objects.exists() and not lookup_entries().exists()
+        # The hour's one lookup is still there.
+        lookup = opt_out_lookup(actor=world.partner_case_manager, ssn=world.seekers["own"].ssn)
+        assert lookup.result == OptOutLookup.Result.NO_OPT_OUT
+
+    @pytest.mark.parametrize("typed", list(NEVER_ISSUED))
+    def test_the_lookup_page_says_that_is_not_a_valid_ssn(self, world, settings, typed):
+        settings.OPTOUT_LOOKUPS_PER_HOUR = 1
+        client = Client()
+        client.force_login(world.partner_case_manager)
+        refused = client.post(reverse("optout:lookup"), {"ssn": typed})
+        page = refused.content.decode()
+        assert refused.status_code == 400
+        assert "That is not a valid SSN" in page and self.NEVER_ISSUED[typed] in page
+        assert typed not in page  # the box is not refilled
+        ssn = world.seekers["own"].ssn
+        assert client.post(reverse("optout:lookup"), {"ssn": ssn}).status_code == 302
+
 
 def test_a_lookup_answer_is_shown_only_to_the_person_who_looked_up(world):
     lookup = opt_out_lookup(actor=world.partner_case_manager, ssn=world.seekers["opted_out"].ssn)
