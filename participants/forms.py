@@ -3,28 +3,36 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from access.models import Office
 from portal.forms import USWDSFormMixin
-from portal.text import contains_ssn, phone_number, zip_code
+from portal.text import phone_number, zip_code
 
-from .crypto import normalize_ssn
 from .models import Participant
-from .selectors import Scope
+from .query import NotASearch, parse_query
+from .selectors import Scope, narrowing_offices
 from .services import EDITABLE_FIELDS
 
 
 class QuickSearchForm(USWDSFormMixin, forms.Form):
-    # The box takes an SSN, alone (participants.selectors.quick_search), so it is checked here.
+    # The box takes an SSN, alone (participants.query), so it is checked here.
     FORMATTED_FIELDS = ("q",)
 
     q = forms.CharField(
         label="Name, SSN or customer ID",
         max_length=100,
+        help_text="Add a date of birth to a name to narrow it: smith 1993-11-22 or smith 11/22/1993.",
         error_messages={"required": "Type a name, a full SSN or a customer ID to search."},
     )
     scope = forms.ChoiceField(label="In", choices=(), initial=Scope.OFFICE)
 
-    def __init__(self, *args, office=None, **kwargs):
+    def __init__(self, *args, office=None, scope: Scope | None = None, **kwargs):
+        """`scope`: the page always searches there (Add Seeker to Office: all of WorkSource), and
+        the form has no "In" box."""
         super().__init__(*args, **kwargs)
+        self.fixed_scope = scope
+        if scope is not None:
+            del self.fields["scope"]
+            return
         office_label = f"in: {office}" if office else "in: your office (none chosen)"
         self.fields["scope"].choices = [
             (Scope.OFFICE, office_label),
@@ -33,14 +41,37 @@ class QuickSearchForm(USWDSFormMixin, forms.Form):
 
     def clean_q(self):
         query = " ".join(self.cleaned_data["q"].split())
-        if contains_ssn(query) and normalize_ssn(query) is None:
-            # An SSN beside other words would be searched as a name and kept, in clear, in the session.
-            raise forms.ValidationError(
-                "Search by the SSN alone (nine digits), or by a name or customer ID without it."
-            )
-        if len(query.replace("-", "").replace(",", "").strip()) < 2:
-            raise forms.ValidationError("Type at least two characters of a name.")
+        try:
+            parse_query(query)
+        except NotASearch as refused:
+            raise forms.ValidationError(str(refused), code="not_a_search") from None
         return query
+
+    def without_digits_typed(self) -> "QuickSearchForm":
+        """The refused form, its box emptied if it held digits: they may be an SSN typed slightly wrong."""
+        if any(character.isdigit() for character in self.data.get("q", "")):
+            self.data = self.data.copy()
+            self.data["q"] = ""
+        return self
+
+
+class NarrowForm(USWDSFormMixin, forms.Form):
+    """Narrows WorkSource results to the seekers enrolled in one office (a GET: no seeker's identifier)."""
+
+    office = forms.ModelChoiceField(
+        label="Enrolled in",
+        queryset=Office.objects.none(),
+        required=False,
+        empty_label="Any office",
+        error_messages={
+            "invalid_choice": "You can narrow the results only to an office of the workforce "
+            "development areas you work in."
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = narrowing_offices(user=user)
 
 
 class EnrollForm(forms.Form):

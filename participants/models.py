@@ -86,6 +86,10 @@ class Participant(AuditedModel, models.Model):
                 include=["opted_out", "id"],
                 name="participant_first_name_search",
             ),
+            # A name with a date of birth ("smith 1993-11-22"): the few seekers born that day.
+            models.Index(
+                fields=["date_of_birth", "last_name_key"], name="participant_birth_search"
+            ),
         ]
 
     def __str__(self):

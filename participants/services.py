@@ -15,6 +15,7 @@ from portal.text import checked_line, zip_code
 
 from .access import access_participant
 from .models import Enrollment, Participant
+from .policies import enroll_refusal
 
 if TYPE_CHECKING:
     from access.models import Staff
@@ -134,11 +135,9 @@ def enrollment_create(*, actor: "Staff", participants: Iterable[Participant]) ->
     `participants` must come from `Participant.objects.visible_to(actor)`; the caller's gate is
     re-checked here so that no path enrolls a seeker the actor may not see.
     """
+    if refusal := enroll_refusal(actor):
+        raise refusal
     office = actor.current_office
-    if office is None:
-        raise PortalError(
-            "Choose the office you are working in before adding seekers to it.", code="no_office"
-        )
     participants = list(participants)
     visible_ids = set(
         Participant.objects.visible_to(actor)

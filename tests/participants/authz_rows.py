@@ -4,9 +4,27 @@ from tests.authz import EDITORS, LOGIN, PARTNER_READERS, READERS, STATE_READERS,
 
 MATRIX = {
     ("participants:search", "GET"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
-    ("participants:search", "POST"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 302)),
+    # The search's POST is answered with its results page.
+    ("participants:search", "POST"): by_role(403, anonymous=LOGIN, **dict.fromkeys(READERS, 200)),
+    ("participants:add_to_office", "GET"): by_role(
+        403, anonymous=LOGIN, **dict.fromkeys(EDITORS, 200)
+    ),
+    ("participants:add_to_office", "POST"): by_role(
+        403, anonymous=LOGIN, **dict.fromkeys(EDITORS, 200)
+    ),
     ("participants:enroll", "GET"): by_role(405, anonymous=LOGIN),
     ("participants:enroll", "POST"): by_role(403, anonymous=LOGIN, **dict.fromkeys(EDITORS, 302)),
+    # The record's "Add Seeker to Office": any seeker the person sees, into their current office.
+    ("participants:enroll_seeker", "GET"): by_role(405, anonymous=LOGIN),
+    ("participants:enroll_seeker", "POST"): by_role(
+        403,
+        anonymous=LOGIN,
+        **dict.fromkeys(EDITORS, 302)
+        | dict.fromkeys(
+            ("partner_case_manager", "partner_restricted", "partner_case_manager_b"),
+            (302, 302, 404),
+        ),
+    ),
     ("participants:detail", "GET"): by_role(
         403,
         anonymous=LOGIN,
@@ -38,8 +56,10 @@ def request_for(name, world, seeker):
             "last_name": seeker.last_name,
             "phone": "(360) 555-0199",
         }
-    if name == "participants:search":
+    if name in ("participants:search", "participants:add_to_office"):
         return reverse(name), {"q": seeker.last_name, "scope": "worksource"}
     if name == "participants:enroll":
         return reverse(name), {"participants": [seeker.pk]}
+    if name == "participants:enroll_seeker":
+        return reverse(name, args=[seeker.pk]), {}
     return None

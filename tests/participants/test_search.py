@@ -89,33 +89,43 @@ class TestQuickSearchPages:
         client.force_login(user)
         return client
 
-    def test_results_page_counts_and_masks_and_keeps_the_ssn_out_of_urls(self, world):
+    def test_the_search_is_answered_with_its_results_and_the_ssn_stays_out_of_urls(self, world):
         seeker = world.seekers["other"]
         client = self.client_for(world.partner_case_manager)
         response = client.post(
             reverse("participants:search"), {"q": seeker.ssn, "scope": "worksource"}
         )
-        assert response.status_code == 302 and seeker.ssn not in response["Location"]
-        page = client.get(response["Location"])
-        html = page.content.decode()
+        # One request: the POST's answer is the results page, at the token's address.
+        assert response.status_code == 200
+        html = response.content.decode()
         assert "Total Participants: 1" in html
         assert f"***-**-{seeker.ssn[-4:]}" in html
         assert seeker.ssn not in html and f"{seeker.ssn[:3]}-{seeker.ssn[3:5]}" not in html
+        token = response.context["token"]
+        assert f'data-results-address="/participants/search/?s={token}"' in html
         # Not even the session keeps the SSN: only its blind index.
         assert seeker.ssn not in str(client.session.get("quick_searches"))
+        # The token's address shows the same results by GET (Back, Reload, the next pages).
+        again = client.get(reverse("participants:search"), {"s": token}).content.decode()
+        assert "Total Participants: 1" in again and "Otheroffice, Oscar" in again
+        assert "data-results-address" not in again
 
-    def test_results_are_paginated(self, world, settings):
+    def test_results_are_paginated_by_the_token(self, world, settings):
         settings.PARTICIPANTS_PER_PAGE = 2
         for number in range(5):
             ParticipantFactory(first_name="Pat", last_name=f"Pager{number}")
         client = self.client_for(world.esd_case_manager)
-        location = client.post(
-            reverse("participants:search"), {"q": "pager", "scope": "worksource"}
-        )["Location"]
-        first, last = client.get(location), client.get(location + "&page=3")
-        assert "Total Participants: 5" in first.content.decode()
-        assert "Page 1 of 3" in first.content.decode() and "Page 3 of 3" in last.content.decode()
-        assert "Pager4" in last.content.decode() and "Pager0" not in last.content.decode()
+        first = client.post(reverse("participants:search"), {"q": "pager", "scope": "worksource"})
+        html = first.content.decode()
+        token = first.context["token"]
+        assert "Total Participants: 5" in html and "Page 1 of 3" in html
+        # The next page's link holds the token, not the query.
+        assert (
+            f'href="?s={token}&amp;page=2"' in html and "pager" not in html.split("Page 1 of 3")[1]
+        )
+        last = client.get(reverse("participants:search"), {"s": token, "page": 3}).content.decode()
+        assert "Page 3 of 3" in last
+        assert "Pager4" in last and "Pager0" not in last
 
     def test_bad_input_says_why(self, world):
         response = self.client_for(world.esd_case_manager).post(

@@ -51,9 +51,11 @@ def test_2_a_partners_ssn_search_of_an_opted_out_seeker_finds_nobody_on_the_resu
     hidden = world.seekers["opted_out"]
     client = signed_in(world.partner_case_manager)
     response = client.post(reverse("participants:search"), {"q": hidden.ssn, "scope": scope})
+    # The remembered search, the blind index alone, at the token's address.
     results = client.get(
-        response["Location"]
-    ).content.decode()  # the remembered search: the blind index alone
+        reverse("participants:search"), {"s": response.context["token"]}
+    ).content.decode()
+    assert "Total Participants: 0" in response.content.decode()
     assert "Total Participants: 0" in results
     assert hidden.last_name not in results and hidden.customer_id not in results
 
