@@ -5,13 +5,15 @@ Everyone in `world` works in WorkSource Alpha and may switch to WorkSource Beta.
 """
 
 import re
+from datetime import date
 from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import expect
 
-from participants.models import Participant
-from tests.factories import ParticipantFactory
+from participants.models import Enrollment, Participant
+from tests.browser.conftest import SCOPE_LABEL
+from tests.factories import OfficeFactory, ParticipantFactory
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +53,10 @@ def test_partner_adds_a_seeker_from_another_office_and_edits_the_record(
     expect(page.get_by_label("Phone")).to_be_disabled()
     portal.check_a11y()
 
+    # Back to the results: asked for again by the token's address, the query is not sent again.
     page.go_back()
     expect(total(page)).to_have_text("Total Participants: 1")
+    assert re.search(r"/participants/search/\?s=[\w-]+$", page.url), page.url
     portal.check_a11y()
     # USWDS moves the checkbox off screen and draws the box on its label: tick it there.
     checkbox = row.get_by_label("Select Oscar Otheroffice")
@@ -61,7 +65,7 @@ def test_partner_adds_a_seeker_from_another_office_and_edits_the_record(
     page.get_by_role("button", name="Enroll Job Seeker").click()
     confirmation = "Enrolled in WorkSource Alpha: Oscar Otheroffice."
     expect(page.get_by_role("status").filter(has_text=confirmation)).to_be_visible()
-    expect(row).to_contain_text("Enrolled")
+    expect(row).to_contain_text("WorkSource Alpha (your office); WorkSource Beta")
     expect(row).not_to_contain_text("Not enrolled")
     portal.check_a11y()
 
@@ -173,3 +177,113 @@ def test_switching_office_changes_the_office_scoped_results(portal, browser_worl
     expect(results_row(page, "Rivera, Alma")).to_have_count(0)
     current_office = header.get_by_label("Logged into office").locator("option:checked")
     expect(current_office).to_have_text("WorkSource Beta")
+
+
+def test_partner_enrolls_from_the_menu_page_and_from_the_read_only_record(portal, browser_world):
+    """Seed 001's Add Seeker to Office: the menu's page, named as the procedure names it, and the
+    one button on a record the case manager may not edit yet."""
+    page = portal.page
+    other = browser_world.seekers["other"]
+    ParticipantFactory(
+        first_name="Rita", last_name="Recordbutton", offices=[browser_world.office_b]
+    )
+
+    portal.sign_in(PARTNER)
+    page.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name="Add Seeker to Office"
+    ).click()
+    heading = page.get_by_role("heading", level=1, name="Enroll Job Seekers into WorkSource Alpha")
+    expect(heading).to_be_visible()
+    # All of WorkSource, always: no "In" box to get wrong.
+    expect(page.get_by_role("search", name="Quick Search").get_by_label(SCOPE_LABEL)).to_have_count(
+        0
+    )
+    portal.check_a11y()
+
+    portal.quick_search("Otheroffice", None)
+    expect(total(page)).to_have_text("Total Participants: 1")
+    expect(heading).to_be_visible()
+    row = results_row(page, "Otheroffice, Oscar")
+    expect(row).to_contain_text("WorkSource Beta")
+    expect(row).to_contain_text("Not enrolled in WorkSource Alpha")
+    row.locator("label.usa-checkbox__label").click()
+    page.get_by_role("button", name="Enroll Job Seeker").click()
+    confirmation = "Enrolled in WorkSource Alpha: Oscar Otheroffice."
+    expect(page.get_by_role("status").filter(has_text=confirmation)).to_be_visible()
+    expect(heading).to_be_visible()  # back on the same page, with the same results
+    expect(row).to_contain_text("WorkSource Alpha (your office); WorkSource Beta")
+    portal.check_a11y()
+    assert other.enrollments.filter(office=browser_world.office_a).exists()
+
+    # A record not yet in the office: the button is on the record itself.
+    portal.quick_search("Recordbutton", None)
+    results_row(page, "Recordbutton, Rita").get_by_role("link", name="Recordbutton, Rita").click()
+    expect(page.get_by_text("Add this seeker to your office to edit.")).to_be_visible()
+    expect(page.get_by_role("button", name="Save")).to_be_disabled()
+    portal.check_a11y()
+    page.get_by_role("button", name="Add Seeker to Office").click()
+    confirmation = "Enrolled in WorkSource Alpha: Rita Recordbutton."
+    expect(page.get_by_role("status").filter(has_text=confirmation)).to_be_visible()
+    expect(page.get_by_role("heading", name="View / Edit participant")).to_be_visible()
+    expect(page.get_by_text("Add this seeker to your office to edit.")).to_have_count(0)
+    expect(page.get_by_label("Phone")).to_be_editable()
+    expect(page.get_by_role("button", name="Save")).to_be_enabled()
+    portal.check_a11y()
+
+
+def test_quick_search_refuses_a_mistyped_ssn_and_finds_by_date_of_birth_and_office(
+    portal, browser_world
+):
+    page = portal.page
+    many = ParticipantFactory(
+        first_name="Dana",
+        last_name="Birthday",
+        date_of_birth=date(1993, 11, 22),
+        offices=[browser_world.office_a, browser_world.office_b],
+    )
+    for name in ("WorkSource Delta", "WorkSource Echo"):
+        Enrollment.objects.create(participant=many, office=OfficeFactory(name=name))
+    ParticipantFactory(
+        first_name="Dale",
+        last_name="Birthday",
+        date_of_birth=date(1990, 1, 5),
+        offices=[browser_world.office_b],
+    )
+    ParticipantFactory(
+        first_name="Dora",
+        last_name="Birthday",
+        date_of_birth=date(1993, 11, 22),
+        offices=[browser_world.office_b],
+    )
+
+    portal.sign_in(PARTNER)
+    form = page.get_by_role("search", name="Quick Search")
+    form.get_by_label("Name, SSN or customer ID").fill("987-65-432")
+    form.get_by_label(SCOPE_LABEL).select_option(label="in: WorkSource")
+    form.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("alert").filter(has_text="That is not a valid SSN")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Total Participants"))).to_have_count(0)
+    expect(page.get_by_label("Name, SSN or customer ID")).to_have_value("")
+    portal.check_a11y()
+
+    portal.quick_search("birthday 11/22/1993", "in: WorkSource")
+    expect(total(page)).to_have_text("Total Participants: 2")
+    row = results_row(page, "Birthday, Dana")
+    expect(row).to_contain_text(
+        "WorkSource Alpha (your office); WorkSource Beta; WorkSource Delta and 1 more"
+    )
+    expect(results_row(page, "Birthday, Dale")).to_have_count(0)
+    # Reload asks for the remembered search by its address: no form sent again, same results.
+    page.reload()
+    expect(total(page)).to_have_text("Total Participants: 2")
+    portal.check_a11y()
+
+    narrow = page.get_by_role("form", name="Narrow the results")
+    narrow.get_by_label("Enrolled in").select_option(label="WorkSource Alpha")
+    narrow.get_by_role("button", name="Narrow the results").click()
+    expect(total(page)).to_have_text("Total Participants: 1")
+    expect(page.get_by_role("main")).to_contain_text(
+        "Results for birthday 11/22/1993 in WorkSource, enrolled in WorkSource Alpha."
+    )
+    expect(results_row(page, "Birthday, Dora")).to_have_count(0)
+    portal.check_a11y()
