@@ -57,6 +57,13 @@ SEEKER_FIELDS = (
     "state",
     "zip_code",
 )
+# What a new seeker has for a field the registration did not send.
+NOT_SENT: dict[str, Any] = {name: "" for name in SEEKER_FIELDS} | {"date_of_birth": None}
+
+
+def seeker_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A new seeker's fields: those sent, the others empty."""
+    return {name: fields.get(name, NOT_SENT[name]) for name in SEEKER_FIELDS}
 
 
 # --- sending systems and credentials ------------------------------------------------------------
@@ -260,6 +267,19 @@ def registration_receive(
     The registration id finds the seeker a system registered before; a registration whose SSN
     is already another seeker's is held for state staff (never merged, never duplicated).
     """
+    try:
+        with transaction.atomic():
+            return _registration_receive(system, registration_id, fields, ssn)
+    except IntegrityError:
+        # The same registration id (or SSN) was new to another call at the same moment, which
+        # committed first: this one is answered for what it now is, an update (or a hold).
+        with transaction.atomic():
+            return _registration_receive(system, registration_id, fields, ssn)
+
+
+def _registration_receive(
+    system: SendingSystem, registration_id: str, fields: dict[str, Any], ssn: str | None
+) -> RegistrationResult:
     actor = system.service_account
     reason = f"registration {registration_id} from {system}"
     with transaction.atomic():
@@ -278,10 +298,7 @@ def registration_receive(
             return RegistrationResult(Outcome.HELD, held=held)
         if link is None:
             seeker = participant_create(
-                actor=actor,
-                ssn=ssn,
-                reason=reason,
-                **{name: fields[name] for name in SEEKER_FIELDS},
+                actor=actor, ssn=ssn, reason=reason, **seeker_fields(fields)
             )
             with audit_reason(reason, actor=actor):
                 Registration.objects.create(
@@ -304,7 +321,9 @@ def _hold(
     ssn: str | None,
     conflict: Participant,
 ) -> HeldRegistration:
-    stored = {**fields, "date_of_birth": str(fields["date_of_birth"] or "")}
+    stored = dict(fields)
+    if "date_of_birth" in fields:
+        stored["date_of_birth"] = str(fields["date_of_birth"] or "")
     held = HeldRegistration.objects.filter(
         system=system, external_id=registration_id, status=HeldRegistration.Status.HELD
     ).first() or HeldRegistration(system=system, external_id=registration_id)
@@ -322,7 +341,10 @@ def _update(
     pk: int, fields: dict[str, Any], ssn: str | None, *, actor: Staff, reason: str
 ) -> Participant:
     seeker = Participant.objects.select_for_update().get(pk=pk)
-    changed = [name for name in SEEKER_FIELDS if getattr(seeker, name) != fields[name]]
+    # Only the fields sent change: a system that omits one keeps what the seeker has.
+    changed = [
+        name for name in SEEKER_FIELDS if name in fields and getattr(seeker, name) != fields[name]
+    ]
     for name in changed:
         setattr(seeker, name, fields[name])
     if ssn and seeker.ssn_index != blind_index(ssn):
@@ -380,17 +402,22 @@ def opt_out_selection_receive(*, system: SendingSystem, selection: Selection) ->
 def held_registration_resolve(
     *, actor: Staff, held: HeldRegistration, resolution: str
 ) -> HeldRegistration:
-    """State staff decide a held registration: the same person (link) or another one (create).
+    """State staff decide a held registration: the same person as the seeker who has the SSN
+    (linked), or another person.
 
     Linking points the registration id at the seeker who has the SSN; their record is left as
-    it is (the next registration from the system updates it). Creating makes a new seeker from
-    the registration without the SSN, which stays with the seeker who has it.
+    it is (the next registration from the system updates it). If the id already named another
+    seeker, it is moved: that seeker's record is left as it is, without this system's id.
+    Another person: when the registration id already names a seeker, it stays theirs and their
+    record takes the registration's fields, without the SSN (kept); otherwise a new seeker is
+    created from the registration without the SSN (created). The SSN stays with the seeker who
+    has it, until the state corrects one of them.
     """
     if not resolves_held_registrations(actor):
         raise PortalError("Only state staff resolve held registrations.", code="not_allowed")
     statuses = HeldRegistration.Status
     if resolution not in (statuses.LINKED, statuses.CREATED):
-        raise PortalError("Choose: the same person, or a new seeker.", code="no_resolution")
+        raise PortalError("Choose: the same person, or another person.", code="no_resolution")
     with transaction.atomic():
         locked = (
             held_registrations(actor).select_for_update(of=("self",)).filter(pk=held.pk).first()
@@ -399,32 +426,44 @@ def held_registration_resolve(
             raise PortalError("This registration is not one you may resolve.", code="not_found")
         if locked.status != statuses.HELD:
             raise PortalError("This registration was resolved already.", code="resolved")
-        if Registration.objects.filter(
-            system=locked.system, external_id=locked.external_id
-        ).exists():
-            raise PortalError(
-                "This registration id belongs to a seeker already: it needs no resolution.",
-                code="already_registered",
-            )
+        link = (
+            Registration.objects.select_for_update()
+            .filter(system=locked.system, external_id=locked.external_id)
+            .first()
+        )
         reason = f"held registration {locked.external_id} from {locked.system} resolved"
+        fields = {
+            **locked.fields,
+            **(
+                {"date_of_birth": parse_date(locked.fields["date_of_birth"] or "")}
+                if "date_of_birth" in locked.fields
+                else {}
+            ),
+        }
+        status = statuses(resolution)
         if resolution == statuses.LINKED:
             seeker = locked.conflicting_participant
+        elif link is not None:
+            status = statuses.KEPT
+            seeker = _update(
+                link.participant_id, fields, None, actor=actor, reason=f"{reason}: {status.label}"
+            )
         else:
-            fields = locked.fields
             seeker = participant_create(
-                actor=actor,
-                reason=f"{reason}: a new seeker",
-                **{name: fields[name] for name in SEEKER_FIELDS if name != "date_of_birth"},
-                date_of_birth=parse_date(fields["date_of_birth"] or ""),
+                actor=actor, reason=f"{reason}: a new seeker", **seeker_fields(fields)
             )
-            if fields.get("office"):
-                _enroll(seeker, fields["office"], actor=actor, reason=reason)
-        locked.status, locked.resolved_by, locked.resolved_at = resolution, actor, timezone.now()
+        if fields.get("office"):
+            _enroll(seeker, fields["office"], actor=actor, reason=reason)
+        locked.status, locked.resolved_by, locked.resolved_at = status, actor, timezone.now()
         locked.resolved_participant = seeker
-        with audit_reason(f"{reason}: {statuses(resolution).label}", actor=actor):
-            Registration.objects.create(
-                system=locked.system, external_id=locked.external_id, participant=seeker
-            )
+        with audit_reason(f"{reason}: {status.label}", actor=actor):
+            if link is None:
+                Registration.objects.create(
+                    system=locked.system, external_id=locked.external_id, participant=seeker
+                )
+            elif link.participant_id != seeker.pk:
+                link.participant = seeker
+                link.save(update_fields=["participant", "updated_at"])
             locked.save(
                 update_fields=["status", "resolved_by", "resolved_at", "resolved_participant"]
             )
@@ -457,9 +496,7 @@ def registrations_create_new(
     ids = _unused_customer_ids(len(registrations))
     seekers = []
     for new, customer_id in zip(registrations, ids, strict=True):
-        seeker = Participant(
-            customer_id=customer_id, **{name: new.fields[name] for name in SEEKER_FIELDS}
-        )
+        seeker = Participant(customer_id=customer_id, **seeker_fields(new.fields))
         seeker.ssn = new.ssn
         seekers.append(seeker)
     Participant.objects.bulk_create(seekers)
@@ -467,7 +504,7 @@ def registrations_create_new(
         Registration(system=system, external_id=new.registration_id, participant=seeker)
         for new, seeker in zip(registrations, seekers, strict=True)
     )
-    offices = Office.objects.in_bulk({new.fields["office"] for new in registrations} - {None})
+    offices = Office.objects.in_bulk({new.fields.get("office") for new in registrations} - {None})
     enrollments = Enrollment.objects.bulk_create(
         Enrollment(participant=seeker, office=offices[new.fields["office"]])
         for new, seeker in zip(registrations, seekers, strict=True)
