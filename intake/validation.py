@@ -156,7 +156,7 @@ def registration_clean(data: dict[str, Any]) -> tuple[str, dict[str, Any], str |
     if check.errors:
         raise Invalid(check.errors)
     # Only what was sent: an update changes the fields it carries and keeps the others (a field
-    # sent empty or null is cleared). A CSV row sends every column of its header.
+    # sent empty or null is cleared; the bulk load sends no empty CSV cell, so it keeps them too).
     return registration_id, {name: value for name, value in fields.items() if name in data}, ssn
 
 
