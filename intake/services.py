@@ -6,14 +6,14 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.dateparse import parse_date
@@ -25,7 +25,7 @@ from optout.services import participant_apply_opt_out_selection
 from participants.crypto import blind_index, keyring
 from participants.models import Enrollment, Participant
 from participants.services import participant_create
-from portal.audit import audit_reason, current_correlation_id
+from portal.audit import audit_reason, created_changes, current_correlation_id
 from portal.errors import PortalError
 from portal.text import checked_line
 
@@ -499,22 +499,27 @@ def registrations_create_new(
         seeker = Participant(customer_id=customer_id, **seeker_fields(new.fields))
         seeker.ssn = new.ssn
         seekers.append(seeker)
-    Participant.objects.bulk_create(seekers)
-    links = Registration.objects.bulk_create(
+    copy_insert(Participant, seekers, keys=True)
+    links = [
         Registration(system=system, external_id=new.registration_id, participant=seeker)
         for new, seeker in zip(registrations, seekers, strict=True)
-    )
+    ]
+    copy_insert(Registration, links, keys=True)
     offices = Office.objects.in_bulk({new.fields.get("office") for new in registrations} - {None})
-    enrollments = Enrollment.objects.bulk_create(
+    enrollments = [
         Enrollment(participant=seeker, office=offices[new.fields["office"]])
         for new, seeker in zip(registrations, seekers, strict=True)
         if new.fields.get("office")
-    )
+    ]
+    copy_insert(Enrollment, enrollments, keys=True)
     with audit_reason(f"registrations from {system} (bulk load)", actor=actor):
         _audit_created([*seekers, *links, *enrollments], actor=actor)
-    IntakeEvent.objects.bulk_create(
-        IntakeEvent(system=system, kind="registration", outcome=Outcome.CREATED)
-        for _ in registrations
+    copy_insert(
+        IntakeEvent,
+        [
+            IntakeEvent(system=system, kind="registration", outcome=Outcome.CREATED)
+            for _ in registrations
+        ],
     )
     return seekers
 
@@ -534,14 +539,15 @@ def _unused_customer_ids(count: int) -> list[str]:
 
 
 def _audit_created(instances: list[Any], *, actor: Staff) -> None:
-    """The create entries django-auditlog's signal would write, one INSERT for all of them.
+    """The create entries django-auditlog's signal would write, in one COPY for all of them.
 
-    bulk_create sends no post_save signal: the entries are made here from the same diff, with
-    the same reason (`get_additional_data`, which also says that an SSN was set), actor and
-    correlation id.
+    bulk_create sends no post_save signal: the entries are made here with the same changes
+    (`created_changes`), reason (`get_additional_data`, which also says that an SSN was set),
+    actor and correlation id.
     """
     types: dict[type, ContentType] = {}
     entries = []
+    cid = current_correlation_id()
     for instance in instances:
         model = type(instance)
         if model not in types:
@@ -553,11 +559,58 @@ def _audit_created(instances: list[Any], *, actor: Staff) -> None:
                 object_id=instance.pk,
                 object_repr=str(instance),
                 action=LogEntry.Action.CREATE,
-                changes=model_instance_diff(None, instance, use_json_for_changes=True),
+                changes=created_changes(instance),
                 actor=actor,
                 actor_email=actor.email,
                 additional_data=instance.get_additional_data(),
-                cid=current_correlation_id(),
+                cid=cid,
             )
         )
-    LogEntry.objects.bulk_create(entries)
+    copy_insert(LogEntry, entries)
+
+
+def copy_insert(model: type[Model], instances: Sequence[Model], *, keys: bool = False) -> None:
+    """Inserts the rows by COPY on PostgreSQL (bulk_create elsewhere): no long INSERT statement
+    is built and quoted. With `keys`, each row's primary key is taken from the table's sequence
+    first and set on the instance, as bulk_create would set it."""
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(instances)
+        return
+    if not instances:
+        return
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    fields = [
+        f
+        for f in meta.concrete_fields
+        if not getattr(f, "generated", False) and (keys or not f.primary_key)
+    ]
+    with connection.cursor() as cursor:
+        if keys:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(instances)],
+            )
+            for instance, (pk,) in zip(instances, cursor.fetchall(), strict=True):
+                instance.pk = pk
+                instance._state.adding, instance._state.db = False, connection.alias
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+        # A unique key already taken fails as IntegrityError, as an INSERT's would.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for instance in instances:
+                copy.write_row([_db_value(f, f.pre_save(instance, True)) for f in fields])
+
+
+# Fields whose value, already of the Python type they hold, goes to the database as it is: their
+# get_db_prep_save only converts other types (a number given to a text field, say).
+_AS_THEY_ARE = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+_PLAIN = (str, int, bool, type(None))
+
+
+def _db_value(field: Any, value: Any) -> Any:
+    if type(value) in _PLAIN and isinstance(field, _AS_THEY_ARE) and not field.is_relation:
+        return value
+    return field.get_db_prep_save(value, connection)
