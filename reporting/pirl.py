@@ -8,8 +8,9 @@ participation elements (903, 904, 905, 918) carry 1 for the row's program and ar
 for the others: PIRL's finer code values (which kinds of services were received) are not derived.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from typing import Any
 
 from dataedits.models import Program
 from dataedits.rules import Quarter
@@ -62,7 +63,7 @@ def header(service_types: Sequence[Sequence[str]]) -> list[str]:
     ]
 
 
-def record(obs: int, figure, service_types: Sequence[Sequence[str]]) -> list[str | int]:
+def record(obs: int, figure: Any, service_types: Sequence[Sequence[str]]) -> list[str | int]:
     """One PIRL record: a QuarterFigure (or a figure worked out now, of the same shape)."""
     services = figure.services
     return [
@@ -82,7 +83,9 @@ def record(obs: int, figure, service_types: Sequence[Sequence[str]]) -> list[str
     ]
 
 
-def records(figures, service_types: Sequence[Sequence[str]]) -> Iterator[list[str | int]]:
+def records(
+    figures: Iterable[Any], service_types: Sequence[Sequence[str]]
+) -> Iterator[Sequence[str | int]]:
     yield header(service_types)
     for obs, figure in enumerate(figures, 1):
         yield record(obs, figure, service_types)

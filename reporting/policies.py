@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from dataedits.models import DataEditTicket, TicketState
 from dataedits.policies import decide_refusal
-from dataedits.rules import Quarter, days_after, filing_deadline
+from dataedits.rules import Quarter, filing_deadline
 from portal.errors import PortalError
 
 from .models import CloseException, QuarterClose
+from .selectors import close_opens_on, closed_quarters_touched, closes_of
 
 
 def closes_quarters(user: Any) -> bool:
@@ -31,7 +32,7 @@ def close_refusal(user: Any, quarter: Quarter, today: date) -> PortalError | Non
         return PortalError(
             "Only the state's data-edit staff close quarters.", code="not_state_staff"
         )
-    opens_on = days_after(filing_deadline(quarter.end), 1)
+    opens_on = close_opens_on(quarter)
     if today < opens_on:
         return PortalError(
             f"{quarter} may be closed from {opens_on:%m/%d/%Y}: data edits are allowed until "
@@ -48,15 +49,6 @@ def close_refusal(user: Any, quarter: Quarter, today: date) -> PortalError | Non
             code="already_closed",
         )
     return None
-
-
-def closes_of(quarters: Iterable[Quarter]) -> list[QuarterClose]:
-    """The closes of those quarters that are closed."""
-    wanted = set(quarters)
-    if not wanted:
-        return []
-    found = QuarterClose.objects.filter(program_year__in={q.program_year for q in wanted})
-    return [c for c in found if c.quarter in wanted]
 
 
 def closed_quarter_refusal(
@@ -91,8 +83,6 @@ def exception_refusal(user: Any, ticket: DataEditTicket, close: QuarterClose) ->
             "An exception is recorded for a ticket waiting in the state's queue.",
             code="not_in_state_queue",
         )
-    from .selectors import closed_quarters_touched
-
     if close not in closed_quarters_touched(ticket):
         return PortalError(
             f"This ticket does not change {close.label}: no exception is needed there.",

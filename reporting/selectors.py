@@ -192,11 +192,16 @@ def closed_quarters_touched(ticket: DataEditTicket) -> list[QuarterClose]:
     if change is None:
         return []
     services = Service.objects.filter(participant=ticket.participant).select_related("service_type")
-    quarters = {Quarter.of(day) for day in touched_dates([fact(s) for s in services], change)}
-    if not quarters:
+    return closes_of(Quarter.of(day) for day in touched_dates([fact(s) for s in services], change))
+
+
+def closes_of(quarters: Iterable[Quarter]) -> list[QuarterClose]:
+    """The closes of those quarters that are closed."""
+    wanted = set(quarters)
+    if not wanted:
         return []
-    closes = QuarterClose.objects.filter(program_year__in={q.program_year for q in quarters})
-    return [c for c in closes if c.quarter in quarters]
+    found = QuarterClose.objects.filter(program_year__in={q.program_year for q in wanted})
+    return [c for c in found if c.quarter in wanted]
 
 
 # ---------------------------------------------------------------------------------------------

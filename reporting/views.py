@@ -20,7 +20,7 @@ from portal.web import Capability, CapabilityRequiredMixin, ConfirmedActionView,
 
 from . import pirl, selectors, services
 from .forms import ExceptionForm
-from .models import QuarterClose
+from .models import CloseException, QuarterClose
 from .policies import close_refusal, closes_quarters, exception_refusal
 
 
@@ -165,7 +165,7 @@ class ExceptionView(QuarterMixin, FormView):
             "refusal": why.message if why else None,
         }
 
-    def perform(self, form: BaseForm) -> object:
+    def perform(self, form: BaseForm) -> CloseException:
         return services.close_exception_record(
             actor=self.request.user,
             ticket=self.object,
