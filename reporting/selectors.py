@@ -164,21 +164,16 @@ class QuarterRow:
 
 
 def quarter_rows(count: int = 8) -> list[QuarterRow]:
-    """The current quarter and those before it, newest first, with their close if any."""
+    """The current quarter and those before it, newest first, with their close if any; then
+    every quarter closed before those, so that its extract can still be downloaded."""
     quarter = Quarter.of(timezone.localdate())
     quarters = []
     for _ in range(count):
         quarters.append(quarter)
         quarter = quarter.previous()
-    closes = {
-        (c.program_year, c.number): c
-        for c in QuarterClose.objects.select_related("closed_by").filter(
-            program_year__gte=quarters[-1].program_year
-        )
-    }
-    return [
-        QuarterRow(q, close_opens_on(q), closes.get((q.program_year, q.number))) for q in quarters
-    ]
+    closes = {c.quarter: c for c in closed_quarters()}
+    earlier = sorted((q for q in closes if q < quarters[-1]), reverse=True)
+    return [QuarterRow(q, close_opens_on(q), closes.get(q)) for q in quarters + earlier]
 
 
 def closed_quarters() -> QuerySet[QuarterClose]:

@@ -212,6 +212,21 @@ def test_non_state_data_edit_staff_are_refused_the_close_and_the_extract(world, 
     assert not ExtractDownload.objects.exists()
 
 
+def test_a_quarter_closed_long_ago_is_still_listed_with_its_extract(world, population):
+    with time_machine.travel(CLOSE_DAY, tick=False):
+        quarter_close(actor=world.state_dataedits, quarter=Q1)
+    with time_machine.travel(datetime(2029, 1, 5, 9, 0, tzinfo=TZ), tick=False):
+        # Signed in lately: an account unused for 90 days would be disabled on its next request.
+        person = world.state_dataedits
+        person.last_login = datetime(2029, 1, 5, 8, 0, tzinfo=TZ)
+        person.save(update_fields=["last_login"])
+        page = client_for(person).get(reverse("reporting:quarters"))
+    assert page.status_code == 200, page.get("Location")
+    text = page.content.decode()
+    assert "PY2028 Q2" in text and "PY2026 Q2" not in text  # the eight latest, then closed ones
+    assert EXTRACT in text
+
+
 def test_an_open_quarter_has_no_extract(world, population):
     response = client_for(world.state_dataedits).get(EXTRACT, follow=True)
     assert "PY2026 Q1 is not closed" in response.content.decode()
