@@ -286,6 +286,10 @@ def seed_demo(
     )  # services over several quarters, tickets in every state
 
     seed_dataedits_demo(people)
+    # The latest quarter past its data-edit deadline, closed: its federal extract can be downloaded.
+    from reporting.demo import seed_reporting_demo
+
+    seed_reporting_demo(people)
     # Job Match and UI claims as sending systems, by mis.admin: new seekers, one held as its SSN
     # is a seeker's, an opt-out selection. Their tokens are not shown: issue one on the intake page.
     from intake.demo import seed_intake_demo

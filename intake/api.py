@@ -181,7 +181,11 @@ def _call(
 def registration(
     request: HttpRequest, payload: RegistrationIn, idempotency_key: IdempotencyKey
 ) -> HttpResponse:
-    """201 created, 200 updated, 202 held (the SSN is another seeker's: state staff resolve it)."""
+    """201 created, 200 updated, 202 held (the SSN is another seeker's: state staff resolve it).
+
+    An update changes only the fields it sends: a field omitted keeps the seeker's value, a field
+    sent empty or null clears it. The names are sent every time.
+    """
     body = payload.model_dump(exclude_unset=True)
 
     def handle(system: Any) -> Answer:

@@ -26,7 +26,7 @@ from .models import ImportRun, IntakeEvent, Registration, SendingSystem
 from .services import NewRegistration
 from .validation import Invalid, registration_clean
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 REFUSAL_HEADER = ["line", "field", "reason"]
 
 

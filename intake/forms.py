@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 
+from participants.models import Participant
 from portal.text import refuse_control_characters
 
 from .models import HeldRegistration, Scope
@@ -34,3 +37,20 @@ class ResolutionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args: Any, registered: Participant | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if registered is not None:
+            # The registration id already names a seeker: each choice says what becomes of them.
+            self.fields["resolution"].choices = [
+                (
+                    HeldRegistration.Status.LINKED,
+                    "The same person as the seeker who has this SSN: the registration id moves "
+                    f"to them ({registered} keeps their record, without it)",
+                ),
+                (
+                    HeldRegistration.Status.CREATED,
+                    f"Another person: the seeker the registration id already names, {registered}, "
+                    "updated without the SSN",
+                ),
+            ]

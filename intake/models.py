@@ -103,8 +103,9 @@ class HeldRegistration(AuditedModel, models.Model):
     """A registration whose SSN is already another seeker's: held, never merged silently.
 
     State staff resolve it on the intake page: it is the same person (the registration id is
-    linked to the existing seeker), or another person (a new seeker is created without the SSN,
-    which stays with the seeker who had it first until the state corrects one of them).
+    linked to the existing seeker), or another person (the seeker the registration id already
+    names is updated, or else a new seeker is created, without the SSN, which stays with the
+    seeker who had it first until the state corrects one of them).
     `fields` holds the registration's validated fields, the SSN excepted; the SSN is kept
     encrypted like a seeker's.
     """
@@ -113,6 +114,7 @@ class HeldRegistration(AuditedModel, models.Model):
         HELD = "held", "Held for review"
         LINKED = "linked", "Linked to the existing seeker"
         CREATED = "created", "Created as a new seeker"
+        KEPT = "kept", "Kept with the seeker its registration id names"
 
     system = models.ForeignKey(SendingSystem, on_delete=models.PROTECT, related_name="+")
     external_id = models.CharField(max_length=64)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from participants.models import Participant
 
-from .models import HeldRegistration, IntakeEvent, SendingSystem
+from .models import HeldRegistration, IntakeEvent, Registration, SendingSystem
 
 Outcome = IntakeEvent.Outcome
 
@@ -63,3 +63,13 @@ def log_by_day(system: SendingSystem) -> list[Day]:
 
 def last_error(system: SendingSystem) -> IntakeEvent | None:
     return IntakeEvent.objects.filter(system=system, outcome=Outcome.REFUSED).first()
+
+
+def registered_seeker(held: HeldRegistration) -> Participant | None:
+    """The seeker a held registration's id already names, if it names one."""
+    link = (
+        Registration.objects.select_related("participant")
+        .filter(system=held.system, external_id=held.external_id)
+        .first()
+    )
+    return link.participant if link else None

@@ -6,14 +6,14 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.dateparse import parse_date
@@ -25,7 +25,7 @@ from optout.services import participant_apply_opt_out_selection
 from participants.crypto import blind_index, keyring
 from participants.models import Enrollment, Participant
 from participants.services import participant_create
-from portal.audit import audit_reason, current_correlation_id
+from portal.audit import audit_reason, created_changes, current_correlation_id
 from portal.errors import PortalError
 from portal.text import checked_line
 
@@ -57,6 +57,13 @@ SEEKER_FIELDS = (
     "state",
     "zip_code",
 )
+# What a new seeker has for a field the registration did not send.
+NOT_SENT: dict[str, Any] = {name: "" for name in SEEKER_FIELDS} | {"date_of_birth": None}
+
+
+def seeker_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A new seeker's fields: those sent, the others empty."""
+    return {name: fields.get(name, NOT_SENT[name]) for name in SEEKER_FIELDS}
 
 
 # --- sending systems and credentials ------------------------------------------------------------
@@ -260,6 +267,19 @@ def registration_receive(
     The registration id finds the seeker a system registered before; a registration whose SSN
     is already another seeker's is held for state staff (never merged, never duplicated).
     """
+    try:
+        with transaction.atomic():
+            return _registration_receive(system, registration_id, fields, ssn)
+    except IntegrityError:
+        # The same registration id (or SSN) was new to another call at the same moment, which
+        # committed first: this one is answered for what it now is, an update (or a hold).
+        with transaction.atomic():
+            return _registration_receive(system, registration_id, fields, ssn)
+
+
+def _registration_receive(
+    system: SendingSystem, registration_id: str, fields: dict[str, Any], ssn: str | None
+) -> RegistrationResult:
     actor = system.service_account
     reason = f"registration {registration_id} from {system}"
     with transaction.atomic():
@@ -278,10 +298,7 @@ def registration_receive(
             return RegistrationResult(Outcome.HELD, held=held)
         if link is None:
             seeker = participant_create(
-                actor=actor,
-                ssn=ssn,
-                reason=reason,
-                **{name: fields[name] for name in SEEKER_FIELDS},
+                actor=actor, ssn=ssn, reason=reason, **seeker_fields(fields)
             )
             with audit_reason(reason, actor=actor):
                 Registration.objects.create(
@@ -304,7 +321,9 @@ def _hold(
     ssn: str | None,
     conflict: Participant,
 ) -> HeldRegistration:
-    stored = {**fields, "date_of_birth": str(fields["date_of_birth"] or "")}
+    stored = dict(fields)
+    if "date_of_birth" in fields:
+        stored["date_of_birth"] = str(fields["date_of_birth"] or "")
     held = HeldRegistration.objects.filter(
         system=system, external_id=registration_id, status=HeldRegistration.Status.HELD
     ).first() or HeldRegistration(system=system, external_id=registration_id)
@@ -322,7 +341,10 @@ def _update(
     pk: int, fields: dict[str, Any], ssn: str | None, *, actor: Staff, reason: str
 ) -> Participant:
     seeker = Participant.objects.select_for_update().get(pk=pk)
-    changed = [name for name in SEEKER_FIELDS if getattr(seeker, name) != fields[name]]
+    # Only the fields sent change: a system that omits one keeps what the seeker has.
+    changed = [
+        name for name in SEEKER_FIELDS if name in fields and getattr(seeker, name) != fields[name]
+    ]
     for name in changed:
         setattr(seeker, name, fields[name])
     if ssn and seeker.ssn_index != blind_index(ssn):
@@ -380,17 +402,22 @@ def opt_out_selection_receive(*, system: SendingSystem, selection: Selection) ->
 def held_registration_resolve(
     *, actor: Staff, held: HeldRegistration, resolution: str
 ) -> HeldRegistration:
-    """State staff decide a held registration: the same person (link) or another one (create).
+    """State staff decide a held registration: the same person as the seeker who has the SSN
+    (linked), or another person.
 
     Linking points the registration id at the seeker who has the SSN; their record is left as
-    it is (the next registration from the system updates it). Creating makes a new seeker from
-    the registration without the SSN, which stays with the seeker who has it.
+    it is (the next registration from the system updates it). If the id already named another
+    seeker, it is moved: that seeker's record is left as it is, without this system's id.
+    Another person: when the registration id already names a seeker, it stays theirs and their
+    record takes the registration's fields, without the SSN (kept); otherwise a new seeker is
+    created from the registration without the SSN (created). The SSN stays with the seeker who
+    has it, until the state corrects one of them.
     """
     if not resolves_held_registrations(actor):
         raise PortalError("Only state staff resolve held registrations.", code="not_allowed")
     statuses = HeldRegistration.Status
     if resolution not in (statuses.LINKED, statuses.CREATED):
-        raise PortalError("Choose: the same person, or a new seeker.", code="no_resolution")
+        raise PortalError("Choose: the same person, or another person.", code="no_resolution")
     with transaction.atomic():
         locked = (
             held_registrations(actor).select_for_update(of=("self",)).filter(pk=held.pk).first()
@@ -399,32 +426,44 @@ def held_registration_resolve(
             raise PortalError("This registration is not one you may resolve.", code="not_found")
         if locked.status != statuses.HELD:
             raise PortalError("This registration was resolved already.", code="resolved")
-        if Registration.objects.filter(
-            system=locked.system, external_id=locked.external_id
-        ).exists():
-            raise PortalError(
-                "This registration id belongs to a seeker already: it needs no resolution.",
-                code="already_registered",
-            )
+        link = (
+            Registration.objects.select_for_update()
+            .filter(system=locked.system, external_id=locked.external_id)
+            .first()
+        )
         reason = f"held registration {locked.external_id} from {locked.system} resolved"
+        fields = {
+            **locked.fields,
+            **(
+                {"date_of_birth": parse_date(locked.fields["date_of_birth"] or "")}
+                if "date_of_birth" in locked.fields
+                else {}
+            ),
+        }
+        status = statuses(resolution)
         if resolution == statuses.LINKED:
             seeker = locked.conflicting_participant
+        elif link is not None:
+            status = statuses.KEPT
+            seeker = _update(
+                link.participant_id, fields, None, actor=actor, reason=f"{reason}: {status.label}"
+            )
         else:
-            fields = locked.fields
             seeker = participant_create(
-                actor=actor,
-                reason=f"{reason}: a new seeker",
-                **{name: fields[name] for name in SEEKER_FIELDS if name != "date_of_birth"},
-                date_of_birth=parse_date(fields["date_of_birth"] or ""),
+                actor=actor, reason=f"{reason}: a new seeker", **seeker_fields(fields)
             )
-            if fields.get("office"):
-                _enroll(seeker, fields["office"], actor=actor, reason=reason)
-        locked.status, locked.resolved_by, locked.resolved_at = resolution, actor, timezone.now()
+        if fields.get("office"):
+            _enroll(seeker, fields["office"], actor=actor, reason=reason)
+        locked.status, locked.resolved_by, locked.resolved_at = status, actor, timezone.now()
         locked.resolved_participant = seeker
-        with audit_reason(f"{reason}: {statuses(resolution).label}", actor=actor):
-            Registration.objects.create(
-                system=locked.system, external_id=locked.external_id, participant=seeker
-            )
+        with audit_reason(f"{reason}: {status.label}", actor=actor):
+            if link is None:
+                Registration.objects.create(
+                    system=locked.system, external_id=locked.external_id, participant=seeker
+                )
+            elif link.participant_id != seeker.pk:
+                link.participant = seeker
+                link.save(update_fields=["participant", "updated_at"])
             locked.save(
                 update_fields=["status", "resolved_by", "resolved_at", "resolved_participant"]
             )
@@ -457,27 +496,30 @@ def registrations_create_new(
     ids = _unused_customer_ids(len(registrations))
     seekers = []
     for new, customer_id in zip(registrations, ids, strict=True):
-        seeker = Participant(
-            customer_id=customer_id, **{name: new.fields[name] for name in SEEKER_FIELDS}
-        )
+        seeker = Participant(customer_id=customer_id, **seeker_fields(new.fields))
         seeker.ssn = new.ssn
         seekers.append(seeker)
-    Participant.objects.bulk_create(seekers)
-    links = Registration.objects.bulk_create(
+    copy_insert(Participant, seekers, keys=True)
+    links = [
         Registration(system=system, external_id=new.registration_id, participant=seeker)
         for new, seeker in zip(registrations, seekers, strict=True)
-    )
-    offices = Office.objects.in_bulk({new.fields["office"] for new in registrations} - {None})
-    enrollments = Enrollment.objects.bulk_create(
+    ]
+    copy_insert(Registration, links, keys=True)
+    offices = Office.objects.in_bulk({new.fields.get("office") for new in registrations} - {None})
+    enrollments = [
         Enrollment(participant=seeker, office=offices[new.fields["office"]])
         for new, seeker in zip(registrations, seekers, strict=True)
         if new.fields.get("office")
-    )
+    ]
+    copy_insert(Enrollment, enrollments, keys=True)
     with audit_reason(f"registrations from {system} (bulk load)", actor=actor):
         _audit_created([*seekers, *links, *enrollments], actor=actor)
-    IntakeEvent.objects.bulk_create(
-        IntakeEvent(system=system, kind="registration", outcome=Outcome.CREATED)
-        for _ in registrations
+    copy_insert(
+        IntakeEvent,
+        [
+            IntakeEvent(system=system, kind="registration", outcome=Outcome.CREATED)
+            for _ in registrations
+        ],
     )
     return seekers
 
@@ -497,14 +539,15 @@ def _unused_customer_ids(count: int) -> list[str]:
 
 
 def _audit_created(instances: list[Any], *, actor: Staff) -> None:
-    """The create entries django-auditlog's signal would write, one INSERT for all of them.
+    """The create entries django-auditlog's signal would write, in one COPY for all of them.
 
-    bulk_create sends no post_save signal: the entries are made here from the same diff, with
-    the same reason (`get_additional_data`, which also says that an SSN was set), actor and
-    correlation id.
+    bulk_create sends no post_save signal: the entries are made here with the same changes
+    (`created_changes`), reason (`get_additional_data`, which also says that an SSN was set),
+    actor and correlation id.
     """
     types: dict[type, ContentType] = {}
     entries = []
+    cid = current_correlation_id()
     for instance in instances:
         model = type(instance)
         if model not in types:
@@ -516,11 +559,58 @@ def _audit_created(instances: list[Any], *, actor: Staff) -> None:
                 object_id=instance.pk,
                 object_repr=str(instance),
                 action=LogEntry.Action.CREATE,
-                changes=model_instance_diff(None, instance, use_json_for_changes=True),
+                changes=created_changes(instance),
                 actor=actor,
                 actor_email=actor.email,
                 additional_data=instance.get_additional_data(),
-                cid=current_correlation_id(),
+                cid=cid,
             )
         )
-    LogEntry.objects.bulk_create(entries)
+    copy_insert(LogEntry, entries)
+
+
+def copy_insert(model: type[Model], instances: Sequence[Model], *, keys: bool = False) -> None:
+    """Inserts the rows by COPY on PostgreSQL (bulk_create elsewhere): no long INSERT statement
+    is built and quoted. With `keys`, each row's primary key is taken from the table's sequence
+    first and set on the instance, as bulk_create would set it."""
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(instances)
+        return
+    if not instances:
+        return
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    fields = [
+        f
+        for f in meta.concrete_fields
+        if not getattr(f, "generated", False) and (keys or not f.primary_key)
+    ]
+    with connection.cursor() as cursor:
+        if keys:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(instances)],
+            )
+            for instance, (pk,) in zip(instances, cursor.fetchall(), strict=True):
+                instance.pk = pk
+                instance._state.adding, instance._state.db = False, connection.alias
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+        # A unique key already taken fails as IntegrityError, as an INSERT's would.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for instance in instances:
+                copy.write_row([_db_value(f, f.pre_save(instance, True)) for f in fields])
+
+
+# Fields whose value, already of the Python type they hold, goes to the database as it is: their
+# get_db_prep_save only converts other types (a number given to a text field, say).
+_AS_THEY_ARE = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+_PLAIN = (str, int, bool, type(None))
+
+
+def _db_value(field: Any, value: Any) -> Any:
+    if type(value) in _PLAIN and isinstance(field, _AS_THEY_ARE) and not field.is_relation:
+        return value
+    return field.get_db_prep_save(value, connection)

@@ -110,7 +110,8 @@ class _Checker:
 
 
 def registration_clean(data: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:
-    """The registration id, the seeker's fields and the SSN's nine digits; Invalid otherwise."""
+    """The registration id, the seeker's fields that were sent and the SSN's nine digits;
+    Invalid otherwise."""
     check = _Checker(data)
     check.unknown(REGISTRATION_FIELDS)
     registration_id = check.external_id("registration_id", required=True)
@@ -154,7 +155,9 @@ def registration_clean(data: dict[str, Any]) -> tuple[str, dict[str, Any], str |
     ssn = check.ssn()
     if check.errors:
         raise Invalid(check.errors)
-    return registration_id, fields, ssn
+    # Only what was sent: an update changes the fields it carries and keeps the others (a field
+    # sent empty or null is cleared; the bulk load sends no empty CSV cell, so it keeps them too).
+    return registration_id, {name: value for name, value in fields.items() if name in data}, ssn
 
 
 SELECTION_FIELDS = ("claim_id", "ssn", "registration_id", "opted_out", "when")

@@ -68,8 +68,15 @@ class HeldRegistrationView(IntakeMixin, FormView):
             selectors.held_registrations(self.request.user), pk=self.kwargs["pk"]
         )
 
+    def get_form(self, data: Any = None, files: Any = None) -> BaseForm:
+        return ResolutionForm(data, registered=selectors.registered_seeker(self.object))
+
     def get_context_data(self, form: BaseForm) -> dict[str, Any]:
-        return {"held": self.object, "form": form}
+        return {
+            "held": self.object,
+            "form": form,
+            "registered": selectors.registered_seeker(self.object),
+        }
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()

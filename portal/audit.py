@@ -7,11 +7,17 @@ An entry written by a Celery task (the access sweep, a reminder) names the task 
 """
 
 import contextlib
+import functools
 import re
 import uuid
 from contextvars import ContextVar
+from typing import Any
 
 from auditlog.context import auditlog_value, set_actor
+from auditlog.diff import get_field_value, is_primitive, model_instance_diff, track_field
+from django.conf import settings
+from django.db import models
+from django.utils.encoding import smart_str
 
 _reason: ContextVar[str | None] = ContextVar("audit_reason", default=None)
 _task: ContextVar[str | None] = ContextVar("audit_task", default=None)
@@ -101,3 +107,68 @@ def name_the_task(sender, instance, **kwargs):
     task = _task.get()
     if task and instance.actor_id is None:
         instance.additional_data = (instance.additional_data or {}) | {"actor_task": task}
+
+
+# --- the changes of a created row, for writers that bulk-insert and audit themselves ------------
+
+
+@functools.cache
+def _creation_plan(model: type[models.Model]) -> list[tuple[Any, str]] | None:
+    """The fields django-auditlog records for `model`, each with how its value is read; None
+    when the model masks a field (then its own diff is used, which masks)."""
+    from auditlog.registry import auditlog
+
+    options = auditlog.get_model_fields(model)
+    if options["mask_fields"]:
+        return None
+    fields = [f for f in model._meta.get_fields() if track_field(f)]
+    if options["include_fields"]:
+        fields = [f for f in fields if f.name in options["include_fields"]]
+    fields = [f for f in fields if f.name not in options["exclude_fields"]]
+    plan = []
+    for field in fields:
+        if field.one_to_many and not field.concrete:
+            # A reverse foreign key reads as its manager's name, the same for every row.
+            kind = "constant"
+        elif not getattr(field, "concrete", False):
+            kind = "auditlog"  # another reverse relation: read as django-auditlog reads it
+        elif isinstance(field, (models.DateTimeField, models.JSONField)):
+            kind = "auditlog"
+        elif (
+            not settings.AUDITLOG_USE_FK_STRING_REPRESENTATION
+            and (field.one_to_one or field.many_to_one)
+            and hasattr(field, "rel_class")
+        ):
+            kind = "key"
+        else:
+            kind = "plain"
+        plan.append((field, kind))
+    return plan
+
+
+_constants: dict[tuple[type, str], Any] = {}
+
+
+def created_changes(instance: models.Model) -> dict[str, tuple[Any, Any]] | None:
+    """What django-auditlog records as the changes of `instance` created (JSON changes), as
+    `model_instance_diff(None, instance, use_json_for_changes=True)` does, at a fraction of its
+    cost per row: the fields to read are worked out once per model."""
+    plan = _creation_plan(type(instance))
+    if plan is None:
+        return model_instance_diff(None, instance, use_json_for_changes=True)
+    changes = {}
+    for field, kind in plan:
+        if kind == "constant":
+            key = (type(instance), field.name)
+            if key not in _constants:
+                _constants[key] = get_field_value(instance, field, True)
+            value = _constants[key]
+        elif kind == "key":
+            value = smart_str(getattr(instance, field.attname), strings_only=True)
+        elif kind == "plain":
+            value = getattr(instance, field.name)
+        else:
+            value = get_field_value(instance, field, True)
+        if value is not None:
+            changes[field.name] = (None, value if is_primitive(value) else smart_str(value))
+    return changes or None

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "audit",
     "demo",
     "intake",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,26 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Each web worker keeps its connection (checked before reuse) rather than opening one per request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+def sqlite_options() -> dict[str, object]:
+    """The demo's SQLite under concurrent writers (web requests, intake calls, the worker).
+
+    Django opens SQLite transactions DEFERRED: one that read first and then writes asks for the
+    write lock late, and SQLite refuses it at once ("database is locked") rather than wait, since
+    waiting could deadlock. IMMEDIATE takes the write lock when the transaction begins, where
+    the busy timeout applies: writers queue for up to `timeout` seconds instead of failing. WAL
+    lets readers go on while one writes.
+    """
+    return {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(sqlite_options())
 # A read replica of the primary, for Quick Search only (docs/scaling.md); without one, the primary.
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL") | {

@@ -21,5 +21,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("intake/", include("intake.urls")),
     path("api/intake/v1/", include("intake.api_urls")),
+    path("quarters/", include("reporting.urls")),
     path("", include("access.urls")),
 ]

@@ -18,6 +18,7 @@ from participants.models import Participant
 from portal.audit import audit_reason
 from portal.errors import PortalError
 from portal.text import checked_text
+from reporting.policies import closed_quarter_refusal
 
 from ..access import access_ticket
 from ..models import (
@@ -33,7 +34,7 @@ from ..models import (
 )
 from ..policies import acknowledge_refusal, decide_refusal, filer_refusal, review_refusal
 from ..precheck import Precheck, ticket_precheck
-from ..rules import Reason, counted_received_at, is_late_entry
+from ..rules import Quarter, Reason, counted_received_at, is_late_entry, touched_dates
 
 if TYPE_CHECKING:
     from access.models import Staff
@@ -274,6 +275,12 @@ def ticket_decide(
             check = _recheck(locked, lock_services=True)
             _refuse_if_late(check)
             _refuse_unless_approvable(check)
+            # A quarter already closed into the federal extract changes only by the state's
+            # recorded exception (reconciliation then lists the difference).
+            assert check.change is not None  # an incomplete change is a missing field, refused
+            touched = {Quarter.of(day) for day in touched_dates(check.facts_before, check.change)}
+            if refusal := closed_quarter_refusal(locked, touched):
+                raise refusal
             locked.precheck = check.decision.as_json()
             with audit_reason(
                 f"data-edit ticket #{locked.pk} approved: change applied", actor=actor

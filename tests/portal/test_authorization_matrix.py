@@ -37,6 +37,7 @@ ROW_MODULES = [
         "access",
         "notifications",
         "intake",
+        "reporting",
     )
 ]
 MATRIX = {key: row for module in ROW_MODULES for key, row in module.MATRIX.items()}
