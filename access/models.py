@@ -1,4 +1,5 @@
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -12,6 +13,9 @@ from portal.states import Machine
 
 from . import mfa
 from .roles import AUDIT_READERS, SEEKER_EDITORS, SEEKER_READERS, Role
+
+if TYPE_CHECKING:
+    from .selectors import AccessStanding
 
 
 class WorkforceDevelopmentArea(AuditedModel, models.Model):
@@ -83,6 +87,8 @@ class Staff(AuditedModel, AbstractUser):
     # When the confidentiality agreement was signed (the signature itself is a ConfidentialityAgreement).
     # Kept here so that the visibility gate can ask without a query: unsigned staff see no seeker.
     nda_signed_at = models.DateTimeField("confidentiality agreement signed", null=True, blank=True)
+    # What the access check asks, read with the person of a request (access.selectors.person_of_request).
+    access_standing: "AccessStanding | None" = None
 
     class Meta:
         verbose_name = "staff member"

@@ -1,0 +1,106 @@
+"""The fixed cost of a signed-in request, in queries: the floor under every page.
+
+The person of each request is loaded with what the access check asks (their organization's
+contracts, a due disable) in one query, so the check that must run on every request costs
+nothing more; and since nothing is kept between requests, access still ends on the very next one.
+"""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from access.models import AccessRequest, Contract
+from access.services import sign_in_complete
+
+pytestmark = pytest.mark.django_db
+STATE = ZoneInfo(settings.TIME_ZONE)
+FLOOR_QUERIES = 3  # the session, the person with their access standing, their offices
+
+
+def signed_in(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    sign_in_complete(staff=person)
+    client.get(
+        reverse("portal:dashboard")
+    )  # past onboarding's first check, as a working session is
+    return client
+
+
+def queries_of(client: Client, path: str) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response.status_code, [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize("who", ["partner_case_manager", "esd_supervisor", "state_dataedits"])
+def test_a_signed_in_404_makes_at_most_three_queries(world, who):
+    status, queries = queries_of(signed_in(getattr(world, who)), "/no-such-page/")
+    assert status == 404
+    assert len(queries) <= FLOOR_QUERIES, queries
+
+
+def test_the_empty_search_form_costs_no_more_than_the_floor(world):
+    status, queries = queries_of(
+        signed_in(world.partner_case_manager), reverse("participants:search")
+    )
+    assert status == 200
+    assert len(queries) <= FLOOR_QUERIES, queries
+
+
+def test_the_access_check_is_read_with_the_person_not_asked_apart(world):
+    """The organization's contracts and the disable requests are asked in the person's own query."""
+    _, queries = queries_of(signed_in(world.partner_case_manager), "/no-such-page/")
+    [person] = [sql for sql in queries if sql.startswith('SELECT "access_staff"."id"')]
+    assert '"access_contract"' in person and '"access_accessrequest"' in person
+    assert not any(sql.startswith('SELECT "access_organization"') for sql in queries)
+
+
+def test_a_contract_that_expired_a_second_ago_refuses_the_next_request(world):
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.SERVICE).update(
+        expiry_date=date(2027, 4, 1)
+    )
+    with time_machine.travel(datetime(2027, 3, 31, 23, 59, 59, tzinfo=STATE), tick=False) as clock:
+        browser = signed_in(world.partner_case_manager)
+        assert browser.get("/no-such-page/").status_code == 404
+        clock.shift(timedelta(seconds=2))  # 00:00:01 on the expiry date
+        response = browser.get("/no-such-page/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_contract_ended_between_two_requests_refuses_the_second(world):
+    """Nothing of the first request's answer is kept: the contract changed, the next request knows."""
+    browser = signed_in(world.partner_case_manager)
+    assert browser.get(reverse("participants:search")).status_code == 200
+    Contract.objects.filter(organization=world.partner, kind=Contract.Kind.DATA_SHARING).update(
+        approved_at=None
+    )
+    response = browser.get(reverse("participants:search"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    world.partner_case_manager.refresh_from_db()
+    assert not world.partner_case_manager.is_active
+
+
+def test_a_disable_that_took_effect_a_second_ago_refuses_the_next_request(world):
+    person = world.partner_case_manager
+    with time_machine.travel(datetime(2027, 6, 1, 9, 0, tzinfo=STATE), tick=False) as clock:
+        browser = signed_in(person)
+        AccessRequest.objects.create(
+            kind=AccessRequest.Kind.DISABLE,
+            status=AccessRequest.Status.SCHEDULED,
+            staff=person,
+            organization=world.partner,
+            requested_by=world.access_requester,
+            effective_at=datetime(2027, 6, 1, 9, 0, 1, tzinfo=STATE),
+        )
+        assert browser.get("/no-such-page/").status_code == 404
+        clock.shift(timedelta(seconds=2))
+        response = browser.get("/no-such-page/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
