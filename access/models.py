@@ -87,8 +87,10 @@ class Staff(AuditedModel, AbstractUser):
     # When the confidentiality agreement was signed (the signature itself is a ConfidentialityAgreement).
     # Kept here so that the visibility gate can ask without a query: unsigned staff see no seeker.
     nda_signed_at = models.DateTimeField("confidentiality agreement signed", null=True, blank=True)
-    # What the access check asks, read with the person of a request (access.selectors.person_of_request).
+    # Read with the person of a request (access.selectors.person_of_request): what the access
+    # check asks, and the offices (pk and name) the header's switcher lists.
     access_standing: "AccessStanding | None" = None
+    assigned_offices: "list[Office] | None" = None
 
     class Meta:
         verbose_name = "staff member"

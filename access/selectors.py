@@ -1,10 +1,13 @@
 """Reads that decide MIS access: whose access has ended, which offices a requester may request for."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 from guardian.conf import settings as guardian_settings
 from guardian.shortcuts import get_objects_for_user
@@ -136,11 +139,12 @@ class AccessStanding:
 
 
 def person_of_request(pk: int, now: datetime) -> Staff | None:
-    """The signed-in person, with their organization, current office and access standing at `now`.
+    """The signed-in person, with their organization, current office, assigned offices and access
+    standing at `now`.
 
     One query: the check that must run on every request (access.middleware) asks nothing more,
-    and nothing is kept from one request to the next, so an expired contract or a disable that
-    took effect a second ago refuses the very next request.
+    nor does the header's office switcher, and nothing is kept from one request to the next, so
+    an expired contract or a disable that took effect a second ago refuses the very next request.
     """
     person = (
         Staff.objects.select_related("organization", "current_office")
@@ -151,6 +155,7 @@ def person_of_request(pk: int, now: datetime) -> Staff | None:
                 )
             ),
             standing_disabled=Exists(due_disable_requests(now).filter(staff=OuterRef("pk"))),
+            offices_listed=_offices_as_json(),
         )
         .filter(pk=pk)
         .first()
@@ -161,7 +166,34 @@ def person_of_request(pk: int, now: datetime) -> Staff | None:
             organization_covered=person.standing_covered,
             disable_due=person.standing_disabled,
         )
+        listed = json.loads(f"[{person.offices_listed or ''}]")
+        offices = [Office(pk=office["pk"], name=office["name"]) for office in listed]
+        if not connection.features.supports_aggregate_order_by_clause:  # SQLite before 3.44
+            offices.sort(key=lambda office: office.name)
+        person.assigned_offices = offices
     return person
+
+
+def _offices_as_json() -> Subquery:
+    """A person's assigned offices as the entries of a JSON list ('{"pk": 1, "name": ...}, ...').
+
+    Read as a column of the person's own row, on PostgreSQL and SQLite alike (the demo's).
+    """
+    entries = (
+        Office.objects.filter(staff=OuterRef("pk"))
+        .order_by()
+        .values("staff")
+        .annotate(
+            entries=StringAgg(
+                Cast(JSONObject(pk="pk", name="name"), output_field=TextField()),
+                delimiter=Value(","),
+                # By name, in the database's collation, as `staff.offices` lists them.
+                order_by="name" if connection.features.supports_aggregate_order_by_clause else None,
+            )
+        )
+        .values("entries")
+    )
+    return Subquery(entries, output_field=TextField())
 
 
 def due_disable_requests(now: datetime) -> QuerySet[AccessRequest]:

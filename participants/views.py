@@ -113,7 +113,7 @@ class EnrollView(ActionView):
     refusal = "Your role cannot add seekers to an office."
 
     def get_form(self) -> EnrollForm:
-        return EnrollForm(self.request.POST, user=self.request.user)
+        return EnrollForm(self.request.POST)
 
     def perform(self, form: EnrollForm) -> EnrollmentResult:
         return enrollment_create(

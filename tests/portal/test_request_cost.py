@@ -8,6 +8,8 @@ nothing more; and since nothing is kept between requests, access still ends on t
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import re
+
 import pytest
 import time_machine
 from django.conf import settings
@@ -18,10 +20,11 @@ from django.urls import reverse
 
 from access.models import AccessRequest, Contract
 from access.services import sign_in_complete
+from tests.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 STATE = ZoneInfo(settings.TIME_ZONE)
-FLOOR_QUERIES = 3  # the session, the person with their access standing, their offices
+FLOOR_QUERIES = 2  # the session, and the person with their access standing and offices
 
 
 def signed_in(person) -> Client:
@@ -41,7 +44,7 @@ def queries_of(client: Client, path: str) -> tuple[int, list[str]]:
 
 
 @pytest.mark.parametrize("who", ["partner_case_manager", "esd_supervisor", "state_dataedits"])
-def test_a_signed_in_404_makes_at_most_three_queries(world, who):
+def test_a_signed_in_404_makes_two_queries_the_session_and_the_person(world, who):
     status, queries = queries_of(signed_in(getattr(world, who)), "/no-such-page/")
     assert status == 404
     assert len(queries) <= FLOOR_QUERIES, queries
@@ -61,6 +64,27 @@ def test_the_access_check_is_read_with_the_person_not_asked_apart(world):
     [person] = [sql for sql in queries if sql.startswith('SELECT "access_staff"."id"')]
     assert '"access_contract"' in person and '"access_accessrequest"' in person
     assert not any(sql.startswith('SELECT "access_organization"') for sql in queries)
+
+
+def test_the_office_switcher_lists_the_assigned_offices_read_with_the_person(world):
+    """Read in the person's own query, the list is the database's at each request: a new office,
+    a renamed one (quotes and commas too) appear on the next page."""
+    person = world.partner_case_manager
+    browser = signed_in(person)
+    third = OfficeFactory(name='WorkSource Gamma "Annex", East', area=world.office_a.area)
+    person.offices.add(world.office_b, third)
+    _, queries = queries_of(browser, "/no-such-page/")
+    page = browser.get("/no-such-page/").content.decode()
+    assert len(queries) <= FLOOR_QUERIES
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', page)
+    assert options == [
+        (str(world.office_a.pk), " selected", "WorkSource Alpha"),
+        (str(world.office_b.pk), "", "WorkSource Beta"),
+        (str(third.pk), "", "WorkSource Gamma &quot;Annex&quot;, East"),
+    ]
+    person.offices.remove(world.office_b)
+    page = browser.get("/no-such-page/").content.decode()
+    assert "WorkSource Beta</option>" not in page and "East</option>" in page
 
 
 def test_a_contract_that_expired_a_second_ago_refuses_the_next_request(world):
@@ -104,3 +128,54 @@ def test_a_disable_that_took_effect_a_second_ago_refuses_the_next_request(world)
         clock.shift(timedelta(seconds=2))
         response = browser.get("/no-such-page/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- long lists: a page costs the same whatever its rows and however deep it is ---------------
+
+
+def page_queries(client: Client, path: str, page: int, marker: str) -> int:
+    client.get(f"{path}?page={page}")  # the session renewed, the content types cached
+    status, queries = queries_of(client, f"{path}?page={page}")
+    assert status == 200
+    assert marker in client.get(f"{path}?page={page}").content.decode()
+    return len(queries)
+
+
+def test_the_state_queue_pages_cost_the_same_queries_whatever_their_rows(world, settings):
+    from dataedits.models import TicketState
+    from tests.dataedits.helpers import make_ticket
+    from tests.factories import ParticipantFactory
+
+    settings.PARTICIPANTS_PER_PAGE = 5
+    for n in range(7):  # a full first page of 5, a second of 2
+        seeker = ParticipantFactory(last_name=f"Queued{n}", offices=[world.office_a])
+        make_ticket(
+            seeker,
+            by=world.partner_case_manager,
+            office=world.office_a,
+            status=TicketState.STATE_QUEUE,
+        )
+    browser = signed_in(world.state_dataedits)
+    path = reverse("dataedits:state_queue", args=["title_i"])
+    first = page_queries(browser, path, 1, "Queued0")
+    second = page_queries(browser, path, 2, "Queued6")
+    assert first == second <= FLOOR_QUERIES + 3  # the count, the page's ids, the page's rows
+
+
+def test_the_supervisors_opt_in_queue_pages_cost_the_same_queries_whatever_their_rows(
+    world, settings
+):
+    from tests.factories import ParticipantFactory
+    from tests.optout.conftest import file_request
+
+    settings.PARTICIPANTS_PER_PAGE = 5
+    for n in range(7):
+        seeker = ParticipantFactory(
+            first_name="Client", last_name=f"Waiting{n}", opted_out=True, offices=[world.office_a]
+        )
+        file_request(world, seeker=seeker)
+    browser = signed_in(world.esd_supervisor)
+    path = reverse("optout:queue")
+    first = page_queries(browser, path, 1, "Waiting0")
+    second = page_queries(browser, path, 2, "Waiting6")
+    assert first == second <= FLOOR_QUERIES + 3
