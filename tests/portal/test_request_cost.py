@@ -5,10 +5,9 @@ contracts, a due disable) in one query, so the check that must run on every requ
 nothing more; and since nothing is kept between requests, access still ends on the very next one.
 """
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import re
 
 import pytest
 import time_machine
