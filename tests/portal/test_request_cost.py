@@ -178,3 +178,54 @@ def test_the_supervisors_opt_in_queue_pages_cost_the_same_queries_whatever_their
     first = page_queries(browser, path, 1, "Waiting0")
     second = page_queries(browser, path, 2, "Waiting6")
     assert first == second <= FLOOR_QUERIES + 3
+
+
+# --- Add Seeker to Office ------------------------------------------------------------------
+
+
+def test_add_seeker_to_office_reads_the_seekers_once_and_writes_in_one_transaction(world):
+    """The action: the session, the person, the chosen seekers through the gate with whether each
+    is enrolled already, then one transaction (the enrollment and its audit entry). With the search
+    results it returns to, 13 queries (the results page's own are the search's)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from participants.models import Enrollment
+
+    ContentType.objects.get_for_model(Enrollment)  # cached by a warm worker
+    browser = signed_in(world.partner_case_manager)
+    searched = browser.post(
+        reverse("participants:search"), {"q": "Oscar Otheroffice", "scope": "worksource"}
+    )
+    results = searched["Location"]
+    browser.get(results)
+    seeker = world.seekers["other"]
+    form = {"s": results.partition("?s=")[2], "participants": [seeker.pk]}
+    with CaptureQueriesContext(connection) as action:
+        response = browser.post(reverse("participants:enroll"), form)
+    assert response.status_code == 302 and response["Location"] == results
+    with CaptureQueriesContext(connection) as page:
+        shown = browser.get(results).content.decode()
+    assert "Enrolled in WorkSource Alpha: Oscar Otheroffice." in shown
+    assert Enrollment.objects.filter(participant=seeker, office=world.office_a).exists()
+    # BEGIN and COMMIT (a savepoint and its release inside the test's own transaction).
+    statements = [query["sql"].split()[0] for query in action.captured_queries]
+    assert statements[:3] == ["SELECT"] * 3 and statements[3:] in (
+        ["BEGIN", "INSERT", "INSERT", "COMMIT"],
+        ["SAVEPOINT", "INSERT", "INSERT", "RELEASE"],
+    )
+    assert len(action) + len(page) <= 13
+
+
+def test_add_seeker_to_office_of_several_seekers_reads_them_in_one_query(world):
+    from participants.models import Enrollment
+    from tests.factories import ParticipantFactory
+
+    browser = signed_in(world.partner_case_manager)
+    seekers = [ParticipantFactory(offices=[world.office_b]) for _ in range(5)]
+    Enrollment.objects.create(participant=seekers[0], office=world.office_a)
+    form = {"participants": [seeker.pk for seeker in seekers]}
+    with CaptureQueriesContext(connection) as action:
+        browser.post(reverse("participants:enroll"), form)
+    selects = [query for query in action.captured_queries if query["sql"].startswith("SELECT")]
+    assert len(selects) == 3  # the session, the person, the seekers
+    assert Enrollment.objects.filter(participant__in=seekers, office=world.office_a).count() == 5
