@@ -65,7 +65,7 @@ def precheck_context(form: Any, participant: Participant) -> dict[str, Any]:
     today = timezone.localdate()
     check = ticket_precheck(
         ticket,
-        services=seeker_services(participant),
+        services=seeker_services(participant, with_entries=False),
         filed_on=today,
         supporting_notes=len(data.get("supporting_notes") or []),
         documents=1 if data.get("document") else 0,
@@ -157,7 +157,7 @@ class TicketDetailView(CapabilityRequiredMixin, View):
         else:
             check = ticket_precheck(
                 ticket,
-                services=seeker_services(ticket.participant),
+                services=seeker_services(ticket.participant, with_entries=False),
                 filed_on=filed_on,
                 supporting_notes=ticket.supporting_notes.count(),
                 documents=ticket.documents.count(),

@@ -229,3 +229,57 @@ def test_add_seeker_to_office_of_several_seekers_reads_them_in_one_query(world):
     selects = [query for query in action.captured_queries if query["sql"].startswith("SELECT")]
     assert len(selects) == 3  # the session, the person, the seekers
     assert Enrollment.objects.filter(participant__in=seekers, office=world.office_a).count() == 5
+
+
+# --- the data-edit pre-check: a seeker's services are read once, however many --------------
+
+
+def test_the_precheck_costs_the_same_queries_for_three_services_or_thirty(world):
+    from dataedits.models import ServiceType
+    from tests.dataedits.helpers import add_service
+
+    seeker = world.seekers["own"]
+    kind = ServiceType.objects.filter(counts_toward_participation=True).first()
+    browser = signed_in(world.partner_case_manager)
+
+    def precheck_queries(services: int) -> tuple[int, str]:
+        while seeker.services.count() < services:
+            day = date(2020, 1, 1) + timedelta(days=9 * seeker.services.count())
+            add_service(
+                seeker, kind.code, day, office=world.office_a, by=world.partner_case_manager
+            )
+        form = {
+            "kind": "delete_service",
+            "service": seeker.services.first().pk,
+            "what_is_wrong": "Entered twice.",
+            "what_is_right": "Not provided.",
+            "justification": "The case notes show no such service.",
+        }
+        path = reverse("dataedits:ticket_precheck", args=[seeker.pk])
+        with CaptureQueriesContext(connection) as captured:
+            page = browser.post(path, form, headers={"HX-Request": "true"}).content.decode()
+        return len(captured), page
+
+    few, _ = precheck_queries(3)
+    many, page = precheck_queries(30)
+    assert few == many
+    assert page.count('<th scope="row">') >= 30  # a row for each service
+    assert page.count('height="10"') == 30 + 29  # a bar for each, before and after the deletion
+
+
+def test_the_precheck_table_escapes_a_service_types_name(world):
+    from dataedits.templatetags.dataedits import timeline_service_rows
+
+    row = {
+        "name": '<img src=x onerror="alert(1)">',
+        "before": None,
+        "after": None,
+        "counted_before": True,
+        "counted_after": None,
+        "change": "deleted",
+        "period_before": 2,
+        "period_after": None,
+    }
+    html = timeline_service_rows({"rows": [row]})
+    assert "<img" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "<td>Yes</td>" in html and "<td>2</td>" in html and "<strong>deleted</strong>" in html
