@@ -1,5 +1,5 @@
-from datetime import date
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -13,9 +13,6 @@ from portal.states import Machine
 
 from . import mfa
 from .roles import AUDIT_READERS, SEEKER_EDITORS, SEEKER_READERS, Role
-
-if TYPE_CHECKING:
-    from .selectors import AccessStanding
 
 
 class WorkforceDevelopmentArea(AuditedModel, models.Model):
@@ -64,6 +61,15 @@ class Office(AuditedModel, models.Model):
 
     def __str__(self):
         return self.name
+
+
+@dataclass(frozen=True)
+class AccessStanding:
+    """What the access check asks about a person, as read at `at` (access.selectors)."""
+
+    at: datetime
+    organization_covered: bool  # their organization may hold access: both contracts in effect
+    disable_due: bool  # a disable request of theirs has come due
 
 
 class Staff(AuditedModel, AbstractUser):

@@ -12,7 +12,15 @@ from django.utils import timezone
 from guardian.conf import settings as guardian_settings
 from guardian.shortcuts import get_objects_for_user
 
-from .models import AccessRequest, Contract, Office, Organization, Staff, WorkforceDevelopmentArea
+from .models import (
+    AccessRequest,
+    AccessStanding,
+    Contract,
+    Office,
+    Organization,
+    Staff,
+    WorkforceDevelopmentArea,
+)
 from .roles import REQUESTABLE_ROLES, STATE_ONLY_ROLES
 
 # The object permissions a designated MIS access requester holds (through a group) on an area or an office.
@@ -127,15 +135,6 @@ def _access_end(
             INACTIVE.code, INACTIVE.message.format(days=settings.ACCESS_INACTIVITY_DAYS)
         )
     return None
-
-
-@dataclass(frozen=True)
-class AccessStanding:
-    """What `access_end_reason` asks about a person, as read at `at`."""
-
-    at: datetime
-    organization_covered: bool  # their organization may hold access: both contracts in effect
-    disable_due: bool  # a disable request of theirs has come due
 
 
 def person_of_request(pk: int, now: datetime) -> Staff | None:
