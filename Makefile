@@ -58,13 +58,16 @@ demo-code: install var/demo.env
 
 # The benchmark's population: a million seekers in their own PostgreSQL database (reused once built).
 BENCH_DATABASE_URL ?= postgres://root@127.0.0.1:5432/portal_bench
+# A tenth of it beside, for the growth figures (bench/growth.py).
+BENCH_GROWTH_DATABASE_URL ?= postgres://root@127.0.0.1:5432/portal_100k_bench
 bench-data: install var/demo.env
 	@DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py
+	@DATABASE_URL=$(BENCH_GROWTH_DATABASE_URL) $(PY) bench/generate.py --seekers 100000
 
 # The benchmark on that population: prints the figures and writes bench/results/latest.md.
-# BENCH_ARGS="--only queries" (or http, sweep) runs a part of it and only prints its figures.
+# BENCH_ARGS="--only queries" (or growth, http, sweep) runs a part of it and only prints its figures.
 bench: bench-data services-check
-	@DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
+	@DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_GROWTH_DATABASE_URL=$(BENCH_GROWTH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
 # Chromium comes from Debian's packages: browser test tools cannot download their own builds here.
 browser:

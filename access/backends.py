@@ -1,7 +1,8 @@
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
+from django.utils import timezone
 
-from .models import Staff
+from .selectors import person_of_request
 
 
 class SignInLockoutBackend(AxesStandaloneBackend):
@@ -19,15 +20,15 @@ class SignInLockoutBackend(AxesStandaloneBackend):
 
 
 class StaffBackend(ModelBackend):
-    """Password sign-in; a signed-in person is loaded with their organization and current office.
+    """Password sign-in; a signed-in person is loaded with their organization, current office and
+    whether their access still stands.
 
-    Every request asks about the organization (access.middleware) and every page names the
-    current office in its header: one query instead of three.
+    Every request asks whether the person's access stands (access.middleware) and every page
+    names the organization and current office in its header: one query instead of three.
     """
 
     def get_user(self, user_id):
-        try:
-            user = Staff.objects.select_related("organization", "current_office").get(pk=user_id)
-        except Staff.DoesNotExist:
+        user = person_of_request(user_id, timezone.now())
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -5,5 +5,8 @@ def staff_context(request):
         return {}
     return {
         "current_office": user.current_office,
-        "assigned_offices": list(user.offices.all()),
+        # Read with the person of the request (access.selectors.person_of_request) when it was.
+        "assigned_offices": (
+            user.assigned_offices if user.assigned_offices is not None else list(user.offices.all())
+        ),
     }

@@ -1,4 +1,5 @@
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -62,6 +63,15 @@ class Office(AuditedModel, models.Model):
         return self.name
 
 
+@dataclass(frozen=True)
+class AccessStanding:
+    """What the access check asks about a person, as read at `at` (access.selectors)."""
+
+    at: datetime
+    organization_covered: bool  # their organization may hold access: both contracts in effect
+    disable_due: bool  # a disable request of theirs has come due
+
+
 class Staff(AuditedModel, AbstractUser):
     """A person who signs in: one organization, one role, assigned offices and a current office.
 
@@ -83,6 +93,10 @@ class Staff(AuditedModel, AbstractUser):
     # When the confidentiality agreement was signed (the signature itself is a ConfidentialityAgreement).
     # Kept here so that the visibility gate can ask without a query: unsigned staff see no seeker.
     nda_signed_at = models.DateTimeField("confidentiality agreement signed", null=True, blank=True)
+    # Read with the person of a request (access.selectors.person_of_request): what the access
+    # check asks, and the offices (pk and name) the header's switcher lists.
+    access_standing: "AccessStanding | None" = None
+    assigned_offices: "list[Office] | None" = None
 
     class Meta:
         verbose_name = "staff member"

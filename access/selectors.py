@@ -1,15 +1,26 @@
 """Reads that decide MIS access: whose access has ended, which offices a requester may request for."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 from guardian.conf import settings as guardian_settings
 from guardian.shortcuts import get_objects_for_user
 
-from .models import AccessRequest, Contract, Office, Organization, Staff, WorkforceDevelopmentArea
+from .models import (
+    AccessRequest,
+    AccessStanding,
+    Contract,
+    Office,
+    Organization,
+    Staff,
+    WorkforceDevelopmentArea,
+)
 from .roles import REQUESTABLE_ROLES, STATE_ONLY_ROLES
 
 # The object permissions a designated MIS access requester holds (through a group) on an area or an office.
@@ -64,8 +75,17 @@ def access_end_reason(staff: Staff, now: datetime | None = None) -> AccessEnd | 
     """Why `staff` may no longer use the portal at `now`, or None while their access stands.
 
     Asked on every request (access.middleware) and by the sweep, so a late or dead worker
-    never extends anyone's access.
+    never extends anyone's access. The person of a request (`person_of_request`) carries the
+    facts the answer needs, read in the query that loaded them: about that moment, no query is made.
     """
+    standing = staff.access_standing
+    if standing is not None and now in (None, standing.at):
+        return _access_end(
+            staff,
+            covered=standing.organization_covered,
+            disabled=standing.disable_due,
+            cutoff=inactivity_cutoff(standing.at),
+        )
     return access_end_reasons([staff], now).get(staff.pk)
 
 
@@ -89,17 +109,90 @@ def access_end_reasons(people: list[Staff], now: datetime | None = None) -> dict
     cutoff = inactivity_cutoff(now)
     reasons = {}
     for person in people:
-        if person.organization_id is None:
-            reasons[person.pk] = NO_ORGANIZATION
-        elif person.organization_id not in covered:
-            reasons[person.pk] = CONTRACT_NOT_IN_EFFECT
-        elif person.pk in disabled:
-            reasons[person.pk] = DISABLE_IN_EFFECT
-        elif (person.last_login or person.date_joined) < cutoff:
-            reasons[person.pk] = AccessEnd(
-                INACTIVE.code, INACTIVE.message.format(days=settings.ACCESS_INACTIVITY_DAYS)
-            )
+        reason = _access_end(
+            person,
+            covered=person.organization_id in covered,
+            disabled=person.pk in disabled,
+            cutoff=cutoff,
+        )
+        if reason is not None:
+            reasons[person.pk] = reason
     return reasons
+
+
+def _access_end(
+    person: Staff, *, covered: bool, disabled: bool, cutoff: datetime
+) -> AccessEnd | None:
+    """The rule itself, on what was read: the organization's contracts, a due disable, the last use."""
+    if person.organization_id is None:
+        return NO_ORGANIZATION
+    if not covered:
+        return CONTRACT_NOT_IN_EFFECT
+    if disabled:
+        return DISABLE_IN_EFFECT
+    if (person.last_login or person.date_joined) < cutoff:
+        return AccessEnd(
+            INACTIVE.code, INACTIVE.message.format(days=settings.ACCESS_INACTIVITY_DAYS)
+        )
+    return None
+
+
+def person_of_request(pk: int, now: datetime) -> Staff | None:
+    """The signed-in person, with their organization, current office, assigned offices and access
+    standing at `now`.
+
+    One query: the check that must run on every request (access.middleware) asks nothing more,
+    nor does the header's office switcher, and nothing is kept from one request to the next, so
+    an expired contract or a disable that took effect a second ago refuses the very next request.
+    """
+    person = (
+        Staff.objects.select_related("organization", "current_office")
+        .annotate(
+            standing_covered=Exists(
+                organizations_with_contracts(timezone.localdate(now)).filter(
+                    pk=OuterRef("organization_id")
+                )
+            ),
+            standing_disabled=Exists(due_disable_requests(now).filter(staff=OuterRef("pk"))),
+            offices_listed=_offices_as_json(),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if person is not None:
+        person.access_standing = AccessStanding(
+            at=now,
+            organization_covered=person.standing_covered,
+            disable_due=person.standing_disabled,
+        )
+        listed = json.loads(f"[{person.offices_listed or ''}]")
+        offices = [Office(pk=office["pk"], name=office["name"]) for office in listed]
+        if not connection.features.supports_aggregate_order_by_clause:  # SQLite before 3.44
+            offices.sort(key=lambda office: office.name)
+        person.assigned_offices = offices
+    return person
+
+
+def _offices_as_json() -> Subquery:
+    """A person's assigned offices as the entries of a JSON list ('{"pk": 1, "name": ...}, ...').
+
+    Read as a column of the person's own row, on PostgreSQL and SQLite alike (the demo's).
+    """
+    entries = (
+        Office.objects.filter(staff=OuterRef("pk"))
+        .order_by()
+        .values("staff")
+        .annotate(
+            entries=StringAgg(
+                Cast(JSONObject(pk="pk", name="name"), output_field=TextField()),
+                delimiter=Value(","),
+                # By name, in the database's collation, as `staff.offices` lists them.
+                order_by="name" if connection.features.supports_aggregate_order_by_clause else None,
+            )
+        )
+        .values("entries")
+    )
+    return Subquery(entries, output_field=TextField())
 
 
 def due_disable_requests(now: datetime) -> QuerySet[AccessRequest]:

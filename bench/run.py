@@ -1,8 +1,9 @@
 """The benchmark: `make bench` (the population first, with `make bench-data`).
 
-    python bench/run.py [--only queries,http,sweep] [--seconds N] [--results DIR]
+    python bench/run.py [--only queries,growth,http,sweep] [--seconds N] [--results DIR]
 
-Measures Quick Search in-process against the usual way of writing it, the portal over HTTP
+Measures Quick Search in-process against the usual way of writing it and on a tenth of the
+population (bench/growth.py), the portal over HTTP
 under gunicorn, and the revocation sweep, on the population bench/generate.py built. Prints one
 report, with the targets met or missed, and writes it to bench/results/latest.md with a
 description of the machine it ran on, and the same figures to latest.json for programs: every
@@ -30,7 +31,7 @@ from django.db import connection  # noqa: E402
 from bench.report import Section  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-PARTS = ("queries", "http", "sweep")
+PARTS = ("queries", "growth", "http", "sweep")
 
 
 def population() -> str:
@@ -160,6 +161,10 @@ def main():
         from bench import queries
 
         sections.append(queries.measure())
+    if "growth" in chosen:
+        from bench import growth
+
+        sections.append(growth.measure())
     if "http" in chosen:
         from bench import http_load
 

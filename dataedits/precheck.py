@@ -251,8 +251,18 @@ def timeline(precheck: Precheck, *, filed_on: date, compare: bool = True) -> dic
             }
         )
 
-    def period_of(periods, service_id):
-        return next((n for n, p in enumerate(periods, 1) if service_id in p.service_ids), None)
+    def period_numbers(periods) -> dict[str, int]:
+        """Service id -> the number of the period it falls in (read once, not once per row)."""
+        return {
+            service_id: number
+            for number, period in reversed(list(enumerate(periods, 1)))
+            for service_id in period.service_ids
+        }
+
+    period_before, period_after = (
+        period_numbers(decision.periods_before),
+        period_numbers(decision.periods_after),
+    )
 
     names = {str(s.pk): s.service_type.name for s in precheck.services}
     ordered = sorted(
@@ -276,8 +286,8 @@ def timeline(precheck: Precheck, *, filed_on: date, compare: bool = True) -> dic
                 else "modified"
                 if old != new
                 else "",
-                "period_before": period_of(decision.periods_before, service_id),
-                "period_after": period_of(decision.periods_after, service_id),
+                "period_before": period_before.get(service_id),
+                "period_after": period_after.get(service_id),
             }
         )
     period_tables = [

@@ -24,13 +24,14 @@ def service_catalog() -> dict[str, bool]:
     return dict(ServiceType.objects.values_list("code", "counts_toward_participation"))
 
 
-def seeker_services(participant: Participant) -> list[Service]:
-    """The seeker's services, oldest first (the caller reached the seeker through the gate)."""
-    return list(
-        Service.objects.filter(participant=participant).select_related(
-            "service_type", "entered_by", "office"
-        )
-    )
+def seeker_services(participant: Participant, *, with_entries: bool = True) -> list[Service]:
+    """The seeker's services, oldest first (the caller reached the seeker through the gate).
+
+    With who entered each and in which office, for the pages that list them; without, for the
+    pre-check, which reads only the services' types and dates (a seeker may have hundreds).
+    """
+    related = ("service_type", "entered_by", "office") if with_entries else ("service_type",)
+    return list(Service.objects.filter(participant=participant).select_related(*related))
 
 
 def visible_tickets(user: "Staff") -> QuerySet[DataEditTicket]:

@@ -15,7 +15,7 @@ from notifications.services import notifications_mark_read
 from participants.services import EnrollmentResult, enrollment_create
 from portal.errors import PortalError
 from portal.states import BAD_TRANSITION
-from portal.views import paginate
+from portal.views import PagedByIds, paginate
 from portal.web import ActionView, CapabilityRequiredMixin, ConfirmedActionView, FormView
 
 from . import selectors
@@ -133,7 +133,7 @@ class QueueView(CapabilityRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         closed = request.GET.get("show") == "closed"
         queue = selectors.supervisor_queue(user=request.user, closed=closed)
-        page = paginate(request, queue, settings.PARTICIPANTS_PER_PAGE)
+        page = paginate(request, PagedByIds(queue), settings.PARTICIPANTS_PER_PAGE)
         return render(
             request,
             "optout/queue.html",

@@ -74,21 +74,36 @@ class NarrowForm(USWDSFormMixin, forms.Form):
         self.fields["office"].queryset = narrowing_offices(user=user)
 
 
-class EnrollForm(forms.Form):
-    participants = forms.ModelMultipleChoiceField(
-        queryset=Participant.objects.none(),
-        error_messages={
-            "required": "Tick at least one seeker to enroll.",
-            "invalid_choice": "One or more of the chosen seekers could not be found.",
-            "invalid_pk_value": "One or more of the chosen seekers could not be found.",
-            "invalid_list": "Tick at least one seeker to enroll.",
-        },
-    )
+class SeekerIdsField(forms.Field):
+    """The ticked seekers' ids; whether each is there and may be seen is the service's to say."""
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Form choices come through the gate too: an invisible seeker is "not a valid choice".
-        self.fields["participants"].queryset = Participant.objects.visible_to(user)
+    widget = forms.SelectMultiple
+    MOST = 100  # a page lists 25; more is no person's request
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError("Tick at least one seeker to enroll.")
+        if len(value) > self.MOST:
+            raise forms.ValidationError(f"Tick at most {self.MOST} seekers at a time.")
+        try:
+            ids = [int(str(item).strip()) for item in value]
+        except ValueError:
+            raise forms.ValidationError(
+                "One or more of the chosen seekers could not be found."
+            ) from None
+        if any(not 0 < pk < 2**63 for pk in ids):
+            raise forms.ValidationError("One or more of the chosen seekers could not be found.")
+        return ids
+
+
+class EnrollForm(forms.Form):
+    # Read through the gate by the service (enrollment_create), in one query with whether each
+    # is enrolled already: a seeker the person may not see "could not be found" there.
+    participants = SeekerIdsField(
+        error_messages={"required": "Tick at least one seeker to enroll."}
+    )
 
 
 class ParticipantForm(USWDSFormMixin, forms.ModelForm):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditlog.signals import accessed
 from django.db import IntegrityError, transaction
-from django.db.models import Field
+from django.db.models import Exists, Field, OuterRef
 
 from portal.audit import audit_reason
 from portal.errors import PortalError
@@ -18,7 +18,7 @@ from .models import Enrollment, Participant
 from .policies import enroll_refusal
 
 if TYPE_CHECKING:
-    from access.models import Staff
+    from access.models import Office, Staff
 
 # The fields staff edit on View / Edit participant (opt-out is changed through its own service).
 EDITABLE_FIELDS = (
@@ -129,34 +129,47 @@ class EnrollmentResult:
     already_enrolled: list[Participant]
 
 
-def enrollment_create(*, actor: "Staff", participants: Iterable[Participant]) -> EnrollmentResult:
-    """Add Seeker to Office: enrolls seekers in the actor's current office; already enrolled is fine.
+def enrollment_create(
+    *, actor: "Staff", participants: Iterable[Participant | int]
+) -> EnrollmentResult:
+    """Add Seeker to Office: enrolls seekers (or seekers' ids) in the actor's current office;
+    already enrolled is fine.
 
-    `participants` must come from `Participant.objects.visible_to(actor)`; the caller's gate is
-    re-checked here so that no path enrolls a seeker the actor may not see.
+    The seekers are read through the visibility gate, with whether each is enrolled in the
+    office already, in one query: a seeker the actor may not see refuses the whole request.
     """
     if refusal := enroll_refusal(actor):
         raise refusal
     office = actor.current_office
-    participants = list(participants)
-    visible_ids = set(
+    assert office is not None  # enroll_refusal refuses a person with no office chosen
+    ids = list(dict.fromkeys(p if isinstance(p, int) else p.pk for p in participants))
+    try:
+        return _enroll(actor=actor, office=office, ids=ids)
+    except IntegrityError:  # one of them enrolled at the same moment by someone else: read again
+        return _enroll(actor=actor, office=office, ids=ids)
+
+
+def _enroll(*, actor: "Staff", office: "Office", ids: list[int]) -> EnrollmentResult:
+    # Seekers with `enrolled_here`, by id (an annotated row: the type checker knows no such field).
+    chosen: dict[int, Any] = (
         Participant.objects.visible_to(actor)
-        .filter(pk__in=[p.pk for p in participants])
-        .values_list("pk", flat=True)
+        .annotate(
+            enrolled_here=Exists(
+                Enrollment.objects.filter(participant=OuterRef("pk"), office=office)
+            )
+        )
+        .in_bulk(ids)
     )
-    if len(visible_ids) != len({p.pk for p in participants}):
+    if len(chosen) != len(ids):
         raise PortalError("One or more of the chosen seekers could not be found.", code="not_found")
     result = EnrollmentResult(enrolled=[], already_enrolled=[])
     with transaction.atomic(), audit_reason(f"Add Seeker to Office: {office}", actor=actor):
-        for participant in participants:
-            try:
-                with transaction.atomic():
-                    _, created = Enrollment.objects.get_or_create(
-                        participant=participant, office=office, defaults={"enrolled_by": actor}
-                    )
-            except IntegrityError:  # enrolled at the same moment by someone else
-                created = False
-            (result.enrolled if created else result.already_enrolled).append(participant)
+        for participant in (chosen[pk] for pk in ids):
+            if participant.enrolled_here:
+                result.already_enrolled.append(participant)
+            else:
+                Enrollment.objects.create(participant=participant, office=office, enrolled_by=actor)
+                result.enrolled.append(participant)
     return result
 
 

@@ -166,7 +166,7 @@ class EnrollView(ActionView):
     RESULTS_PAGES = {"search": "participants:search", "add_to_office": "participants:add_to_office"}
 
     def get_form(self) -> EnrollForm | None:
-        return EnrollForm(self.request.POST, user=self.request.user)
+        return EnrollForm(self.request.POST)
 
     def perform(self, form: EnrollForm | None) -> EnrollmentResult:
         assert form is not None

@@ -1,5 +1,7 @@
 from django import template
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from ..selectors import dashboard_counts
 
@@ -24,3 +26,54 @@ def deadline_status(ticket) -> str:
     if days == 0:
         return f"Due at the state today ({when})"
     return f"{days} day{'s' if days != 1 else ''} left (deadline at the state {when})"
+
+
+# The timeline's hundreds of bars and rows (a seeker with 200 services), written here in one
+# pass instead of by the template's loop, tag by tag: the same markup, a fraction of the time.
+# Only the service's name is text from the database, and it is escaped; the rest are numbers,
+# dates and fixed words.
+
+
+def _day(day) -> str:
+    return f"{day:%m/%d/%Y}"
+
+
+def _span(service) -> str:
+    if service is None:
+        return "none"
+    if service.end != service.start:
+        return f"{_day(service.start)} to {_day(service.end)}"
+    return _day(service.start)
+
+
+@register.simple_tag
+def timeline_service_bars(lane) -> SafeString:
+    """A lane's services as the figure's bars: counted ones dark, the changed one outlined."""
+    y = lane["service_y"]
+    return mark_safe(
+        "\n    ".join(
+            f'<rect x="{bar["x"]}" y="{y}" width="{bar["width"]}" height="10" '
+            f'fill="{"#005ea2" if bar["counted"] else "#a9aeb1"}"'
+            f"{' stroke="#d54309" stroke-width="2"' if bar['changed'] else ''}></rect>"
+            for bar in lane["services"]
+        )
+    )
+
+
+@register.simple_tag
+def timeline_service_rows(timeline) -> SafeString:
+    """The services table's rows: the dates before and after, whether each counts, its periods."""
+
+    def row_html(row) -> str:
+        counted = row["counted_after"] if row["after"] else row["counted_before"]
+        change = f"<strong>{escape(row['change'])}</strong>" if row["change"] else "unchanged"
+        return (
+            f'<tr>\n    <th scope="row">{escape(row["name"])}</th>\n'
+            f"    <td>{_span(row['before'])}</td>\n    <td>{_span(row['after'])}</td>\n"
+            f"    <td>{'Yes' if counted else 'No'}</td>\n"
+            f"    <td>{int(row['period_before'] or 0) or 'none'}</td>\n"
+            f"    <td>{int(row['period_after'] or 0) or 'none'}</td>\n"
+            f"    <td>{change}</td>\n  </tr>"
+        )
+
+    return mark_safe("\n  ".join(row_html(row) for row in timeline["rows"]))

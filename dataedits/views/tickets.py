@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from notifications.services import notifications_mark_read
 from participants.models import Participant
-from portal.views import paginate
+from portal.views import PagedByIds, paginate
 from portal.web import ActionView, CapabilityRequiredMixin, FormView, refusal
 
 from ..access import access_document, access_ticket
@@ -65,7 +65,7 @@ def precheck_context(form: Any, participant: Participant) -> dict[str, Any]:
     today = timezone.localdate()
     check = ticket_precheck(
         ticket,
-        services=seeker_services(participant),
+        services=seeker_services(participant, with_entries=False),
         filed_on=today,
         supporting_notes=len(data.get("supporting_notes") or []),
         documents=1 if data.get("document") else 0,
@@ -157,7 +157,7 @@ class TicketDetailView(CapabilityRequiredMixin, View):
         else:
             check = ticket_precheck(
                 ticket,
-                services=seeker_services(ticket.participant),
+                services=seeker_services(ticket.participant, with_entries=False),
                 filed_on=filed_on,
                 supporting_notes=ticket.supporting_notes.count(),
                 documents=ticket.documents.count(),
@@ -375,7 +375,9 @@ class LocalQueueView(CapabilityRequiredMixin, View):
     capability = "can_review_data_edits_locally"
 
     def get(self, request):
-        page = paginate(request, local_board_queue(request.user), settings.PARTICIPANTS_PER_PAGE)
+        page = paginate(
+            request, PagedByIds(local_board_queue(request.user)), settings.PARTICIPANTS_PER_PAGE
+        )
         return render(
             request,
             "dataedits/queue.html",
@@ -395,7 +397,9 @@ class StateQueueView(CapabilityRequiredMixin, View):
         if title not in Title.values:
             raise Http404("There is no such queue.")
         title = Title(title)
-        page = paginate(request, state_queue(request.user, title), settings.PARTICIPANTS_PER_PAGE)
+        page = paginate(
+            request, PagedByIds(state_queue(request.user, title)), settings.PARTICIPANTS_PER_PAGE
+        )
         return render(
             request,
             "dataedits/queue.html",

@@ -156,6 +156,27 @@ class TestQuickSearchPages:
         assert "could not be found" in response.content.decode()
         assert not hidden.enrollments.exists()
 
+    @pytest.mark.parametrize(
+        "chosen, message",
+        [
+            ([], "Tick at least one seeker to enroll."),
+            (["abc"], "One or more of the chosen seekers could not be found."),
+            (["-4"], "One or more of the chosen seekers could not be found."),
+            (["99999999999999999999999"], "One or more of the chosen seekers could not be found."),
+            (["1\x00"], "One or more of the chosen seekers could not be found."),
+            ([str(n) for n in range(1, 102)], "Tick at most 100 seekers at a time."),
+        ],
+    )
+    def test_garbled_or_overlong_choices_are_refused_with_a_message(self, world, chosen, message):
+        from participants.models import Enrollment
+
+        before = Enrollment.objects.count()
+        response = self.client_for(world.partner_case_manager).post(
+            reverse("participants:enroll"), {"participants": chosen}, follow=True
+        )
+        assert response.status_code == 200 and message in response.content.decode()
+        assert Enrollment.objects.count() == before
+
 
 @pytest.mark.django_db
 def test_each_part_of_a_name_search_is_read_in_order_off_its_index(world):
