@@ -185,7 +185,7 @@ class TicketAction(models.TextChoices):
     EDIT = "edit", "edited"
     DELETE = "delete", "deleted"
     SUBMIT = "submit", "submitted for local board review"
-    WITHDRAW = "withdraw", "withdrawn (only until the local board acts)"
+    WITHDRAW = "withdraw", "withdrawn"
     LOCAL_APPROVE = "local_approve", "approved by the local board"
     LOCAL_DENY = "local_deny", "denied by the local board"
     SKIP_LOCAL = "skip_local", "sent straight to the state (no local reviewer may see the seeker)"

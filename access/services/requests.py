@@ -233,23 +233,43 @@ def access_request_change(
     offices: list[Office],
     supervisor_certified: bool,
 ) -> AccessRequest:
-    """A designated requester asks for a new role and/or offices for one of their users."""
+    """A designated requester asks for a new role and/or offices for one of their users.
+
+    Every problem is reported at once, each with its field, as for an add; the checks on the
+    user's organization wait until the user is one the requester looks after.
+    """
     offices = list(offices)
-    _check_requester(actor, offices)
-    _check_user_in_scope(actor, staff)
-    if not offices:
-        raise PortalError("Choose at least one office.", code="no_offices")
-    if role == staff.role and {o.pk for o in offices} == set(
-        staff.offices.values_list("pk", flat=True)
-    ):
-        raise PortalError(
-            "Nothing would change: choose a new role or other offices.", code="no_change"
+    in_scope = refusals([("staff", lambda: _check_user_in_scope(actor, staff))])
+
+    def offices_chosen() -> None:
+        if not offices:
+            raise PortalError("Choose at least one office.", code="no_offices")
+
+    def something_changes() -> None:
+        if role == staff.role and {o.pk for o in offices} == set(
+            staff.offices.values_list("pk", flat=True)
+        ):
+            raise PortalError(
+                "Nothing would change: choose a new role or other offices.", code="no_change"
+            )
+
+    about_the_user = [
+        (None, something_changes),
+        ("staff", lambda: check_contracts(staff.organization)),
+        ("role", lambda: _check_role(role, staff.organization)),
+    ]
+    raise_all(
+        refusals([("offices", lambda: _check_requester(actor, offices))])
+        + in_scope
+        + refusals(
+            [
+                ("offices", offices_chosen),
+                *(about_the_user if not in_scope else []),
+                ("supervisor_certified", lambda: _check_certified(supervisor_certified)),
+                ("staff", lambda: _check_nothing_pending(staff)),
+            ]
         )
-    check_contracts(staff.organization)
-    assert staff.organization is not None  # _check_user_in_scope refused staff of no organization
-    _check_role(role, staff.organization)
-    _check_certified(supervisor_certified)
-    _check_nothing_pending(staff)
+    )
     with transaction.atomic(), audit_reason("access request filed: change user", actor=actor):
         request = AccessRequest.objects.create(
             kind=AccessRequest.Kind.CHANGE,

@@ -343,12 +343,14 @@ class FilerActionView(TicketActionView):
 
 
 class FilerConfirmedView(FilerActionView, ConfirmedActionView):
-    """A filer's button that asks first: GET draws the confirmation, POST acts."""
+    """A filer's button that asks first: GET draws the confirmation, POST acts. A move the table
+    does not allow now gets no confirmation page, only the refusal (the service refuses the POST)."""
 
     confirm_template_name = "dataedits/ticket_confirm.html"
+    action: TicketAction
+    allowed: Any = None  # the policy the page asks (policies.may_*)
     verb = ""
     button = ""
-    allowed: Any = None
 
     def confirm(self) -> HttpResponse:
         if not type(self).allowed(self.request.user, self.object):
@@ -400,9 +402,6 @@ class TicketSubmitView(FilerConfirmedView):
 
     def success_message(self, result: None) -> str:
         return f"Ticket #{self.object.pk} was submitted for local board review."
-
-    def redirect_url(self) -> str:
-        return reverse("dataedits:ticket_detail", kwargs={"pk": self.kwargs["pk"]})
 
 
 class TicketWithdrawView(FilerConfirmedView):

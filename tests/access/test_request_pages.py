@@ -213,3 +213,20 @@ def test_approving_is_refused_to_the_requester_and_to_other_roles(designated):
         assert signed_in(person).post(approve).status_code == 403
     request.refresh_from_db()
     assert request.status == AccessRequest.Status.PENDING
+
+
+def test_a_change_request_reports_every_problem_at_once_too(designated):
+    person = designated.partner_case_manager
+    response = signed_in(designated.access_requester).post(
+        reverse("access:request_change"),
+        {
+            "staff": person.pk,
+            "role": person.role,
+            "offices": [o.pk for o in person.offices.all()],
+            "supervisor_certified": "",
+        },
+    )
+    page = response.content.decode()
+    assert "Nothing would change: choose a new role or other offices." in page
+    assert "Certify that the user&#x27;s supervisor approved the profile" in page
+    assert not AccessRequest.objects.exists()

@@ -111,7 +111,8 @@ class TestWithdraw:
             )
             response = client.post(url, follow=True)
         assert (
-            "cannot be withdrawn (only until the local board acts) now" in response.content.decode()
+            "This data-edit ticket cannot be withdrawn now: its status is “State queue”."
+            in response.content.decode()
         )
         assert DataEditTicket.objects.get().status == TicketState.STATE_QUEUE
 
