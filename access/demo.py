@@ -174,6 +174,7 @@ def seed_access_demo(people: dict | None = None) -> None:
             organization=organizations["Olympic Consortium Partner Services"],
             role=Role.CASE_MANAGER,
             offices=[offices["WorkSource Bremerton"]],
+            logs_into=offices["WorkSource Bremerton"],
             training_completed_on=today - timedelta(days=3),
             supervisor_certified=True,
         )

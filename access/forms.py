@@ -80,9 +80,13 @@ class AddRequestForm(USWDSFormMixin, forms.Form):
     organization = forms.ModelChoiceField(queryset=Organization.objects.all())
     role = forms.ChoiceField(label="Profile (role)", choices=())
     offices = forms.ModelMultipleChoiceField(
-        label="Office assignments",
+        label="Office assignments", queryset=Office.objects.none()
+    )
+    logs_into = forms.ModelChoiceField(
+        label="Office the user logs into",
         queryset=Office.objects.none(),
-        help_text="The first one is the office the user logs into.",
+        empty_label="- Choose one of the offices above -",
+        help_text="One of the office assignments: the office shown to the user when they sign in.",
     )
     training_completed_on = forms.DateField(
         label="State-approved MIS training completed on",
@@ -100,6 +104,7 @@ class AddRequestForm(USWDSFormMixin, forms.Form):
         self.fields["organization"].initial = requester.organization_id
         self.fields["role"].choices = [(r.value, r.label) for r in requestable_roles(requester)]
         self.fields["offices"].queryset = requester_offices(requester)
+        self.fields["logs_into"].queryset = requester_offices(requester)
 
 
 class ChangeRequestForm(USWDSFormMixin, forms.Form):

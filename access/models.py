@@ -411,6 +411,15 @@ class AccessRequest(AuditedModel, models.Model):
     )
     role = models.CharField("profile (role)", max_length=32, choices=Role.choices, blank=True)
     offices = models.ManyToManyField(Office, blank=True, related_name="+")
+    # For an add: the office the user logs into, one of `offices` (the requester chooses it).
+    logs_into = models.ForeignKey(
+        Office,
+        verbose_name="office the user logs into",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     training_completed_on = models.DateField("MIS training completed on", null=True, blank=True)
     supervisor_certified = models.BooleanField(default=False)
     disable_reason = models.CharField(max_length=20, choices=DisableReason.choices, blank=True)

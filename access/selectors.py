@@ -310,3 +310,67 @@ def staff_losing_access(contract: Contract, now: datetime) -> QuerySet[Staff]:
     return Staff.objects.filter(organization=contract.organization_id, is_active=True).order_by(
         "last_name", "first_name"
     )
+
+
+@dataclass(frozen=True)
+class PolicyCheck:
+    """One condition policy 1021 sets for an access request, and whether the request meets it."""
+
+    name: str
+    met: bool
+    detail: str
+
+
+def access_request_checks(request: AccessRequest, on: date) -> list[PolicyCheck]:
+    """The conditions MIS access management checks before approving (policy 1021 a, i, k), as they
+    stand on `on`: the organization's contracts, the requester's designation, and for an add the
+    training date and the supervisor's certification. Approving asks the contracts again."""
+    checks = []
+    offices = list(request.offices.all()) if request.kind != AccessRequest.Kind.DISABLE else []
+    if request.kind == AccessRequest.Kind.DISABLE and request.staff is not None:
+        offices = list(request.staff.offices.all())
+    if request.kind != AccessRequest.Kind.DISABLE:
+        organization = request.organization
+        in_effect = organization_has_contracts(organization, on)
+        if organization is not None and organization.is_state_agency:
+            detail = f"{organization} owns the data: it needs no contract with itself."
+        elif in_effect:
+            detail = (
+                f"{organization} has a service contract and an MIS data sharing contract in effect."
+            )
+        else:
+            detail = f"{organization} does not have both a service contract and an MIS data sharing contract in effect."
+        checks.append(PolicyCheck("Contracts in effect", in_effect, detail))
+    allowed = set(requester_offices(request.requested_by).values_list("pk", flat=True))
+    outside = sorted(o.name for o in offices if o.pk not in allowed)
+    checks.append(
+        PolicyCheck(
+            "Requester designated",
+            bool(offices) and not outside,
+            f"{request.requested_by} is not designated for {', '.join(outside)}."
+            if outside
+            else f"{request.requested_by} is a designated MIS access requester for "
+            f"{', '.join(sorted(o.name for o in offices)) or 'no office'}.",
+        )
+    )
+    if request.kind == AccessRequest.Kind.ADD:
+        trained = request.training_completed_on
+        checks.append(
+            PolicyCheck(
+                "State-approved MIS training",
+                trained is not None and trained <= on,
+                f"Completed on {trained:%m/%d/%Y}." if trained else "No training date given.",
+            )
+        )
+    if request.kind != AccessRequest.Kind.DISABLE:
+        checks.append(
+            PolicyCheck(
+                "Supervisor's certification",
+                request.supervisor_certified,
+                "The requester certified that the user's supervisor approved the profile and "
+                "office assignments."
+                if request.supervisor_certified
+                else "Not certified.",
+            )
+        )
+    return checks

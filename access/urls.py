@@ -24,6 +24,7 @@ urlpatterns = [
     # MIS access management.
     path("access/queue/", views.QueueView.as_view(), name="queue"),
     path("access/requests/<int:pk>/decide/", views.DecideView.as_view(), name="request_decide"),
+    path("access/requests/<int:pk>/approve/", views.ApproveView.as_view(), name="request_approve"),
     path("access/lockouts/", views.LockoutsView.as_view(), name="lockouts"),
     # The MIS security and data sharing administrator.
     path("access/contracts/", views.ContractsView.as_view(), name="contracts"),

@@ -23,6 +23,7 @@ from .services import (
     ticket_decide,
     ticket_local_review,
     ticket_submit,
+    ticket_withdraw,
 )
 
 SEEKERS_WITH_HISTORY = 160
@@ -135,7 +136,8 @@ def seed_dataedits_demo(people: dict, *, seed: int = 2026) -> None:
 
 
 def _ticket_flows(people: dict, seekers: list, *, today, types) -> None:
-    """One ticket in each state, filed by the partner case manager in WorkSource Bremerton."""
+    """One ticket in each state a ticket is seen in, filed by the partner case manager in WorkSource
+    Bremerton."""
     filer, reviewer, state = (
         people["partner.casemanager"],
         people["lwdb.reviewer"],
@@ -188,6 +190,12 @@ def _ticket_flows(people: dict, seekers: list, *, today, types) -> None:
         actor=filer, ticket=delete_ticket(seekers[1], wrong, note)
     )  # awaiting the local board
 
+    # Submitted, then withdrawn by the filer before the local board acted on it.
+    ticket_withdraw(
+        actor=filer,
+        ticket=ticket_submit(actor=filer, ticket=delete_ticket(seekers[1], wrong, note)),
+    )
+
     for seeker, program in ((seekers[2], Program.ADULT), (seekers[3], Program.WAGNER_PEYSER)):
         _, wrong, note = history(seeker, program=program)
         ticket = ticket_submit(actor=filer, ticket=delete_ticket(seeker, wrong, note))
@@ -229,12 +237,10 @@ def _ticket_flows(people: dict, seekers: list, *, today, types) -> None:
             what_is_right="No such service.",
             justification="The seeker did not attend; see the case note of that day.",
         )
-        ticket_submit(
-            actor=esd,
-            ticket=ticket_create(
-                actor=esd, participant=opted_out, ticket=draft, supporting_notes=[note]
-            ),
+        drafted = ticket_create(
+            actor=esd, participant=opted_out, ticket=draft, supporting_notes=[note]
         )
+        ticket_submit(actor=esd, ticket=drafted, confirmed_reasons=drafted.precheck["reasons"])
 
     # Denied: a service from more than a year ago, long past its quarter's deadline.
     old = Service.objects.create(
@@ -254,7 +260,9 @@ def _ticket_flows(people: dict, seekers: list, *, today, types) -> None:
         author=filer,
         text="Career guidance appointment; the seeker did not come.",
     )
-    ticket = ticket_submit(actor=filer, ticket=delete_ticket(seekers[5], old, note))
+    late = delete_ticket(seekers[5], old, note)
+    # The filer was shown the pre-check's reasons to deny it, and submits it all the same.
+    ticket = ticket_submit(actor=filer, ticket=late, confirmed_reasons=late.precheck["reasons"])
     ticket_local_review(
         actor=reviewer,
         ticket=ticket,

@@ -9,7 +9,12 @@ from django.utils import timezone
 from portal.audit import AuditedModel
 from portal.states import Machine
 
-from .querysets import CaseNoteQuerySet, DocumentQuerySet, ParticipantChildQuerySet
+from .querysets import (
+    CaseNoteQuerySet,
+    DocumentQuerySet,
+    ParticipantChildQuerySet,
+    TicketQuerySet,
+)
 from .rules import Reason
 from .storage import private_storage
 
@@ -172,10 +177,15 @@ class TicketState(models.TextChoices):
     STATE_QUEUE = "state_queue", "State queue"
     APPROVED = "approved", "Approved"
     DENIED = "denied", "Denied"
+    WITHDRAWN = "withdrawn", "Withdrawn by the filer"
+    DELETED = "deleted", "Deleted draft"
 
 
 class TicketAction(models.TextChoices):
+    EDIT = "edit", "edited"
+    DELETE = "delete", "deleted"
     SUBMIT = "submit", "submitted for local board review"
+    WITHDRAW = "withdraw", "withdrawn"
     LOCAL_APPROVE = "local_approve", "approved by the local board"
     LOCAL_DENY = "local_deny", "denied by the local board"
     SKIP_LOCAL = "skip_local", "sent straight to the state (no local reviewer may see the seeker)"
@@ -184,13 +194,18 @@ class TicketAction(models.TextChoices):
 
 
 # The one transition table of data-edit tickets. Services change a ticket's state only through
-# `dataedits.services.workflow`, which asks this table for every move.
+# `dataedits.services`, which ask this table for every move. The filer edits or deletes a draft,
+# and withdraws a submitted ticket until the local board acts on it; nothing else is undone.
+# A deleted draft keeps its row (and its audit entries), seen by nobody.
 TICKETS = Machine(
     noun="data-edit ticket",
     statuses=TicketState,
     actions=TicketAction,
     table={
+        (TicketState.DRAFT, TicketAction.EDIT): TicketState.DRAFT,
+        (TicketState.DRAFT, TicketAction.DELETE): TicketState.DELETED,
         (TicketState.DRAFT, TicketAction.SUBMIT): TicketState.LOCAL_REVIEW,
+        (TicketState.LOCAL_REVIEW, TicketAction.WITHDRAW): TicketState.WITHDRAWN,
         (TicketState.LOCAL_REVIEW, TicketAction.LOCAL_APPROVE): TicketState.STATE_QUEUE,
         (TicketState.LOCAL_REVIEW, TicketAction.LOCAL_DENY): TicketState.DENIED,
         (TicketState.LOCAL_REVIEW, TicketAction.SKIP_LOCAL): TicketState.STATE_QUEUE,
@@ -342,7 +357,7 @@ class DataEditTicket(AuditedModel, models.Model):
     # The latest pre-check (rules.Decision.as_json()), kept with the ticket for the reviewers.
     precheck = models.JSONField(default=dict, blank=True)
 
-    objects = ParticipantChildQuerySet.as_manager()
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

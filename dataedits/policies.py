@@ -28,7 +28,7 @@ def reviewer_areas(user: Any) -> set[int]:
 
 
 def filer_refusal(user: Any, ticket: DataEditTicket) -> PortalError | None:
-    """Only the person who filed a ticket submits it or adds documents to it."""
+    """Only the person who filed a ticket edits, deletes, submits or withdraws it, or adds documents."""
     if ticket.filed_by_id != user.pk:
         return PortalError("Only the person who filed this ticket may do this.", code="not_filer")
     return None
@@ -37,6 +37,24 @@ def filer_refusal(user: Any, ticket: DataEditTicket) -> PortalError | None:
 def may_submit(user: Any, ticket: DataEditTicket) -> bool:
     return filer_refusal(user, ticket) is None and TICKETS.allows(
         ticket.status, TicketAction.SUBMIT
+    )
+
+
+def may_edit(user: Any, ticket: DataEditTicket) -> bool:
+    """A draft is edited by its filer, and by nobody once it is submitted."""
+    return filer_refusal(user, ticket) is None and TICKETS.allows(ticket.status, TicketAction.EDIT)
+
+
+def may_delete(user: Any, ticket: DataEditTicket) -> bool:
+    return filer_refusal(user, ticket) is None and TICKETS.allows(
+        ticket.status, TicketAction.DELETE
+    )
+
+
+def may_withdraw(user: Any, ticket: DataEditTicket) -> bool:
+    """A submitted ticket is withdrawn by its filer until the local board acts on it."""
+    return filer_refusal(user, ticket) is None and TICKETS.allows(
+        ticket.status, TicketAction.WITHDRAW
     )
 
 

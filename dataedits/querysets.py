@@ -23,8 +23,17 @@ class ParticipantChildQuerySet(models.QuerySet):
         return self.filter(**{f"{self.participant_path}__in": gate})
 
 
+class TicketQuerySet(ParticipantChildQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """A deleted draft is kept for the audit trail, and seen by nobody."""
+        return super().visible_to(user).exclude(status="deleted")
+
+
 class DocumentQuerySet(ParticipantChildQuerySet):
     participant_path = "ticket__participant"
+
+    def visible_to(self, user: Any) -> Self:
+        return super().visible_to(user).exclude(ticket__status="deleted")
 
 
 class CaseNoteQuerySet(ParticipantChildQuerySet):

@@ -42,7 +42,10 @@ urlpatterns = [
         name="ticket_precheck",
     ),
     path("tickets/<int:pk>/", views.TicketDetailView.as_view(), name="ticket_detail"),
+    path("tickets/<int:pk>/edit/", views.TicketEditView.as_view(), name="ticket_edit"),
+    path("tickets/<int:pk>/delete/", views.TicketDeleteView.as_view(), name="ticket_delete"),
     path("tickets/<int:pk>/submit/", views.TicketSubmitView.as_view(), name="ticket_submit"),
+    path("tickets/<int:pk>/withdraw/", views.TicketWithdrawView.as_view(), name="ticket_withdraw"),
     path(
         "tickets/<int:pk>/acknowledge/",
         views.TicketAcknowledgeView.as_view(),

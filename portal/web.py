@@ -99,8 +99,10 @@ class FormView(CapabilityRequiredMixin, View):
         raise NotImplementedError(f"{type(self).__name__} names no page to return to")
 
     def refused(self, form: BaseForm, exc: PortalError) -> HttpResponse | None:
-        """Shows the refusal on the form; a page may answer some refusals with a response instead."""
-        form.add_error(None, exc.message)
+        """Shows the refusal on the form, each problem at its field when the form has it; a page
+        may answer some refusals with a response instead."""
+        for problem in exc.problems:
+            form.add_error(problem.field if problem.field in form.fields else None, problem.message)
         return None
 
     def render_form(self, form: BaseForm, status: int = 200) -> HttpResponse:

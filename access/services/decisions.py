@@ -31,7 +31,7 @@ from .revocation import staff_end_access
 def _lock_for_decision(actor: Staff, request_id: int) -> AccessRequest:
     request = (
         AccessRequest.objects.select_for_update(of=("self",))
-        .select_related("requested_by", "staff", "organization")
+        .select_related("requested_by", "staff", "organization", "logs_into")
         .get(pk=request_id)
     )
     if refusal := decide_refusal(actor, request):
@@ -119,7 +119,8 @@ def _approve_add(actor: Staff, request: AccessRequest, now: datetime) -> None:
             request.email,
         )
         staff.organization, staff.role, staff.is_active = request.organization, request.role, True
-        staff.current_office = offices[0]
+        # The office the requester chose for them to log into (older requests named none: the first).
+        staff.current_office = request.logs_into if request.logs_into in offices else offices[0]
         staff.save()
         staff.offices.set(offices)
         request.staff, request.logon_id = staff, staff.username

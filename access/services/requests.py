@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.audit import audit_reason
-from portal.errors import PortalError
+from portal.errors import PortalError, raise_all, refusals
 from portal.text import checked_line
 
 from ..models import (
@@ -68,13 +68,13 @@ def check_contracts(organization: Organization | None) -> None:
         )
 
 
-def _check_role(role: str, organization: Organization) -> None:
+def _check_role(role: str, organization: Organization | None) -> None:
     if role not in REQUESTABLE_ROLES:
         raise PortalError(
             "This role is given through the MIS security and data sharing administrator.",
             code="role",
         )
-    if role in STATE_ONLY_ROLES and not organization.is_state_agency:
+    if role in STATE_ONLY_ROLES and not (organization and organization.is_state_agency):
         raise PortalError(
             f"The {Role(role).label} role is for state (ESD) staff only.", code="role"
         )
@@ -100,6 +100,37 @@ def _notify_filed(request: AccessRequest) -> None:
     )
 
 
+def _check_logs_into(logs_into: Office | None, offices: list[Office]) -> None:
+    if logs_into is None:
+        raise PortalError("Choose the office the user logs into.", code="no_office_logged_into")
+    if logs_into not in offices:
+        raise PortalError(
+            f"The office the user logs into must be one of their offices: add {logs_into} to "
+            "them, or choose another.",
+            code="office_logged_into",
+        )
+
+
+def _check_training(training_completed_on: date | None) -> None:
+    if training_completed_on is None or training_completed_on > timezone.localdate():
+        raise PortalError(
+            "The user has not completed state-approved MIS training: give the date it was completed.",
+            code="no_training",
+        )
+
+
+def _check_new_user(email: str) -> None:
+    if Staff.objects.filter(email__iexact=email, is_active=True).exists():
+        raise PortalError(
+            "A user with this work email already has access: file a change request instead.",
+            code="exists",
+        )
+    if AccessRequest.objects.filter(
+        kind=AccessRequest.Kind.ADD, status=AccessRequest.Status.PENDING, email__iexact=email
+    ).exists():
+        raise PortalError("A request to add this user is already waiting.", code="duplicate")
+
+
 def access_request_add(
     *,
     actor: Staff,
@@ -109,50 +140,63 @@ def access_request_add(
     organization: Organization,
     role: str,
     offices: list[Office],
+    logs_into: Office | None,
     training_completed_on: date | None,
     supervisor_certified: bool,
 ) -> AccessRequest:
-    """A designated requester asks for a new user (policy 1021 i)."""
+    """A designated requester asks for a new user (policy 1021 i).
+
+    Every condition is checked and every problem reported at once, each with the form field it
+    is about (an expired contract, a missing training date and a missing certification together).
+    """
     offices = list(offices)
-    first_name = checked_line(first_name, label="the first name", limit=150)
-    last_name = checked_line(last_name, label="the last name", limit=150)
-    email = checked_line(email, label="the work email", limit=254)
-    if not first_name or not last_name or not email:
-        raise PortalError(
-            "Give the user's first name, last name and work email.", code="incomplete"
+    typed = {"first_name": first_name, "last_name": last_name, "email": email}
+    labels = {
+        "first_name": "the first name",
+        "last_name": "the last name",
+        "email": "the work email",
+    }
+    limits = {"first_name": 150, "last_name": 150, "email": 254}
+
+    def typed_line(name: str) -> None:
+        typed[name] = checked_line(typed[name], label=labels[name], limit=limits[name])
+        if not typed[name]:
+            raise PortalError(f"Give {labels[name]}.", code="incomplete")
+
+    def not_yet_a_user() -> None:
+        if typed["email"]:
+            _check_new_user(typed["email"])
+
+    def offices_chosen() -> None:
+        if not offices:
+            raise PortalError("Choose at least one office.", code="no_offices")
+        _check_requester(actor, offices)
+
+    raise_all(
+        refusals(
+            [
+                *((name, lambda name=name: typed_line(name)) for name in typed),
+                ("email", not_yet_a_user),
+                ("organization", lambda: _check_organization(actor, organization)),
+                ("organization", lambda: check_contracts(organization)),
+                ("role", lambda: _check_role(role, organization)),
+                ("offices", offices_chosen),
+                ("logs_into", lambda: _check_logs_into(logs_into, offices)),
+                ("training_completed_on", lambda: _check_training(training_completed_on)),
+                ("supervisor_certified", lambda: _check_certified(supervisor_certified)),
+            ]
         )
-    if not offices:
-        raise PortalError("Choose at least one office.", code="no_offices")
-    _check_requester(actor, offices)
-    _check_organization(actor, organization)
-    check_contracts(organization)
-    _check_role(role, organization)
-    if training_completed_on is None or training_completed_on > timezone.localdate():
-        raise PortalError(
-            "The user has not completed state-approved MIS training: give the date it was completed.",
-            code="no_training",
-        )
-    _check_certified(supervisor_certified)
-    if Staff.objects.filter(email__iexact=email.strip(), is_active=True).exists():
-        raise PortalError(
-            "A user with this work email already has access: file a change request instead.",
-            code="exists",
-        )
-    if AccessRequest.objects.filter(
-        kind=AccessRequest.Kind.ADD,
-        status=AccessRequest.Status.PENDING,
-        email__iexact=email.strip(),
-    ).exists():
-        raise PortalError("A request to add this user is already waiting.", code="duplicate")
+    )
     with transaction.atomic(), audit_reason("access request filed: add user", actor=actor):
         request = AccessRequest.objects.create(
             kind=AccessRequest.Kind.ADD,
             requested_by=actor,
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-            email=email.strip().lower(),
+            first_name=typed["first_name"],
+            last_name=typed["last_name"],
+            email=typed["email"].lower(),
             organization=organization,
             role=role,
+            logs_into=logs_into,
             training_completed_on=training_completed_on,
             supervisor_certified=True,
         )
@@ -189,23 +233,43 @@ def access_request_change(
     offices: list[Office],
     supervisor_certified: bool,
 ) -> AccessRequest:
-    """A designated requester asks for a new role and/or offices for one of their users."""
+    """A designated requester asks for a new role and/or offices for one of their users.
+
+    Every problem is reported at once, each with its field, as for an add; the checks on the
+    user's organization wait until the user is one the requester looks after.
+    """
     offices = list(offices)
-    _check_requester(actor, offices)
-    _check_user_in_scope(actor, staff)
-    if not offices:
-        raise PortalError("Choose at least one office.", code="no_offices")
-    if role == staff.role and {o.pk for o in offices} == set(
-        staff.offices.values_list("pk", flat=True)
-    ):
-        raise PortalError(
-            "Nothing would change: choose a new role or other offices.", code="no_change"
+    in_scope = refusals([("staff", lambda: _check_user_in_scope(actor, staff))])
+
+    def offices_chosen() -> None:
+        if not offices:
+            raise PortalError("Choose at least one office.", code="no_offices")
+
+    def something_changes() -> None:
+        if role == staff.role and {o.pk for o in offices} == set(
+            staff.offices.values_list("pk", flat=True)
+        ):
+            raise PortalError(
+                "Nothing would change: choose a new role or other offices.", code="no_change"
+            )
+
+    about_the_user = [
+        (None, something_changes),
+        ("staff", lambda: check_contracts(staff.organization)),
+        ("role", lambda: _check_role(role, staff.organization)),
+    ]
+    raise_all(
+        refusals([("offices", lambda: _check_requester(actor, offices))])
+        + in_scope
+        + refusals(
+            [
+                ("offices", offices_chosen),
+                *(about_the_user if not in_scope else []),
+                ("supervisor_certified", lambda: _check_certified(supervisor_certified)),
+                ("staff", lambda: _check_nothing_pending(staff)),
+            ]
         )
-    check_contracts(staff.organization)
-    assert staff.organization is not None  # _check_user_in_scope refused staff of no organization
-    _check_role(role, staff.organization)
-    _check_certified(supervisor_certified)
-    _check_nothing_pending(staff)
+    )
     with transaction.atomic(), audit_reason("access request filed: change user", actor=actor):
         request = AccessRequest.objects.create(
             kind=AccessRequest.Kind.CHANGE,

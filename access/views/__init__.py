@@ -8,7 +8,7 @@ from .administration import (
     RequestersView,
     UndesignateView,
 )
-from .management import DecideView, LockoutsView, QueueView
+from .management import ApproveView, DecideView, LockoutsView, QueueView
 from .onboarding import (
     AgreementView,
     MFAEnrolView,
@@ -30,6 +30,7 @@ from .requests import (
 
 __all__ = [
     "AddRequestView",
+    "ApproveView",
     "AgreementView",
     "ChangeRequestView",
     "ContractAddView",

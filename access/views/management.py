@@ -2,15 +2,17 @@
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Sum
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from portal.errors import PortalError
 from portal.views import paginate
-from portal.web import ActionView, CapabilityRequiredMixin
+from portal.web import ActionView, CapabilityRequiredMixin, ConfirmedActionView
 
 from .. import selectors, services
 from ..forms import (
@@ -18,8 +20,10 @@ from ..forms import (
     UnlockForm,
 )
 from ..models import (
+    ACCESS_REQUESTS,
     AccessRequest,
 )
+from ..policies import decide_refusal, may_confirm, may_decide
 from .common import PER_PAGE
 
 
@@ -61,6 +65,47 @@ class DecideView(AccessManagementMixin, ActionView):
 
     def success_message(self, told: str) -> str:
         return told
+
+    def redirect_url(self) -> str:
+        return reverse("access:request_detail", args=[self.object.pk])
+
+
+class ApproveView(AccessManagementMixin, ConfirmedActionView):
+    """Approve asks first: GET shows what approving does and the policy's checks, POST approves."""
+
+    role_before_method = True
+    confirm_template_name = "access/request_approve.html"
+
+    def get_object(self) -> AccessRequest:
+        return get_object_or_404(
+            AccessRequest.objects.select_related(
+                "requested_by", "staff", "organization", "logs_into"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def confirm(self) -> HttpResponse:
+        user, access_request = self.request.user, self.object
+        if not (may_decide(user, access_request) or may_confirm(user, access_request)):
+            refused = decide_refusal(user, access_request)
+            messages.error(
+                self.request,
+                refused.message
+                if refused
+                else ACCESS_REQUESTS.refusal(access_request.status, AccessRequest.Action.APPROVE),
+            )
+            return redirect(self.redirect_url())
+        return super().confirm()
+
+    def confirm_context(self) -> dict:
+        checks = selectors.access_request_checks(self.object, timezone.localdate())
+        return {"req": self.object, "checks": checks, "unmet": [c for c in checks if not c.met]}
+
+    def perform(self, form: None) -> AccessRequest:
+        return services.access_request_approve(actor=self.request.user, request_id=self.object.pk)
+
+    def success_message(self, decided: AccessRequest) -> str:
+        return f"Approved: {decided}. The requester and the user are notified."
 
     def redirect_url(self) -> str:
         return reverse("access:request_detail", args=[self.object.pk])

@@ -7,6 +7,7 @@ from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from portal.views import paginate
@@ -114,14 +115,18 @@ class RequestDetailView(View):
     def get(self, request, pk):
         access_request = get_object_or_404(
             visible_requests(request.user).select_related(
-                "requested_by", "staff", "organization", "decided_by"
+                "requested_by", "staff", "organization", "decided_by", "logs_into"
             ),
             pk=pk,
         )
         return render(
             request,
             "access/request_detail.html",
-            {"req": access_request, "reject_form": RejectForm()},
+            {
+                "req": access_request,
+                "reject_form": RejectForm(),
+                "checks": selectors.access_request_checks(access_request, timezone.localdate()),
+            },
         )
 
 

@@ -4,7 +4,14 @@ records: services and case notes; drafts: data-edit tickets and their documents 
 submitted; workflow: the tickets' state machine, the applied change and the filer's notifications.
 """
 
-from .drafts import document_add, document_kind, service_snapshot, ticket_create
+from .drafts import (
+    document_add,
+    document_kind,
+    service_snapshot,
+    ticket_create,
+    ticket_delete,
+    ticket_update,
+)
 from .records import (
     case_note_correct,
     case_note_create,
@@ -18,6 +25,7 @@ from .workflow import (
     ticket_decide,
     ticket_local_review,
     ticket_submit,
+    ticket_withdraw,
     tickets_route_for_opted_out,
 )
 
@@ -34,7 +42,10 @@ __all__ = [
     "ticket_acknowledge",
     "ticket_create",
     "ticket_decide",
+    "ticket_delete",
     "ticket_local_review",
     "ticket_submit",
+    "ticket_update",
+    "ticket_withdraw",
     "tickets_route_for_opted_out",
 ]

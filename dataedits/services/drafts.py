@@ -19,6 +19,7 @@ from portal.text import checked_line, checked_text
 from ..access import access_ticket
 from ..models import (
     PROGRAM_TITLE,
+    TICKETS,
     CaseNote,
     ChangeKind,
     DataEditTicket,
@@ -27,9 +28,10 @@ from ..models import (
     Service,
     SkillsGainType,
     SupportingDocument,
+    TicketAction,
     TicketState,
 )
-from ..policies import may_add_document
+from ..policies import filer_refusal, may_add_document
 from ..precheck import ticket_precheck
 from .records import check_contact_date, check_service_dates
 
@@ -132,6 +134,27 @@ def ticket_title(ticket: DataEditTicket) -> str:
     return PROGRAM_TITLE[Program(program)]
 
 
+def _fill_draft(
+    ticket: DataEditTicket, *, participant: Participant, notes: list[CaseNote], documents: int
+) -> None:
+    """Checks the draft's change and fills in what follows from it: its queue, the target service
+    as it is now, and the pre-check as of today."""
+    _check_change(ticket=ticket)
+    if any(note.participant_id != participant.pk for note in notes):
+        raise PortalError("Supporting case notes must be this seeker's.", code="foreign_note")
+    ticket.title = ticket_title(ticket)
+    ticket.service_snapshot = service_snapshot(ticket.service) if ticket.service else {}
+    services = list(Service.objects.filter(participant=participant).select_related("service_type"))
+    check = ticket_precheck(
+        ticket,
+        services=services,
+        filed_on=timezone.localdate(),
+        supporting_notes=len(notes),
+        documents=documents,
+    )
+    ticket.precheck = check.as_json()
+
+
 def ticket_create(
     *,
     actor: "Staff",
@@ -148,31 +171,82 @@ def ticket_create(
         locked = access_participant(actor, participant.pk)
         ensure_can_edit(actor=actor, participant=locked)
         ticket.participant = locked
-        _check_change(ticket=ticket)
-        notes = list(supporting_notes)
-        if any(note.participant_id != locked.pk for note in notes):
-            raise PortalError("Supporting case notes must be this seeker's.", code="foreign_note")
         # `ensure_can_edit` refused an actor logged into no office.
         assert actor.current_office_id is not None
         ticket.office_id = actor.current_office_id
         ticket.filed_by = actor
         ticket.status = TicketState.DRAFT
-        ticket.title = ticket_title(ticket)
-        if ticket.service is not None:
-            ticket.service_snapshot = service_snapshot(ticket.service)
-        services = list(Service.objects.filter(participant=locked).select_related("service_type"))
-        check = ticket_precheck(
-            ticket,
-            services=services,
-            filed_on=timezone.localdate(),
-            supporting_notes=len(notes),
-            documents=0,
-        )
-        ticket.precheck = check.decision.as_json()
+        notes = list(supporting_notes)
+        _fill_draft(ticket, participant=locked, notes=notes, documents=0)
         with audit_reason("data-edit ticket drafted", actor=actor):
             ticket.save()
             ticket.supporting_notes.set(notes)
     return ticket
+
+
+def ticket_update(
+    *,
+    actor: "Staff",
+    ticket: DataEditTicket,
+    changed: DataEditTicket,
+    supporting_notes: Iterable[CaseNote] = (),
+) -> DataEditTicket:
+    """The filer edits their draft: `changed` is the form's unsaved copy of it.
+
+    Refused once the draft is submitted (the table's `edit` move is from a draft only), and to
+    anyone but its filer; the seeker must still be in the office the filer is logged into.
+    """
+    with transaction.atomic():
+        locked = access_ticket(actor, ticket.pk, lock=True)
+        if refusal := filer_refusal(actor, locked):
+            raise refusal
+        TICKETS.next_state(locked.status, TicketAction.EDIT)
+        participant = access_participant(actor, locked.participant_id)
+        ensure_can_edit(actor=actor, participant=participant)
+        for name in EDITABLE_FIELDS:
+            setattr(locked, name, getattr(changed, name))
+        notes = list(supporting_notes)
+        _fill_draft(
+            locked, participant=participant, notes=notes, documents=locked.documents.count()
+        )
+        with audit_reason("data-edit ticket draft edited by its filer", actor=actor):
+            locked.save()
+            locked.supporting_notes.set(notes)
+    return locked
+
+
+# What the filer writes on a draft; the rest (seeker, office, filer, status) is the portal's.
+EDITABLE_FIELDS = (
+    "subject",
+    "need_type",
+    "filer_phone",
+    "kind",
+    "service",
+    "new_service_type",
+    "new_program",
+    "new_start_date",
+    "new_end_date",
+    "seeker_field",
+    "seeker_value",
+    "gain_type",
+    "gain_date",
+    "what_is_wrong",
+    "what_is_right",
+    "justification",
+)
+
+
+def ticket_delete(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
+    """The filer deletes their draft. Its row and documents are kept for the audit trail, seen
+    by nobody; a submitted ticket is withdrawn instead (services.workflow.ticket_withdraw)."""
+    with transaction.atomic():
+        locked = access_ticket(actor, ticket.pk, lock=True)
+        if refusal := filer_refusal(actor, locked):
+            raise refusal
+        locked.status = TICKETS.next_state(locked.status, TicketAction.DELETE)
+        with audit_reason("data-edit ticket draft deleted by its filer", actor=actor):
+            locked.save(update_fields=["status", "updated_at"])
+    return locked
 
 
 ALLOWED_DOCUMENTS = {

@@ -2,7 +2,7 @@
 review -> state queue (Title I or Title III) -> approved (the change applied) or denied; the filer
 is notified at each step. Each step locks the ticket, asks the policy and the table, writes, audits."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,7 @@ from ..models import (
     TicketState,
 )
 from ..policies import acknowledge_refusal, decide_refusal, filer_refusal, review_refusal
-from ..precheck import Precheck, ticket_precheck
+from ..precheck import Precheck, reason_sentences, ticket_precheck
 from ..rules import Quarter, Reason, counted_received_at, is_late_entry, touched_dates
 
 if TYPE_CHECKING:
@@ -137,8 +137,19 @@ def tickets_route_for_opted_out(*, participant: Participant) -> int:
     return moved
 
 
-def ticket_submit(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
-    """The filer sends the draft to the local board; the required fields must all be there."""
+# Reasons the filer must fix before submitting: the request is not complete without them.
+INCOMPLETE = (Reason.MISSING_FIELD, Reason.MISSING_JUSTIFICATION, Reason.NO_SUPPORTING_CASE_NOTE)
+
+
+def ticket_submit(
+    *, actor: "Staff", ticket: DataEditTicket, confirmed_reasons: Collection[str] = ()
+) -> DataEditTicket:
+    """The filer sends the draft to the local board; the required fields must all be there.
+
+    A ticket the pre-check would deny is sent only once the filer confirms it, naming the reasons
+    they were shown (`confirmed_reasons`): a reason they were not shown (the pre-check changed
+    since, or the confirmation was skipped) is refused and named.
+    """
     with transaction.atomic():
         locked = access_ticket(actor, ticket.pk, lock=True)
         if refusal := filer_refusal(actor, locked):
@@ -147,25 +158,32 @@ def ticket_submit(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
         now = timezone.now()
         # Not yet filed with the state: the pre-check is as if the local board sent it on today.
         check = _recheck(locked)
-        missing = [
-            r
-            for r in check.decision.reasons
-            if r
-            in (Reason.MISSING_FIELD, Reason.MISSING_JUSTIFICATION, Reason.NO_SUPPORTING_CASE_NOTE)
-        ]
+        missing = [r for r in check.decision.reasons if r in INCOMPLETE]
         if missing:
             raise PortalError(
                 "Complete the ticket before submitting it: " + " ".join(r.text for r in missing),
                 code="incomplete",
             )
-        locked.status, locked.submitted_at, locked.precheck = (
-            next_state,
-            now,
-            check.decision.as_json(),
-        )
+        unconfirmed = [r for r in check.decision.reasons if str(r) not in set(confirmed_reasons)]
+        if unconfirmed:
+            raise PortalError(
+                "The pre-check would deny this ticket. "
+                + reason_sentences(unconfirmed, check.decision)
+                + " Confirm that you submit it all the same.",
+                code="unconfirmed_denial",
+            )
+        locked.status, locked.submitted_at, locked.precheck = next_state, now, check.as_json()
         locked.deadline = check.decision.deadline
         _route_local_step(locked, now)
-        with audit_reason("data-edit ticket submitted for local board review", actor=actor):
+        with audit_reason(
+            "data-edit ticket submitted for local board review"
+            + (
+                ", the filer confirming the pre-check's reasons to deny it"
+                if check.decision.reasons
+                else ""
+            ),
+            actor=actor,
+        ):
             locked.save()
         if locked.status == TicketState.STATE_QUEUE:
             _notify_filer(
@@ -178,6 +196,20 @@ def ticket_submit(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
                 locked,
                 f"Data-edit ticket #{locked.pk} was submitted and awaits local board review.",
             )
+    return locked
+
+
+def ticket_withdraw(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
+    """The filer takes back a submitted ticket, until the local board acts on it (the table's
+    `withdraw` move is from local board review only)."""
+    with transaction.atomic():
+        locked = access_ticket(actor, ticket.pk, lock=True)
+        if refusal := filer_refusal(actor, locked):
+            raise refusal
+        locked.status = TICKETS.next_state(locked.status, TicketAction.WITHDRAW)
+        with audit_reason("data-edit ticket withdrawn by its filer", actor=actor):
+            locked.save(update_fields=["status", "updated_at"])
+        _notify_filer(locked, f"Data-edit ticket #{locked.pk} was withdrawn.")
     return locked
 
 
@@ -218,7 +250,7 @@ def ticket_local_review(
             check = _recheck(locked)
             _refuse_if_late(check)
             _refuse_unless_approvable(check)
-            locked.precheck, locked.deadline = check.decision.as_json(), check.decision.deadline
+            locked.precheck, locked.deadline = check.as_json(), check.decision.deadline
             locked.received_at = now
             locked.counted_received_at = counted_received_at(timezone.localtime(now))
             message = (
@@ -281,7 +313,7 @@ def ticket_decide(
             touched = {Quarter.of(day) for day in touched_dates(check.facts_before, check.change)}
             if refusal := closed_quarter_refusal(locked, touched):
                 raise refusal
-            locked.precheck = check.decision.as_json()
+            locked.precheck = check.as_json()
             with audit_reason(
                 f"data-edit ticket #{locked.pk} approved: change applied", actor=actor
             ):

@@ -38,12 +38,13 @@ def _day(day) -> str:
     return f"{day:%m/%d/%Y}"
 
 
-def _span(service) -> str:
+def _span(service, period) -> str:
     if service is None:
         return "none"
+    span = _day(service.start)
     if service.end != service.start:
-        return f"{_day(service.start)} to {_day(service.end)}"
-    return _day(service.start)
+        span += f" to {_day(service.end)}"
+    return f"{span}, period {int(period)}" if period else span
 
 
 @register.simple_tag
@@ -53,7 +54,7 @@ def timeline_service_bars(lane) -> SafeString:
     return mark_safe(
         "\n    ".join(
             f'<rect x="{bar["x"]}" y="{y}" width="{bar["width"]}" height="10" '
-            f'fill="{"#005ea2" if bar["counted"] else "#a9aeb1"}"'
+            f'fill="{"#005ea2" if bar["counted"] else "#71767a"}"'
             f"{' stroke="#d54309" stroke-width="2"' if bar['changed'] else ''}></rect>"
             for bar in lane["services"]
         )
@@ -62,18 +63,18 @@ def timeline_service_bars(lane) -> SafeString:
 
 @register.simple_tag
 def timeline_service_rows(timeline) -> SafeString:
-    """The services table's rows: the dates before and after, whether each counts, its periods."""
+    """The services table's rows (stacked on a phone): the dates and periods before and after."""
 
     def row_html(row) -> str:
-        counted = row["counted_after"] if row["after"] else row["counted_before"]
+        name = escape(row["name"])
+        if not row["counted"]:
+            name += ' <span class="font-body-3xs">(does not count toward participation)</span>'
         change = f"<strong>{escape(row['change'])}</strong>" if row["change"] else "unchanged"
         return (
-            f'<tr>\n    <th scope="row">{escape(row["name"])}</th>\n'
-            f"    <td>{_span(row['before'])}</td>\n    <td>{_span(row['after'])}</td>\n"
-            f"    <td>{'Yes' if counted else 'No'}</td>\n"
-            f"    <td>{int(row['period_before'] or 0) or 'none'}</td>\n"
-            f"    <td>{int(row['period_after'] or 0) or 'none'}</td>\n"
-            f"    <td>{change}</td>\n  </tr>"
+            f'<tr>\n    <th scope="row" data-label="Service">{name}</th>\n'
+            f'    <td data-label="Before">{_span(row["before"], row["period_before"])}</td>\n'
+            f'    <td data-label="After">{_span(row["after"], row["period_after"])}</td>\n'
+            f'    <td data-label="Change">{change}</td>\n  </tr>'
         )
 
     return mark_safe("\n  ".join(row_html(row) for row in timeline["rows"]))

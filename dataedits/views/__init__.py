@@ -20,9 +20,12 @@ from .tickets import (
     StateQueueView,
     TicketAcknowledgeView,
     TicketCreateView,
+    TicketDeleteView,
     TicketDetailView,
+    TicketEditView,
     TicketPrecheckView,
     TicketSubmitView,
+    TicketWithdrawView,
 )
 
 __all__ = [
@@ -48,4 +51,7 @@ __all__ = [
     "TicketAcknowledgeView",
     "TicketPrecheckView",
     "TicketSubmitView",
+    "TicketDeleteView",
+    "TicketEditView",
+    "TicketWithdrawView",
 ]

@@ -53,6 +53,9 @@ MATRIX = {
     # MIS access management.
     ("access:queue", "GET"): only(MANAGEMENT, 200),
     ("access:request_decide", "POST"): only(MANAGEMENT, 302),
+    # Approve asks for a confirmation first.
+    ("access:request_approve", "GET"): only(MANAGEMENT, 200),
+    ("access:request_approve", "POST"): only(MANAGEMENT, 302),
     ("access:lockouts", "GET"): only(MANAGEMENT, 200),
     ("access:lockouts", "POST"): only(MANAGEMENT, 302),
     # The MIS security and data sharing administrator.
@@ -136,7 +139,12 @@ def request_for(name, world, seeker):
             "reason": "resignation",
             "effective_at": "2999-01-01T09:00",
         }
-    if name in {"access:request_detail", "access:request_withdraw", "access:request_decide"}:
+    if name in {
+        "access:request_detail",
+        "access:request_withdraw",
+        "access:request_decide",
+        "access:request_approve",
+    }:
         return reverse(name, args=[_access_request(world).pk]), {
             "decision": "reject",
             "reason": "Incomplete.",

@@ -167,6 +167,7 @@ def test_granting_access_still_waits_for_a_second_person(designated):
         organization=designated.partner,
         role="case_manager",
         offices=[designated.office_a],
+        logs_into=designated.office_a,
         training_completed_on=timezone.localdate(),
         supervisor_certified=True,
     )

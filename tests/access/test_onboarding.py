@@ -34,6 +34,7 @@ def approved_new_user(world, django_capture_on_commit_callbacks, mailoutbox):
         organization=world.partner,
         role=Role.CASE_MANAGER,
         offices=[world.office_a],
+        logs_into=world.office_a,
         training_completed_on=timezone.localdate(),
         supervisor_certified=True,
     )

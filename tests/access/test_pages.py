@@ -28,6 +28,7 @@ def add_form(world, **overrides):
         "organization": world.partner.pk,
         "role": "case_manager",
         "offices": [world.office_a.pk],
+        "logs_into": world.office_a.pk,
         "training_completed_on": timezone.localdate().isoformat(),
         "supervisor_certified": "on",
     } | overrides
@@ -58,6 +59,7 @@ def test_filed_requests_are_worked_oldest_first_and_decided_on_their_page(
         organization=designated.partner,
         role="case_manager",
         offices=[designated.office_a],
+        logs_into=designated.office_a,
         training_completed_on=timezone.localdate(),
         supervisor_certified=True,
     )

@@ -56,6 +56,16 @@ def test_a_new_user_from_add_request_to_revocation(
     page.get_by_label("Work email").fill("pat.newhire@example.org")
     page.get_by_label("Organization").select_option(label="Partner Services")
     page.get_by_label(re.compile(r"^Office assignments")).select_option(label="WorkSource Alpha")
+    page.get_by_label(re.compile(r"^Office the user logs into")).select_option(
+        label="WorkSource Alpha"
+    )
+    # Filed without the training date and the certification: both are said at once, each at its field.
+    page.get_by_role("button", name="File request").click()
+    expect(page.get_by_text("has not completed state-approved MIS training")).to_be_visible()
+    expect(
+        page.get_by_text("Certify that the user's supervisor approved the profile")
+    ).to_be_visible()
+    portal.check_a11y()
     page.get_by_label("State-approved MIS training completed on").fill("2026-01-05")
     page.locator("label.usa-checkbox__label").click()
     page.get_by_role("button", name="File request").click()
@@ -75,6 +85,18 @@ def test_a_new_user_from_add_request_to_revocation(
     portal.check_a11y()
     page.get_by_role("link", name=re.compile(r"^Add a user #")).click()
     expect(heading(page, re.compile(r"^Add a user: request"))).to_be_visible()
+    checks = page.get_by_role("table", name="The checks the policy requires")
+    for check in (
+        "Contracts in effect",
+        "Requester designated",
+        "State-approved MIS training",
+        "Supervisor's certification",
+    ):
+        expect(checks.get_by_role("row", name=check)).to_contain_text("Met")
+    portal.check_a11y()
+    page.get_by_role("link", name="Approve").click()
+    expect(heading(page, re.compile(r"^Approve request \d+: add a user\?"))).to_be_visible()
+    expect(page.get_by_text("An account is created now for Pat Newhire")).to_be_visible()
     portal.check_a11y()
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status").filter(has_text="Approved")).to_be_visible()

@@ -44,15 +44,22 @@ def recording(ok):
 
 
 RECORD, RECORDED = recording(200), recording(302)
-# Only the filer submits a draft or attaches to it (tickets are filed in office A).
-FILER_ONLY = {
-    **dict.fromkeys(STATE_EDITORS, 403),
-    "esd_case_manager": (403, 403, 302),
-    "partner_case_manager": (302, 302, 404),
-    "partner_restricted": (403, 403, 404),
-    "partner_case_manager_b": (403, 403, 404),
-    "esd_supervisor_b": 403,
-}
+
+
+def filer_only(ok, other=None):
+    """Only the filer submits, withdraws or deletes a ticket, or attaches to it (tickets are filed
+    in office A); editing a draft also needs the seeker in the filer's office (`other`: 403)."""
+    return {
+        **dict.fromkeys(STATE_EDITORS, 403),
+        "esd_case_manager": (403, 403, ok),
+        "partner_case_manager": (ok, other or ok, 404),
+        "partner_restricted": (403, 403, 404),
+        "partner_case_manager_b": (403, 403, 404),
+        "esd_supervisor_b": 403,
+    }
+
+
+FILER_ONLY = filer_only(302)
 LOCAL_REVIEWERS = ("lwdb_reviewer", "lwdb_reviewer_b")
 
 
@@ -106,8 +113,18 @@ MATRIX = {
     ("dataedits:ticket_detail", "GET"): by_role(403, anonymous=LOGIN, **SEEKER_PAGE),
     ("dataedits:ticket_acknowledge", "GET"): by_role(405, anonymous=LOGIN),
     ("dataedits:ticket_acknowledge", "POST"): by_role(403, anonymous=LOGIN, state_dataedits=302),
-    ("dataedits:ticket_submit", "GET"): by_role(405, anonymous=LOGIN),
-    ("dataedits:ticket_submit", "POST"): by_role(403, anonymous=LOGIN, **FILER_ONLY),
+    # Submit, withdraw and delete ask for a confirmation first (GET), then act (POST).
+    **{
+        (name, method): by_role(403, anonymous=LOGIN, **filer_only(status))
+        for name in (
+            "dataedits:ticket_submit",
+            "dataedits:ticket_withdraw",
+            "dataedits:ticket_delete",
+        )
+        for method, status in (("GET", 200), ("POST", 302))
+    },
+    ("dataedits:ticket_edit", "GET"): by_role(403, anonymous=LOGIN, **filer_only(200, 403)),
+    ("dataedits:ticket_edit", "POST"): by_role(403, anonymous=LOGIN, **filer_only(302, 403)),
     ("dataedits:document_add", "GET"): by_role(405, anonymous=LOGIN),
     ("dataedits:document_add", "POST"): by_role(403, anonymous=LOGIN, **FILER_ONLY),
     ("dataedits:document", "GET"): by_role(403, anonymous=LOGIN, **SEEKER_PAGE),
@@ -253,8 +270,9 @@ def request_for(name, world, seeker):
             "contact_date": today,
             "text": "Called about training.",
         }
-    if name in ("dataedits:ticket_create", "dataedits:ticket_precheck"):
-        return reverse(name, args=[seeker.pk]), {
+    if name in ("dataedits:ticket_create", "dataedits:ticket_precheck", "dataedits:ticket_edit"):
+        at = [ticket_for(world, seeker).pk] if name == "dataedits:ticket_edit" else [seeker.pk]
+        return reverse(name, args=at), {
             "subject": "First name misspelled",
             "need_type": "demographic_snapshot",
             "filer_phone": "3605550100",
@@ -270,8 +288,10 @@ def request_for(name, world, seeker):
         ticket = ticket_for(world, seeker, TicketState.STATE_QUEUE)
         DataEditTicket.objects.filter(pk=ticket.pk).update(received_at=timezone.now())
         return reverse(name, args=[ticket.pk]), {}
-    if name in ("dataedits:ticket_detail", "dataedits:ticket_submit"):
+    if name in ("dataedits:ticket_detail", "dataedits:ticket_submit", "dataedits:ticket_delete"):
         return reverse(name, args=[ticket_for(world, seeker).pk]), {}
+    if name == "dataedits:ticket_withdraw":
+        return reverse(name, args=[ticket_for(world, seeker, TicketState.LOCAL_REVIEW).pk]), {}
     if name == "dataedits:document_add":
         from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -15,7 +15,12 @@ from dataedits.models import (
     ServiceType,
     TicketState,
 )
+from dataedits.rules import Reason
 from dataedits.services import service_snapshot
+
+# What a filer confirms on the submit page of a ticket the pre-check would deny: every reason it
+# gave (a test that submits such a ticket on purpose confirms them all).
+ALL_REASONS = [str(reason) for reason in Reason]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -14,7 +14,7 @@ from dataedits.models import DataEditTicket, Service, TicketState
 from dataedits.services import ticket_decide, ticket_local_review, ticket_submit
 from portal.errors import PortalError
 
-from .helpers import add_service, make_ticket, seed_example_services
+from .helpers import ALL_REASONS, add_service, make_ticket, seed_example_services
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("America/Los_Angeles")
@@ -47,7 +47,9 @@ def test_submitted_on_the_deadline_but_sent_on_two_weeks_later_it_is_refused_and
 ):
     ticket, services = example
     with at(2021, 1, 20, 15, 0):  # the last day, to the local board
-        ticket_submit(actor=world.partner_case_manager, ticket=ticket)
+        ticket_submit(
+            actor=world.partner_case_manager, ticket=ticket, confirmed_reasons=ALL_REASONS
+        )
     with at(2021, 2, 3, 10, 0):  # the local board sends it on two weeks later
         with pytest.raises(PortalError) as refused:
             ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES)
@@ -69,7 +71,9 @@ def test_submitted_on_the_deadline_but_sent_on_two_weeks_later_it_is_refused_and
 def test_sent_on_by_the_deadline_it_is_approved_by_the_state_even_after_it(world, example):
     ticket, services = example
     with at(2021, 1, 10, 10, 0):
-        ticket_submit(actor=world.partner_case_manager, ticket=ticket)
+        ticket_submit(
+            actor=world.partner_case_manager, ticket=ticket, confirmed_reasons=ALL_REASONS
+        )
     # Sent on 01/15, before the exit of 10/20/20 is determined (more than 90 days, on 01/19).
     with at(2021, 1, 15, 15, 0):
         ticket_local_review(actor=world.lwdb_reviewer, ticket=ticket, approve=True, **YES)
@@ -107,9 +111,9 @@ def test_the_filer_and_the_board_see_the_days_left_and_the_queue_puts_the_neares
     first_in = make_ticket(seeker, by=partner, office=world.office_a, service=late)
     second_in = make_ticket(seeker, by=partner, office=world.office_a, service=early)
     with at(2021, 1, 10, 9, 0):
-        ticket_submit(actor=partner, ticket=first_in)
+        ticket_submit(actor=partner, ticket=first_in, confirmed_reasons=ALL_REASONS)
     with at(2021, 1, 11, 9, 0):
-        ticket_submit(actor=partner, ticket=second_in)
+        ticket_submit(actor=partner, ticket=second_in, confirmed_reasons=ALL_REASONS)
     with at(2021, 1, 12, 9, 0):
         queue = (
             signed_in(world.lwdb_reviewer).get(reverse("dataedits:local_queue")).content.decode()

@@ -151,7 +151,7 @@ def page_decision(world, filed_on, services, change, paperwork) -> tuple[str, li
             reverse("dataedits:ticket_precheck", args=[seeker.pk]), form
         ).content.decode()
     reasons = re.findall(r'data-reason="(\w+)"', page)
-    return ("approve" if "finds no reason to deny" in page else "deny"), reasons
+    return ("approve" if 'data-verdict="approve"' in page else "deny"), reasons
 
 
 @pytest.mark.parametrize(

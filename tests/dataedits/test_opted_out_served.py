@@ -13,7 +13,7 @@ from dataedits.services import ticket_decide, ticket_local_review, ticket_submit
 from optout.services import participant_set_opt_out
 from tests.factories import StaffFactory
 
-from .helpers import add_service, make_ticket
+from .helpers import ALL_REASONS, add_service, make_ticket
 
 pytestmark = pytest.mark.django_db
 YES = {"justified": True, "documented": True, "aligned": True}
@@ -88,6 +88,7 @@ def test_a_seeker_who_opts_out_while_a_ticket_waits_for_the_board_does_not_leave
     ticket = ticket_submit(
         actor=partner,
         ticket=make_ticket(seeker, by=partner, office=world.office_a, service=service),
+        confirmed_reasons=ALL_REASONS,
     )
     assert ticket.status == TicketState.LOCAL_REVIEW
     participant_set_opt_out(actor=world.esd_case_manager, participant=seeker, opted_out=True)

@@ -29,7 +29,7 @@ from dataedits.services import (
 from notifications.models import Notification
 from portal.errors import PortalError
 
-from .helpers import add_note, add_service, service_type
+from .helpers import ALL_REASONS, add_note, add_service, service_type
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("America/Los_Angeles")
@@ -144,7 +144,9 @@ def test_a_measurable_skills_gain_is_its_own_ticket_under_the_20_day_rule(world)
 def test_a_measurable_skills_gain_of_a_prior_quarter_is_denied(world):
     with at(2024, 3, 1, 10, 0):
         ticket = ticket_submit(
-            actor=world.partner_case_manager, ticket=gain_ticket(world, date(2023, 9, 20))
+            actor=world.partner_case_manager,
+            ticket=gain_ticket(world, date(2023, 9, 20)),
+            confirmed_reasons=ALL_REASONS,
         )
         assert ticket.precheck["reasons"] == ["past_deadline"]
         with pytest.raises(PortalError) as refused:

@@ -274,7 +274,11 @@ class TestRefusals:
     def test_a_past_deadline_request_cannot_be_approved_by_anyone(self, world, example):
         ticket, services = example
         with at(2021, 5, 30, 10, 0):  # seed 004's example 1: filed 5/30/21
-            ticket_submit(actor=world.partner_case_manager, ticket=ticket)
+            ticket_submit(
+                actor=world.partner_case_manager,
+                ticket=ticket,
+                confirmed_reasons=["past_deadline", "exit_quarter_changed"],
+            )
             assert ticket.__class__.objects.get(pk=ticket.pk).precheck["reasons"] == [
                 "past_deadline",
                 "exit_quarter_changed",

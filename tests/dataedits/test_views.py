@@ -135,8 +135,13 @@ class TestTicketForm:
             "missing_field",
             "no_supporting_case_note",
         ):
-            assert f"<strong>{code}</strong>" in page
-        assert "for 5 reasons" in page
+            assert f'data-reason="{code}"' in page
+            assert (
+                f"<strong>{code}</strong>" not in page
+            )  # codes for programs, sentences for people
+        assert "This would be denied, for 5 reasons:" in page
+        # Seed 004's example 1, in words: the quarter ended 12/31/2020, the deadline 20 days later.
+        assert "It is filed after 01/20/2021, 20 days after the quarter ended (12/31/2020)." in page
         assert "01/20/2021: 20 days after the end of the applicable quarter" in page
         assert "Timeline of services and periods of participation" in page
         assert (
@@ -163,7 +168,10 @@ class TestTicketForm:
                     supporting_notes=[note.pk],
                 ),
             )
-        assert "The pre-check finds no reason to deny this request." in response.content.decode()
+        assert (
+            "This would be approved: it is filed by 01/20/2021, 20 days after the quarter ended "
+            "(12/31/2020), and it changes no period of participation" in response.content.decode()
+        )
 
     def test_saving_a_draft_with_a_document_then_submitting(self, world):
         seeker = world.seekers["own"]

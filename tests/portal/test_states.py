@@ -32,7 +32,14 @@ from access.services import (
     requester_designate,
 )
 from dataedits.models import TICKETS, DataEditTicket, TicketAction, TicketState
-from dataedits.services import ticket_decide, ticket_local_review, ticket_submit
+from dataedits.services import (
+    ticket_decide,
+    ticket_delete,
+    ticket_local_review,
+    ticket_submit,
+    ticket_update,
+    ticket_withdraw,
+)
 from optout.models import OptInRequest
 from optout.services import opt_in_request_withdraw
 from optout.states import OPT_IN_REQUESTS, Action, Status
@@ -184,7 +191,19 @@ class TestDataEditTickets:
     # SKIP_LOCAL is no person's action: submitting routes a ticket past a board that may not see
     # its seeker (test_the_local_step_skipped below).
     ACTS: dict[str, Callable[[Any, DataEditTicket], object]] = {
+        TicketAction.EDIT: lambda world, ticket: ticket_update(
+            actor=world.partner_case_manager,
+            ticket=ticket,
+            changed=ticket,
+            supporting_notes=list(ticket.supporting_notes.all()),
+        ),
+        TicketAction.DELETE: lambda world, ticket: ticket_delete(
+            actor=world.partner_case_manager, ticket=ticket
+        ),
         TicketAction.SUBMIT: lambda world, ticket: ticket_submit(
+            actor=world.partner_case_manager, ticket=ticket
+        ),
+        TicketAction.WITHDRAW: lambda world, ticket: ticket_withdraw(
             actor=world.partner_case_manager, ticket=ticket
         ),
         TicketAction.LOCAL_APPROVE: lambda world, ticket: ticket_local_review(
@@ -223,7 +242,12 @@ class TestDataEditTickets:
 
     @pytest.mark.parametrize(
         "status,action",
-        [(s, a) for s, a in unlisted(TICKETS) if a != TicketAction.SKIP_LOCAL],
+        [
+            (s, a)
+            for s, a in unlisted(TICKETS)
+            # A deleted draft is found by nobody: test_a_deleted_draft_is_not_found.
+            if a != TicketAction.SKIP_LOCAL and s != TicketState.DELETED
+        ],
     )
     def test_an_unlisted_move_is_refused_and_writes_nothing(
         self, world: Any, status: TicketState, action: TicketAction
@@ -236,14 +260,31 @@ class TestDataEditTickets:
         assert refused.value.code == BAD_TRANSITION
         assert refused.value.message == TICKETS.refusal(status, action)
 
+    @pytest.mark.parametrize("action", [a for a in TicketAction if a != TicketAction.SKIP_LOCAL])
+    def test_a_deleted_draft_is_not_found(self, world: Any, action: TicketAction) -> None:
+        with at(2021, 1, 5, 10, 0):
+            ticket = self.ticket(world)
+            DataEditTicket.objects.filter(pk=ticket.pk).update(status=TicketState.DELETED)
+            with nothing_written(ticket), pytest.raises(PortalError) as refused:
+                self.ACTS[action](world, ticket)
+        assert refused.value.code == "not_found"
+
     @pytest.mark.parametrize(
         "path",
         [
             (TicketAction.SUBMIT, TicketAction.LOCAL_APPROVE, TicketAction.APPROVE),
             (TicketAction.SUBMIT, TicketAction.LOCAL_APPROVE, TicketAction.DENY),
             (TicketAction.SUBMIT, TicketAction.LOCAL_DENY),
+            (TicketAction.EDIT, TicketAction.SUBMIT, TicketAction.WITHDRAW),
+            (TicketAction.DELETE,),
         ],
-        ids=["approved", "denied by the state", "denied by the local board"],
+        ids=[
+            "approved",
+            "denied by the state",
+            "denied by the local board",
+            "edited, submitted and withdrawn",
+            "deleted",
+        ],
     )
     def test_each_legal_path(self, world: Any, path: tuple[TicketAction, ...]) -> None:
         ticket = self.ticket(world)
@@ -295,6 +336,7 @@ def add_request(world: Any) -> AccessRequest:
         organization=world.partner,
         role=Role.CASE_MANAGER,
         offices=[world.office_a],
+        logs_into=world.office_a,
         training_completed_on=timezone.localdate() - timedelta(days=2),
         supervisor_certified=True,
     )
