@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.models import GroupObjectPermissionBase
 
 from portal.audit import AuditedModel
+from portal.dates import shown
 from portal.states import Machine
 
 from . import mfa
@@ -509,4 +510,4 @@ class ReportEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_status_display()} by {self.by} at {shown(self.at)}"
