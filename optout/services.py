@@ -145,6 +145,10 @@ def _notify(
             recipient=recipient,
             message=message,
             link=emails.request_page(opt_in_request),
+            # Named to supervisors (state staff), and to the filer once the seeker opts in; the
+            # filer follows their request's outcome whatever the seeker chose.
+            participant=opt_in_request.participant,
+            link_behind_gate=False,
             email_subject=letter.subject,
             email_body=letter.body,
         )
