@@ -326,8 +326,9 @@ class ConfidentialityAgreement(AuditedModel, models.Model):
     last_name = models.CharField("staff last name", max_length=150, blank=True)
     role = models.CharField("staff role", max_length=80, blank=True)
     user_id = models.CharField("staff user ID", max_length=150, blank=True)
-    area = models.CharField("local workforce development area", max_length=200)
-    offices = models.CharField(max_length=500, blank=True)
+    # Every area and office the person was assigned, however many: the record is kept as signed.
+    area = models.TextField("local workforce development area")
+    offices = models.TextField(blank=True)
     signed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
