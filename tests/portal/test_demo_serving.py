@@ -91,3 +91,14 @@ def test_with_debug_off_an_unknown_address_is_the_portals_own_page_not_a_url_lis
         # Django's debug page lists the URL patterns it tried; the portal's names none of them.
         assert "Using the URLconf" not in page and "sign-in/" not in page
         assert "api/intake" not in page
+
+
+@pytest.mark.django_db
+def test_the_portal_has_its_own_favicon(world):
+    page = Client().get("/sign-in/").content.decode()
+    assert '<link rel="icon" href="/static/portal/favicon.svg" type="image/svg+xml">' in page
+    # Browsers that ask for /favicon.ico whatever the page says are sent to it, signed in or not.
+    asked = Client().get("/favicon.ico")
+    assert asked.status_code == 301 and asked["Location"] == "/static/portal/favicon.svg"
+    icon = (ROOT / "portal" / "static" / "portal" / "favicon.svg").read_text()
+    assert icon.startswith("<svg") and "<title>WorkSource portal</title>" in icon
