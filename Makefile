@@ -40,8 +40,9 @@ var/demo.env: | $(PY)
 	@$(PY) scripts/make_demo_env.py $@
 
 # Demo: SQLite and Celery's filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+# Links in the demo's emails point at the address it is served on (PORTAL_BASE_URL, if set, wins).
 run: install var/demo.env
-	@set -a; source var/demo.env; set +a; \
+	@set -a; source var/demo.env; PORTAL_HOST=$(HOST); PORTAL_PORT=$(PORT); set +a; \
 	$(PY) manage.py migrate --no-input && \
 	$(PY) manage.py seed_demo && \
 	$(PY) manage.py collectstatic --no-input --verbosity 0 && \

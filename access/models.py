@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.models import GroupObjectPermissionBase
 
 from portal.audit import AuditedModel
+from portal.dates import shown
 from portal.states import Machine
 
 from . import mfa
@@ -339,8 +340,9 @@ class ConfidentialityAgreement(AuditedModel, models.Model):
     last_name = models.CharField("staff last name", max_length=150, blank=True)
     role = models.CharField("staff role", max_length=80, blank=True)
     user_id = models.CharField("staff user ID", max_length=150, blank=True)
-    area = models.CharField("local workforce development area", max_length=200)
-    offices = models.CharField(max_length=500, blank=True)
+    # Every area and office the person was assigned, however many: the record is kept as signed.
+    area = models.TextField("local workforce development area")
+    offices = models.TextField(blank=True)
     signed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -532,4 +534,4 @@ class ReportEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_status_display()} by {self.by} at {shown(self.at)}"

@@ -23,7 +23,9 @@ from .models import (
     ServiceType,
     SkillsGainType,
 )
+from .policies import reads_statewide_reports
 from .rules import Quarter, Reason, filing_deadline
+from .selectors import report_scopes
 from .services import document_kind
 
 DATE = {"type": "date"}
@@ -498,13 +500,39 @@ def recent_quarters(count: int = 12) -> list[Quarter]:
     return result
 
 
+class ScopeField(forms.ChoiceField):
+    """Where a report counts (dataedits.selectors.ReportScope): one of the person's offices, or,
+    for state data-edit staff and auditors, any office, an area or the whole state. Anything
+    else (a forged value) is refused with the field's message; the cleaned value is the scope."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label="Office", **kwargs)
+        self.scopes = {}
+
+    def offer_to(self, user) -> None:
+        groups = report_scopes(user)
+        self.scopes = {scope.value: scope for _, scopes in groups for scope in scopes}
+        self.choices = [(group, [(s.value, s.label) for s in scopes]) for group, scopes in groups]
+        wide = reads_statewide_reports(user)
+        if wide:
+            self.label = "Office, area or the whole state"
+        self.error_messages["invalid_choice"] = (
+            "Choose one of the offices, areas or the whole state in the list."
+            if wide
+            else "Choose one of the offices you are assigned to."
+        )
+
+    def clean(self, value):
+        return self.scopes[super().clean(value)]
+
+
 class OfficeQuarterForm(USWDSFormMixin, forms.Form):
-    office = forms.ModelChoiceField(label="Office", queryset=None, empty_label=None)
+    where = ScopeField()
     quarter = forms.ChoiceField(label="Program year quarter")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = user.offices.order_by("name")
+        self.fields["where"].offer_to(user)
         self.fields["quarter"].choices = [(str(q), str(q)) for q in recent_quarters()]
 
     def clean_quarter(self):
@@ -512,13 +540,13 @@ class OfficeQuarterForm(USWDSFormMixin, forms.Form):
 
 
 class DataIntegrityForm(USWDSFormMixin, forms.Form):
-    office = forms.ModelChoiceField(label="Office", queryset=None, empty_label=None)
+    where = ScopeField()
     date_from = date_field("Entered from", required=False)
     date_to = date_field("Entered to", required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = user.offices.order_by("name")
+        self.fields["where"].offer_to(user)
 
     def clean(self):
         data = super().clean()

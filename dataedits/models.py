@@ -4,11 +4,13 @@ from pathlib import PurePath
 
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from portal.audit import AuditedModel
 from portal.states import Machine
+from portal.text import in_sentence
 
+from . import rules
 from .querysets import (
     CaseNoteQuerySet,
     DocumentQuerySet,
@@ -369,7 +371,22 @@ class DataEditTicket(AuditedModel, models.Model):
         ]
 
     def __str__(self):
-        return f"Data-edit ticket #{self.pk}: {self.get_kind_display().lower()}"
+        return f"Data-edit ticket #{self.pk}: {in_sentence(self.get_kind_display())}"
+
+    @property
+    def receipt_wait_text(self) -> str:
+        """Why the state queue counts the ticket as received later than it arrived, if it does:
+        "received after 4:00 PM", "on a weekend" or "before 7:00 AM", only the one that applies."""
+        if self.received_at is None:
+            return ""
+        wait = rules.receipt_wait(timezone.localtime(self.received_at))
+        if wait is None:
+            return ""
+        if wait == rules.ReceiptWait.WEEKEND:
+            return "received on a weekend"
+        if wait == rules.ReceiptWait.AFTER_CLOSING:
+            return f"received after {formats.time_format(rules.BUSINESS_CLOSES, 'TIME_FORMAT')}"
+        return f"received before {formats.time_format(rules.BUSINESS_OPENS, 'TIME_FORMAT')}"
 
     @property
     def snapshot(self) -> dict:

@@ -159,3 +159,15 @@ def self_correction_refusal(
         if filing_deadline(day) < today:
             return f"{Quarter.of(day)} is closed (its data-edit deadline passed): file a data-edit ticket."
     return None
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+def reads_statewide_reports(user: Any) -> bool:
+    """State data-edit staff and auditors answer for the whole state's data: the data-integrity
+    page and the quarterly counts let them choose any office, an area or the whole state. Anyone
+    else chooses among the offices they are assigned to."""
+    from access.roles import Role
+
+    return user.is_state_staff and user.role in (Role.STATE_DATAEDITS, Role.AUDITOR)

@@ -168,6 +168,29 @@ def counted_received_at(received: datetime) -> datetime:
     return datetime.combine(following, BUSINESS_OPENS, tzinfo=received.tzinfo)
 
 
+class ReceiptWait(StrEnum):
+    """Why a ticket counts as received later than it arrived (`counted_received_at`)."""
+
+    WEEKEND = "weekend"
+    AFTER_CLOSING = "after_closing"
+    BEFORE_OPENING = "before_opening"
+
+
+def receipt_wait(received: datetime) -> ReceiptWait | None:
+    """Why `received` (aware, in the portal's zone) waits for the helpdesk to open; None if it does not."""
+    counted = counted_received_at(received)
+    if counted == received:
+        return None
+    if received.date().weekday() >= 5:
+        return ReceiptWait.WEEKEND
+    # A weekday: waiting for the same day's opening, or for the next business day's.
+    return (
+        ReceiptWait.BEFORE_OPENING
+        if counted.date() == received.date()
+        else ReceiptWait.AFTER_CLOSING
+    )
+
+
 def next_business_day(day: date) -> date:
     """The first weekday after `day` (state holidays are not modelled)."""
     following = days_after(day, 1)

@@ -11,11 +11,60 @@ from django.db.models.functions import TruncWeek
 from participants.models import Participant
 
 from .models import CaseNote, DataEditTicket, Service, ServiceType, TicketState, Title
+from .policies import reads_statewide_reports
 from .precheck import fact
 from .rules import Quarter, periods_of
 
 if TYPE_CHECKING:
     from access.models import Office, Staff
+
+
+# ---------------------------------------------------------------------------------------------
+# Where a report counts: an office, an area or the whole state
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """One office, one workforce development area, or the whole state (`kind` "state", no pk)."""
+
+    kind: str
+    pk: int | None
+    label: str
+
+    @property
+    def value(self) -> str:
+        """How the choice is written in a form and a URL: "office:12", "area:3" or "state"."""
+        return self.kind if self.pk is None else f"{self.kind}:{self.pk}"
+
+    def offices(self) -> "QuerySet[Office]":
+        from access.models import Office
+
+        if self.pk is None:  # the whole state
+            return Office.objects.all()
+        if self.kind == "area":
+            return Office.objects.filter(area_id=self.pk)
+        return Office.objects.filter(pk=self.pk)
+
+
+WHOLE_STATE = ReportScope("state", None, "The whole state (every office)")
+
+
+def report_scopes(user: "Staff") -> list[tuple[str, list[ReportScope]]]:
+    """The places `user` may choose, grouped as the form lists them: their own offices, or, for
+    those who read statewide reports, every office, every area and the whole state."""
+    from access.models import Office, WorkforceDevelopmentArea
+
+    if not reads_statewide_reports(user):
+        offices = user.offices.order_by("name")
+        return [("Your offices", [ReportScope("office", o.pk, o.name) for o in offices])]
+    return [
+        ("Offices", [ReportScope("office", o.pk, o.name) for o in Office.objects.order_by("name")]),
+        (
+            "Workforce development areas",
+            [ReportScope("area", a.pk, str(a)) for a in WorkforceDevelopmentArea.objects.all()],
+        ),
+        ("State", [WHOLE_STATE]),
+    ]
 
 
 def service_catalog() -> dict[str, bool]:
@@ -77,8 +126,9 @@ class LateRow:
         return self.services + self.case_notes
 
 
-def late_entries(*, office: "Office", date_from: date, date_to: date) -> list[LateRow]:
-    """Late services and case notes entered in the office, by staff member and week of entry.
+def late_entries(*, scope: ReportScope, date_from: date, date_to: date) -> list[LateRow]:
+    """Late services and case notes entered in the office, area or state, by staff member and
+    week of entry.
 
     Counts only, no seeker named: the page shows how timely each person's entries are.
     Opted-out seekers' entries are counted too (they are the staff member's entries).
@@ -86,7 +136,7 @@ def late_entries(*, office: "Office", date_from: date, date_to: date) -> list[La
     from access.models import Staff
 
     window = {
-        "office": office,
+        "office__in": scope.offices(),
         "entered_at__date__gte": date_from,
         "entered_at__date__lte": date_to,
         "is_late": True,
@@ -120,7 +170,7 @@ def late_entries(*, office: "Office", date_from: date, date_to: date) -> list[La
 
 @dataclass
 class QuarterlyCounts:
-    office: object
+    scope: ReportScope
     quarter: Quarter
     seekers_served: int = 0
     services_by_type: list[tuple[str, int]] = field(default_factory=list)
@@ -131,8 +181,8 @@ class QuarterlyCounts:
     unlisted_seekers: int = 0
 
     def csv_rows(self) -> list[list[str | int]]:
-        rows: list[list[str | int]] = [["office", "quarter", "measure", "service type", "count"]]
-        base: list[str | int] = [str(self.office), str(self.quarter)]
+        rows: list[list[str | int]] = [["where", "quarter", "measure", "service type", "count"]]
+        base: list[str | int] = [self.scope.label, str(self.quarter)]
         rows.append(base + ["seekers served", "", self.seekers_served])
         for name, count in self.services_by_type:
             rows.append(base + ["services", name, count])
@@ -143,19 +193,22 @@ class QuarterlyCounts:
 
 
 def quarterly_counts(
-    *, user: "Staff", office: "Office", quarter: Quarter, as_of: date
+    *, user: "Staff", scope: ReportScope, quarter: Quarter, as_of: date
 ) -> QuarterlyCounts:
-    """Seekers served, services by type, participations and determined exits of an office in a quarter.
+    """Seekers served, services by type, participations and determined exits of an office, an
+    area or the whole state in a quarter.
 
     The totals count every seeker, opted-out ones too: the policy keeps their services counted
     (seed 002). The list of seekers served goes through the visibility gate, so staff who may
     not see opted-out seekers are told how many are counted but not listed.
     A service is in the quarter when its dates overlap it. A period's participation belongs to
-    the office of its first service, its exit to the office of the service that ended last;
-    an exit counts once determined on `as_of` (more than 90 days after the last end).
+    the office of its first service, its exit to the office of the service that ended last
+    (an area or the state counts those of its offices); an exit counts once determined on
+    `as_of` (more than 90 days after the last end).
     """
+    office_ids = set(scope.offices().values_list("pk", flat=True))
     in_quarter = Service.objects.filter(
-        office=office, start_date__lte=quarter.end, end_date__gte=quarter.start
+        office__in=office_ids, start_date__lte=quarter.end, end_date__gte=quarter.start
     )
     by_type = dict(
         in_quarter.values("service_type__name")
@@ -164,7 +217,7 @@ def quarterly_counts(
     )
     served_ids = set(in_quarter.values_list("participant_id", flat=True))
     counts = QuarterlyCounts(
-        office=office,
+        scope=scope,
         quarter=quarter,
         seekers_served=len(served_ids),
         services_by_type=sorted(by_type.items()),
@@ -173,7 +226,7 @@ def quarterly_counts(
 
     # Periods need each seeker's whole history (all offices), for the seekers this office served
     # on or before the quarter's end.
-    candidates = Service.objects.filter(office=office, start_date__lte=quarter.end).values(
+    candidates = Service.objects.filter(office__in=office_ids, start_date__lte=quarter.end).values(
         "participant_id"
     )
     history = defaultdict(list)
@@ -185,12 +238,12 @@ def quarterly_counts(
         offices = {str(s.pk): s.office_id for s in services}
         for period in periods_of([fact(s) for s in services]):
             first = period.services[0]
-            if Quarter.of(period.participation) == quarter and offices[first.id] == office.pk:
+            if Quarter.of(period.participation) == quarter and offices[first.id] in office_ids:
                 counts.participations += 1
             exit_date = period.exit_as_of(as_of)
             if exit_date and Quarter.of(exit_date) == quarter:
                 last = max(period.services, key=lambda s: (s.end, s.start, s.id))
-                if offices[last.id] == office.pk:
+                if offices[last.id] in office_ids:
                     counts.exits += 1
 
     visible = Participant.objects.visible_to(user).filter(pk__in=served_ids)

@@ -40,9 +40,11 @@ class Notification(AuditedModel, models.Model):
 
     Stored by `notifications.services.notification_send`, the one way a notice is given. Staff are
     deactivated, never deleted, so a recipient's notices stay (PROTECT). The message and link never
-    hold an SSN, and the link is a page of the portal. A notice about a seeker's record names the
-    seeker: its link is shown only while the recipient may still see them (the visibility gate),
-    so a seeker who opts out is not one click away from partner staff.
+    hold an SSN, and the link is a page of the portal. A notice about a seeker names them on the
+    list only while the recipient may see them (the visibility gate); a link to a page of the
+    seeker's (a data-edit ticket) is followed only then too, so a seeker who opts out is not one
+    click away from partner staff. A notice is read when its recipient opens it (a POST) or marks
+    it read, never by a page merely being shown.
     """
 
     recipient = models.ForeignKey(
@@ -56,7 +58,13 @@ class Notification(AuditedModel, models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The seeker the notice is about, if any: the link follows the visibility gate.",
+        help_text="The seeker the notice is about, if any: named only to a recipient the gate shows them to.",
+    )
+    # An opt-in request's page is its filer's whatever the seeker chose: only a link to the
+    # seeker's own pages waits on the gate.
+    link_behind_gate = models.BooleanField(
+        default=True,
+        help_text="The link opens a page of the seeker's: followed only while the gate shows them.",
     )
     # The email row rather than an `emailed_at` of its own: the outbox already knows when (and
     # whether, after how many tries) the email went out, and a second copy of that would drift.

@@ -15,14 +15,23 @@ DASHBOARD_NOTICES = 5
 
 
 def notices_of(user: "Staff") -> QuerySet[Notification]:
-    """`user`'s notices, newest first, with `link_open`: false for one about a seeker the person
-    may no longer see (they opted out since), whose page would answer 404."""
-    visible = Participant.objects.visible_to(user)
-    return Notification.objects.filter(recipient=user).annotate(
-        link_open=Case(
-            When(Q(participant__isnull=True) | Q(participant__in=visible), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
+    """`user`'s notices, newest first, with `seeker_shown`: the person may see the seeker the
+    notice is about (the list names them), and `link_open`: false for a link to the page of a
+    seeker the person may no longer see (they opted out since), which would answer 404."""
+    visible = Q(participant__in=Participant.objects.visible_to(user))
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("participant")
+        .annotate(
+            seeker_shown=Case(When(visible, then=Value(True)), default=Value(False)),
+            link_open=Case(
+                When(
+                    Q(participant__isnull=True) | Q(link_behind_gate=False) | visible,
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
     )
 

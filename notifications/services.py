@@ -142,6 +142,7 @@ def notification_send(
     message: str,
     link: str,
     participant: "Participant | None" = None,
+    link_behind_gate: bool = True,
     email_subject: str | None = None,
     email_body: str | None = None,
 ) -> Notification:
@@ -151,7 +152,9 @@ def notification_send(
     change, and the email is queued in the outbox and handed to the worker once that commits (a
     change that rolls back tells no one). The email goes to an active account with an address,
     with `email_body` or, without one, the message and the link. `participant` is the seeker the
-    notice is about, if any (the notice's link then follows the visibility gate). Message, link,
+    notice is about, if any: the list names them to a recipient the visibility gate shows them
+    to, and follows the link only then unless `link_behind_gate` is False (a page the recipient
+    may open whatever the seeker chose, such as their own opt-in request). Message, link,
     subject and body are refused (PortalError, rolling the change back) if they hold an SSN.
     """
     message = checked_line(_shortened(message), label="the notice", required=True)
@@ -173,7 +176,12 @@ def notification_send(
             )
             email = email_queue(to=[recipient.email], subject=subject, body=body)
         return Notification.objects.create(
-            recipient=recipient, message=message, link=link, participant=participant, email=email
+            recipient=recipient,
+            message=message,
+            link=link,
+            participant=participant,
+            link_behind_gate=link_behind_gate,
+            email=email,
         )
 
 

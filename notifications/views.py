@@ -1,8 +1,10 @@
-"""The signed-in person's notices: the list, and marking them read (POST only, their own only)."""
+"""The signed-in person's notices: the list, opening one and marking them read (POST only, their
+own only: a page shown, even the one a notice is about, reads nothing)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from portal.views import paginate
@@ -27,6 +29,22 @@ class NotificationReadView(View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
         notifications_mark_read(actor=request.user, notification=notice)
+        return redirect("notifications:list")
+
+
+class NotificationOpenView(View):
+    """Opens the page a notice is about and marks the notice read.
+
+    A link the person may no longer follow (the seeker opted out since) leads back to the list.
+    """
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        notice = get_object_or_404(notices_of(request.user), pk=pk)
+        notifications_mark_read(actor=request.user, notification=notice)
+        # The link is a page of the portal (notification_send checked it); checked again here,
+        # as the one place it becomes a redirect.
+        if notice.link_open and url_has_allowed_host_and_scheme(notice.link, allowed_hosts=None):
+            return redirect(notice.link)
         return redirect("notifications:list")
 
 

@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 from dataedits.services import tickets_route_for_opted_out
 from notifications.services import notification_send, notifications_settle
@@ -21,6 +20,7 @@ from participants.access import access_participant
 from participants.crypto import blind_index, normalize_ssn, ssn_refusal
 from participants.models import Participant
 from portal.audit import audit_reason
+from portal.dates import shown
 from portal.errors import PortalError
 from portal.text import checked_line, checked_text, phone_number
 
@@ -119,7 +119,7 @@ def opt_out_lookup(*, actor: "Staff", ssn: str) -> OptOutLookup:
                 ssn_index=index,
                 result=OptOutLookup.Result.RATE_LIMITED,
             )
-        again = format_date(timezone.localtime(resets_at), "g:i A")
+        again = shown(resets_at, time_only=True)
         raise PortalError(
             f"You have reached the limit of {limit} Opt-Out Lookups an hour. You can look up again at {again}.",
             code="rate_limited",
@@ -144,6 +144,10 @@ def _notify(
             recipient=recipient,
             message=message,
             link=emails.request_page(opt_in_request),
+            # Named to supervisors (state staff), and to the filer once the seeker opts in; the
+            # filer follows their request's outcome whatever the seeker chose.
+            participant=opt_in_request.participant,
+            link_behind_gate=False,
             email_subject=letter.subject,
             email_body=letter.body,
         )
@@ -497,7 +501,7 @@ def participant_apply_opt_out_selection(
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
         newest = _latest_decision(locked)
         if newest is not None and newest[0] > decided_at:
-            when = format_date(timezone.localtime(newest[0]), "m/d/Y g:i A")
+            when = shown(newest[0])
             _write_opt_out(
                 actor=actor,
                 participant=locked,

@@ -11,7 +11,6 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
-from notifications.services import notifications_mark_read
 from participants.services import EnrollmentResult, enrollment_create
 from portal.errors import PortalError
 from portal.states import BAD_TRANSITION
@@ -20,7 +19,6 @@ from portal.web import ActionView, CapabilityRequiredMixin, ConfirmedActionView,
 
 from . import selectors
 from .access import access_lookup, access_opt_in_request
-from .emails import request_page
 from .forms import DecisionForm, LookupForm, OptInRequestForm
 from .models import OptInRequest, OptOutLookup
 from .policies import (
@@ -148,7 +146,6 @@ class QueueView(CapabilityRequiredMixin, View):
 class RequestDetailView(View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         opt_in_request = access_opt_in_request(request.user, pk)
-        notifications_mark_read(actor=request.user, link=request_page(opt_in_request))
         supervisor = opt_in_request.filed_by_id != request.user.pk
         # The buttons are offered by the same policies the services ask.
         return render(

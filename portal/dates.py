@@ -9,6 +9,7 @@ born, none in the future, no end date more than a few years ahead.
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 
 from .errors import PortalError
 
@@ -54,3 +55,13 @@ def checked_date(
             f"{label.capitalize()} is after {latest:%m/%d/%Y}{latest_why}.", code="date_too_late"
         )
     return value
+
+
+def shown(moment: datetime, *, time_only: bool = False) -> str:
+    """A moment as every page writes it, in the state's time: 12/01/2026 4:05 PM (or 4:05 PM).
+
+    For text written in Python (emails, messages, notices); templates use the same formats
+    through Django's `date` filter (settings.FORMAT_MODULE_PATH).
+    """
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return formats.date_format(local, "TIME_FORMAT" if time_only else "DATETIME_FORMAT")

@@ -9,10 +9,26 @@ from pathlib import Path
 import environ
 from django.utils.csp import CSP
 
+from portal.formats.en import formats as display
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+
+def served_at(host: str, port: int) -> str:
+    """The address a browser on this computer opens for a server bound to `host`:`port`.
+
+    A server bound to every interface (0.0.0.0, ::) is reached at 127.0.0.1; an IPv6 address is
+    written in brackets.
+    """
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host.strip('[]')}]"
+    return f"http://{host}:{port}"
+
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -180,8 +196,12 @@ ACCESS_MFA_AT_SIGN_IN = True
 # `id2:<base64>,id1:<base64>` like SSN_KEYS (key ids of at most 10 characters); rotate_mfa_keys re-seals.
 MFA_KEYS = env("MFA_KEYS")
 OTP_TOTP_ISSUER = "WorkSource portal"
-# Links in emails (a new user's first sign-in) point here.
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Links in emails (a new user's first sign-in, notices) point here: PORTAL_BASE_URL, or else the
+# address the portal is served on, which `make run` passes as PORTAL_HOST and PORTAL_PORT (its
+# HOST and PORT), so that `make run PORT=8101` sends links to port 8101.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="") or served_at(
+    env("PORTAL_HOST", default="127.0.0.1"), env.int("PORTAL_PORT", default=8000)
+)
 
 # Idle sessions end after 15 minutes (NIST AC-11/12): activity pushes the expiry forward, at most
 # once a minute (portal.middleware.SessionIdleMiddleware), so an idle session ends 14 to 15 minutes
@@ -208,6 +228,16 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("PORTAL_TIME_ZONE", default="America/Los_Angeles")
 USE_I18N = False
 USE_TZ = True
+# One way of writing dates and times on every page, email and export: 12/01/2026 4:05 PM, from
+# portal/formats (which Django's English formats would otherwise outrank); the same in settings
+# for code that asks them, and portal.dates.shown for text written in Python.
+FORMAT_MODULE_PATH = ["portal.formats"]
+DATE_FORMAT, TIME_FORMAT, DATETIME_FORMAT = (
+    display.DATE_FORMAT,
+    display.TIME_FORMAT,
+    display.DATETIME_FORMAT,
+)
+SHORT_DATE_FORMAT, SHORT_DATETIME_FORMAT = display.SHORT_DATE_FORMAT, display.SHORT_DATETIME_FORMAT
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "static_root"

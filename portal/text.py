@@ -123,3 +123,17 @@ def zip_code(value: str) -> str | None:
     value = (value or "").strip()
     digits = value.replace("-", "", 1) if len(value) == 10 and value[5:6] == "-" else value
     return value if digits.isascii() and digits.isdigit() and len(digits) in (5, 9) else None
+
+
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9.&-]*[A-Z0-9.]|[A-Z]\.)(?:\W|$)")
+
+
+def in_sentence(label: str) -> str:
+    """A label ("Case manager", "ESD WIOA supervisor") as written inside a sentence.
+
+    Only the first letter is lowered, and not when the first word is an acronym: "ESD WIOA
+    supervisor" and "MIS data sharing contract" keep their capitals, which `lower()` would lose.
+    """
+    if not label or _ACRONYM.match(label):
+        return label
+    return label[0].lower() + label[1:]

@@ -1,5 +1,7 @@
-from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -13,7 +15,12 @@ portal_urls = (
 urlpatterns = [
     path("", include(portal_urls)),
     path("", include("access.sign_in_urls")),  # named "login", as Django's auth settings expect
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    # Browsers ask for /favicon.ico whatever the page names; the portal's icon is its own SVG.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("portal/favicon.svg"), permanent=True)),
+    ),
     path("audit/", include("audit.urls")),
     path("participants/", include("participants.urls")),
     path("dataedits/", include("dataedits.urls")),

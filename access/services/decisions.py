@@ -12,8 +12,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from portal.audit import audit_reason
+from portal.dates import shown
 from portal.errors import PortalError
-from portal.text import checked_text
+from portal.text import checked_text, in_sentence
 
 from ..models import (
     ACCESS_REQUESTS,
@@ -175,7 +176,8 @@ def _approve_change(actor: Staff, request: AccessRequest, now: datetime) -> None
 
 
 def _approve_disable(actor: Staff, request: AccessRequest, now: datetime) -> None:
-    assert request.staff is not None  # a disable is filed for one of the requester's users
+    # A disable is filed for one of the requester's users, with the time it takes effect.
+    assert request.staff is not None and request.effective_at is not None
     if request.status == AccessRequest.Status.IN_EFFECT:
         # It took effect at its time; the approval confirms what was done.
         with audit_reason(f"access request {request.pk} approved: disable confirmed", actor=actor):
@@ -191,8 +193,7 @@ def _approve_disable(actor: Staff, request: AccessRequest, now: datetime) -> Non
         request.save(
             update_fields=["logon_id", "status", "decided_by", "decided_at", "completed_at"]
         )
-    when = timezone.localtime(request.effective_at)
-    body = f"The WorkSource portal account {request.staff.username} ({request.staff}) will be disabled on {when:%m/%d/%Y at %H:%M}."
+    body = f"The WorkSource portal account {request.staff.username} ({request.staff}) will be disabled on {shown(request.effective_at)}."
     notify(
         to=[request.staff.email, request.requested_by.email],
         subject="WorkSource portal access ending",
@@ -216,7 +217,7 @@ def access_request_reject(
             assert request.effective_at is not None
             if request.effective_at <= now:
                 raise PortalError(
-                    f"This disable took effect on {timezone.localtime(request.effective_at):%m/%d/%Y at %I:%M %p}: it can no "
+                    f"This disable took effect on {shown(request.effective_at)}: it can no "
                     "longer be cancelled. To give the person access again, their requester files an add request.",
                     code="disable_in_effect",
                 )
@@ -227,6 +228,6 @@ def access_request_reject(
         notify(
             to=[request.requested_by.email, request.email],
             subject=f"Access request rejected: {request.person_name}",
-            body=f"The request to {request.get_kind_display().lower()} ({request.person_name}) was rejected by MIS access management.\n\nReason: {request.rejection_reason}",
+            body=f"The request to {in_sentence(request.get_kind_display())} ({request.person_name}) was rejected by MIS access management.\n\nReason: {request.rejection_reason}",
         )
     return request

@@ -172,7 +172,7 @@ def nda_sign(
             role=actor.get_role_display(),
             user_id=actor.username,
             area=area,
-            offices=", ".join(office.name for office in offices)[:500],
+            offices=", ".join(office.name for office in offices),
         )
         actor.nda_signed_at = now
         actor.save(update_fields=["nda_signed_at"])

@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.audit import audit_reason
+from portal.dates import shown
 from portal.errors import PortalError
-from portal.text import checked_line, checked_text
+from portal.text import checked_line, checked_text, in_sentence
 
 from ..models import (
     REPORTS,
@@ -45,8 +46,8 @@ def report_file(
             to=list(administrator_emails()),
             subject=f"{report.get_kind_display()} reported: {report.summary}",
             body=(
-                f"{actor} ({actor.organization}) reported a {report.get_kind_display().lower()} on "
-                f"{timezone.localtime(report.reported_at):%m/%d/%Y at %H:%M}.\n\n{report.summary}\n\n"
+                f"{actor} ({actor.organization}) reported a {in_sentence(report.get_kind_display())} on "
+                f"{shown(report.reported_at)}.\n\n{report.summary}\n\n"
                 "Open the report in the WorkSource portal for the details."
             ),
         )
@@ -68,7 +69,7 @@ def report_move(*, actor: Staff, report_id: int, action: str, note: str) -> Repo
             ReportEvent.objects.create(report=report, status=report.status, note=note, by=actor)
         notify(
             to=[report.reported_by.email],
-            subject=f"Your report is {report.get_status_display().lower()}: {report.summary}",
+            subject=f"Your report is {in_sentence(report.get_status_display())}: {report.summary}",
             body=f'The MIS security administrator moved your report to "{report.get_status_display()}".\n\n{note}',
         )
     return report

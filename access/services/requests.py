@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.audit import audit_reason
+from portal.dates import shown
 from portal.errors import PortalError, raise_all, refusals
-from portal.text import checked_line
+from portal.text import checked_line, in_sentence
 
 from ..models import (
     ACCESS_REQUESTS,
@@ -94,8 +95,8 @@ def _notify_filed(request: AccessRequest) -> None:
     )
     notify(
         to=list(recipients.values_list("email", flat=True)),
-        subject=f"New access request: {request.get_kind_display().lower()}",
-        body=f"{request.requested_by} filed a request to {request.get_kind_display().lower()} ({request.person_name}). "
+        subject=f"New access request: {in_sentence(request.get_kind_display())}",
+        body=f"{request.requested_by} filed a request to {in_sentence(request.get_kind_display())} ({request.person_name}). "
         f"It is in the access request queue.",
     )
 
@@ -345,14 +346,14 @@ def access_request_disable(
         )
         _notify_filed(request)
         if dismissal:
-            when = timezone.localtime(effective_at)
+            when = shown(effective_at)
             notify(
                 to=list(administrator_emails()),
-                subject=f"Dismissed: access of {staff} ends {'now' if effective_at <= now else f'{when:%m/%d/%Y %I:%M %p}'}",
+                subject=f"Dismissed: access of {staff} ends {'now' if effective_at <= now else when}",
                 body=(
                     f"{actor} ({actor.organization}) reports that {staff} ({staff.username}, {staff.organization}) "
-                    f"was dismissed ({request.get_disable_reason_display().lower()}). Their access to the WorkSource "
-                    f"portal ends {when:%m/%d/%Y at %I:%M %p}, without waiting for MIS access management."
+                    f"was dismissed ({in_sentence(request.get_disable_reason_display())}). Their access to the WorkSource "
+                    f"portal ends {when}, without waiting for MIS access management."
                 ),
             )
     if effective_at <= now:

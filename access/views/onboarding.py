@@ -3,7 +3,7 @@
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_lockout_response
+from axes.helpers import get_failure_limit, get_lockout_response
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -65,6 +65,25 @@ def complete_sign_in(request, user) -> None:
     services.sign_in_complete(staff=user)
 
 
+def warn_before_lock(request: HttpRequest, username: str) -> None:
+    """After a failed attempt, says so when the next failure would lock the account (NIST AC-7).
+
+    Counted per username, as the lock is (a username that does not exist is counted the same,
+    so the warning tells nothing of who has an account).
+    """
+    if not username:
+        return
+    credentials = {"username": username}
+    failures = AxesProxyHandler.get_failures(request, credentials)
+    if failures == get_failure_limit(request, credentials) - 1:
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        messages.warning(
+            request,
+            f"One more failed attempt will lock this account for {minutes} minutes. If you are "
+            "not sure of your password or code, call MIS access management before trying again.",
+        )
+
+
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(auth_views.LoginView):
     """Username and password; then the authenticator code (access.middleware asks for it)."""
@@ -82,6 +101,12 @@ class SignInView(auth_views.LoginView):
         elif user.authenticator_confirmed:
             complete_sign_in(self.request, user)
         return response
+
+    def form_invalid(self, form):
+        # A username refused before any check (an SSN typed in it) was not counted, nor is it named.
+        if "username" not in form.errors:
+            warn_before_lock(self.request, form.cleaned_data.get("username", ""))
+        return super().form_invalid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -131,6 +156,7 @@ class CodeStepMixin:
         if getattr(request, "axes_locked_out", False):
             services.mfa_throttle_reset(staff=request.user)
             return True
+        warn_before_lock(request, request.user.get_username())
         return False
 
 

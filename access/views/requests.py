@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from portal.text import in_sentence
 from portal.views import paginate
 from portal.web import ActionView, CapabilityRequiredMixin, FormView
 
@@ -67,7 +68,7 @@ class RequestFormView(RequesterMixin, FormView):
             messages.warning(self.request, warning)
         messages.success(
             self.request,
-            f"Request filed: {access_request.get_kind_display().lower()} ({access_request.person_name}).",
+            f"Request filed: {in_sentence(access_request.get_kind_display())} ({access_request.person_name}).",
         )
         return redirect("access:request_detail", access_request.pk)
 

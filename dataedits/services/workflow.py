@@ -189,7 +189,7 @@ def ticket_submit(
             _notify_filer(
                 locked,
                 f"Data-edit ticket #{locked.pk} was sent straight to the state's "
-                f"{locked.get_title_display()} queue: {locked.routing_note}"[:300],
+                f"{locked.get_title_display()} queue: {locked.routing_note}",
             )
         else:
             _notify_filer(
@@ -270,7 +270,7 @@ def ticket_local_review(
         locked.status = next_state
         with audit_reason(why, actor=actor):
             locked.save()
-        _notify_filer(locked, message[:300])
+        _notify_filer(locked, message)
     return locked
 
 
@@ -328,7 +328,7 @@ def ticket_decide(
             message = f"Data-edit ticket #{locked.pk} was denied by the state: " + " ".join(
                 DENIAL_REASON_TEXT[r] for r in locked.denial_reasons
             )
-        _notify_filer(locked, message[:300])
+        _notify_filer(locked, message)
     return locked
 
 

@@ -15,7 +15,6 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from notifications.services import notifications_mark_read
 from participants.models import Participant
 from portal.views import PagedByIds, paginate
 from portal.web import (
@@ -248,10 +247,6 @@ class TicketDetailView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         ticket = access_ticket(request.user, pk)
-        # Opening the ticket reads the person's notices about it.
-        notifications_mark_read(
-            actor=request.user, link=reverse("dataedits:ticket_detail", args=[ticket.pk])
-        )
         filed_on = ticket.filed_on or timezone.localdate()
         user = request.user
         context: dict[str, Any] = {}

@@ -188,7 +188,7 @@ def test_report_filters_refuse_dates_they_cannot_compute(world, url_name, query)
     reader = world.auditor
     url = reverse(url_name) + "?" + query
     if url_name == "dataedits:data_integrity":
-        url += f"&office={reader.current_office_id}"
+        url += f"&where=office:{reader.current_office_id}"
     response = signed_in(reader).get(url)
     assert (
         response.status_code in (200, 400)

@@ -346,7 +346,8 @@ class TestQuarterlyCounts:
         self, world, served
     ):
         url = (
-            reverse("dataedits:quarterly_counts") + f"?office={world.office_a.pk}&quarter=PY2020+Q1"
+            reverse("dataedits:quarterly_counts")
+            + f"?where=office:{world.office_a.pk}&quarter=PY2020+Q1"
         )
         with time_machine.travel(datetime(2021, 1, 9, 10, 0, tzinfo=TZ), tick=False):
             partner = client_for(world.partner_case_manager).get(url)
@@ -371,13 +372,13 @@ class TestQuarterlyCounts:
     def test_the_csv_export(self, world, served):
         url = (
             reverse("dataedits:quarterly_counts_csv")
-            + f"?office={world.office_a.pk}&quarter=PY2020+Q1"
+            + f"?where=office:{world.office_a.pk}&quarter=PY2020+Q1"
         )
         with time_machine.travel(datetime(2021, 1, 9, 10, 0, tzinfo=TZ), tick=False):
             response = client_for(world.partner_case_manager).get(url)
         assert response["Content-Type"] == "text/csv"
         rows = list(csv.reader(io.StringIO(response.content.decode())))
-        assert rows[0] == ["office", "quarter", "measure", "service type", "count"]
+        assert rows[0] == ["where", "quarter", "measure", "service type", "count"]
         assert ["WorkSource Alpha", "PY2020 Q1", "seekers served", "", "2"] in rows
         assert ["WorkSource Alpha", "PY2020 Q1", "determined exits", "", "2"] in rows
         assert not any("Optedout" in cell for row in rows for cell in row)
@@ -386,12 +387,18 @@ class TestQuarterlyCounts:
         from tests.factories import OfficeFactory
 
         stranger = OfficeFactory()
-        url = reverse("dataedits:quarterly_counts_csv") + f"?office={stranger.pk}&quarter=PY2020+Q1"
+        url = (
+            reverse("dataedits:quarterly_counts_csv")
+            + f"?where=office:{stranger.pk}&quarter=PY2020+Q1"
+        )
         response = client_for(world.partner_case_manager).get(url)
         assert response.status_code == 400 and response["Content-Type"].startswith(
             "text/plain"
         )  # no CSV
-        assert response.content.decode() == "Choose one of your offices and a program year quarter."
+        assert response.content.decode() == (
+            "Choose where to count (an office you may choose, an area or the state) and a "
+            "program year quarter."
+        )
 
 
 def test_the_data_integrity_page(world):

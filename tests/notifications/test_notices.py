@@ -204,11 +204,15 @@ class TestPages:
                 link=f"/dataedits/seekers/{seeker.pk}/",
                 participant=seeker,
             )
+        hidden_notice, shown_notice = Notification.objects.order_by("pk")
         for url in (reverse("notifications:list"), reverse("portal:dashboard")):
             page = signed_in(world.partner_case_manager).get(url).content.decode()
-            assert f'href="/dataedits/seekers/{shown.pk}/"' in page
-            assert f'href="/dataedits/seekers/{hidden.pk}/"' not in page
+            assert f'action="{reverse("notifications:open", args=[shown_notice.pk])}"' in page
+            assert reverse("notifications:open", args=[hidden_notice.pk]) not in page
             assert f"About seeker {hidden.pk}." in page and "ESD staff follow this up" in page
+            # The seeker is named only where the gate shows them.
+            assert f"customer ID {shown.customer_id}" in page
+            assert hidden.last_name not in page and hidden.customer_id not in page
 
     def test_the_dashboard_shows_the_unread_ones(self, world):
         person = world.esd_supervisor

@@ -57,8 +57,14 @@ class TestDashboard:
         page = text(supervisor.get(reverse("portal:dashboard")))
         assert "2 requests waiting for your decision, <strong>1 overdue</strong>" in page
         assert "New opt-in request from" in page and 'href="/optout/queue/"' in page
-        # Opening the request reads its notification.
+        # Opening the request from its notification reads it; showing the page alone does not.
+        notice = Notification.objects.get(
+            recipient=world.esd_supervisor, link=f"/optout/requests/{old.pk}/"
+        )
         supervisor.get(reverse("optout:request_detail", args=[old.pk]))
+        notice.refresh_from_db()
+        assert notice.read_at is None
+        supervisor.post(reverse("notifications:open", args=[notice.pk]))
         assert not Notification.objects.filter(
             recipient=world.esd_supervisor, link=f"/optout/requests/{old.pk}/", read_at=None
         ).exists()

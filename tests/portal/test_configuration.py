@@ -88,7 +88,7 @@ def test_every_signed_in_page_and_export_is_never_stored(world):
     for url in (
         reverse("portal:dashboard"),
         reverse("participants:detail", args=[world.seekers["own"].pk]),
-        reverse("dataedits:quarterly_counts_csv") + f"?office={world.office_a.pk}",
+        reverse("dataedits:quarterly_counts_csv") + f"?where=office:{world.office_a.pk}",
         reverse("login"),
     ):
         response = client.get(url)
