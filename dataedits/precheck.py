@@ -124,6 +124,8 @@ class Precheck:
     facts_before: list[ServiceFact]
     facts_after: list[ServiceFact]
     names: dict[str, str]
+    # The change in the rules' terms (None when incomplete, or for a pre-check kept as it was drawn).
+    change: Change | None = None
 
     def as_json(self) -> dict:
         """The decision (rules.Decision.as_json()) with what the timeline needs to be drawn again."""
@@ -208,7 +210,7 @@ def ticket_precheck(
     names = {str(s.pk): s.service_type.name for s in services}
     if isinstance(change, AddService) and ticket.new_service_type is not None:
         names[NEW_SERVICE_ID] = ticket.new_service_type.name
-    return Precheck(decision, facts, after, names)
+    return Precheck(decision, facts, after, names, change)
 
 
 # ---------------------------------------------------------------------------------------------
