@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditlog.diff import model_instance_diff
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.text import slugify
 
 from access.models import Office, Staff
 from access.roles import Role
+from audit.models import AuditEntry, recorded_changes, seeker_of
 from optout.services import participant_apply_opt_out_selection
 from participants.crypto import blind_index, keyring
 from participants.models import Enrollment, Participant
@@ -510,17 +510,20 @@ def _audit_created(instances: list[Any], *, actor: Staff) -> None:
         if model not in types:
             types[model] = ContentType.objects.get_for_model(model)
         entries.append(
-            LogEntry(
+            AuditEntry(
                 content_type=types[model],
                 object_pk=str(instance.pk),
                 object_id=instance.pk,
                 object_repr=str(instance),
-                action=LogEntry.Action.CREATE,
-                changes=model_instance_diff(None, instance, use_json_for_changes=True),
+                action=AuditEntry.Action.CREATE,
+                changes=recorded_changes(
+                    instance, model_instance_diff(None, instance, use_json_for_changes=True) or {}
+                ),
+                participant_id=seeker_of(instance),
                 actor=actor,
                 actor_email=actor.email,
                 additional_data=instance.get_additional_data(),
                 cid=current_correlation_id(),
             )
         )
-    LogEntry.objects.bulk_create(entries)
+    AuditEntry.objects.bulk_create(entries)

@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from notifications.services import notifications_mark_read
 from participants.services import EnrollmentResult, enrollment_create
+from portal.audit import audit_access
 from portal.errors import PortalError
 from portal.states import BAD_TRANSITION
 from portal.views import paginate
@@ -71,6 +72,7 @@ class LookupResultView(View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         lookup = access_lookup(request.user, pk)
+        audit_access(lookup, actor=request.user, reason="Opt-Out Lookup answer read")
         return render(
             request,
             "optout/lookup_result.html",

@@ -11,6 +11,7 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from auditlog import get_logentry_model
 from auditlog.context import auditlog_value, set_actor
 
 _reason: ContextVar[str | None] = ContextVar("audit_reason", default=None)
@@ -101,3 +102,27 @@ def name_the_task(sender, instance, **kwargs):
     task = _task.get()
     if task and instance.actor_id is None:
         instance.additional_data = (instance.additional_data or {}) | {"actor_task": task}
+
+
+def audit_access(instance, *, actor, reason: str, participant=None, **details) -> None:
+    """An access entry: `actor` read `instance`, for `reason` ("services and case notes opened").
+
+    The entry names the seeker whose data was read: the one `instance` concerns, or `participant`
+    for a read about one seeker through another record (an export filtered by a seeker). `details`
+    say more, such as how many seekers an export listed and by which filter; never an SSN.
+    """
+    entries = get_logentry_model()
+    about = {"participant": participant} if participant is not None else {}
+    # Where the reader worked then, for the accounting of disclosures: a move later changes nothing.
+    for place in ("organization", "current_office"):
+        if getattr(actor, f"{place}_id", None) is not None:
+            details.setdefault(place.removeprefix("current_"), str(getattr(actor, place)))
+    entries.objects.log_create(
+        instance,
+        force_log=True,
+        action=entries.Action.ACCESS,
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        additional_data={"reason": reason, **details},
+        **about,
+    )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from portal.audit import audit_access
 from portal.views import paginate
 from portal.web import CapabilityRequiredMixin
 
@@ -83,6 +84,13 @@ class QuarterlyCountsCsvView(QuarterlyCountsView):
                 status=400,
                 content_type="text/plain",
             )
+        audit_access(
+            counts.office,
+            actor=request.user,
+            reason="quarterly counts exported",
+            seekers=counts.seekers_served,
+            filter=f"office {counts.office.pk}, {counts.quarter}",
+        )
         response = HttpResponse(content_type="text/csv")
         filename = (
             f"quarterly-counts-{counts.office.pk}-{str(counts.quarter).replace(' ', '-')}.csv"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from notifications.services import notifications_mark_read
 from participants.models import Participant
+from portal.audit import audit_access
 from portal.views import paginate
 from portal.web import ActionView, CapabilityRequiredMixin, FormView, refusal
 
@@ -144,6 +145,7 @@ class TicketDetailView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         ticket = access_ticket(request.user, pk)
+        audit_access(ticket, actor=request.user, reason="data-edit ticket opened")
         # Opening the ticket reads the person's notices about it.
         notifications_mark_read(
             actor=request.user, link=reverse("dataedits:ticket_detail", args=[ticket.pk])
@@ -282,6 +284,7 @@ class DocumentDownloadView(CapabilityRequiredMixin, View):
             handle = document.file.open("rb")
         except FileNotFoundError:
             raise Http404("The document's file is missing.") from None
+        audit_access(document, actor=request.user, reason="supporting document downloaded")
         response = FileResponse(
             handle,
             content_type=document.content_type,

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry as LogEntry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from io import StringIO
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from access import mfa
 from access.models import AuthenticatorApp, RecoveryCodes
+from audit.models import AuditEntry as LogEntry
 from portal.crypto import DecryptionError
 from tests.factories import PASSWORD, StaffFactory
 

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from auditlog.models import LogEntry
 from django.utils import timezone
 
 from access.models import AccessRequest, Contract, Staff
@@ -19,6 +18,7 @@ from access.services import (
     requester_designate,
     requester_undesignate,
 )
+from audit.models import AuditEntry as LogEntry
 from portal.errors import PortalError
 from tests.factories import OfficeFactory, OrganizationFactory, StaffFactory
 

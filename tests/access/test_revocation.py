@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -20,6 +19,7 @@ from access.services import (
     access_sweep,
     sign_in_complete,
 )
+from audit.models import AuditEntry as LogEntry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

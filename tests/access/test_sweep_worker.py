@@ -8,7 +8,6 @@ import time
 
 import psycopg
 import pytest
-from auditlog.models import LogEntry
 from celery.contrib.testing.worker import start_worker
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from access.models import Contract, Staff
 from access.tasks import sweep_access
+from audit.models import AuditEntry as LogEntry
 from portal.celery import app
 from tests.factories import OrganizationFactory, StaffFactory
 

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry as LogEntry
 from dataedits.models import CaseNote, Service
 from dataedits.rules import self_correction_ends
 from dataedits.services import case_note_correct, case_note_remove, service_correct, service_remove

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
+from audit.models import AuditEntry as LogEntry
 from dataedits.models import CaseNote, Program, Service, ServiceType
 from dataedits.selectors import late_entries
 from dataedits.services import case_note_create, service_create

@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection
 
 from access.roles import Role
+from audit.models import AuditEntry as LogEntry
 from dataedits.models import (
     ChangeKind,
     DataEditTicket,

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry as LogEntry
 from intake.models import HeldRegistration, IntakeEvent, Registration, Scope
 from intake.services import credential_create, credential_revoke
 from optout.models import OptInRequest, OptOutChange, OptOutLookup, Status

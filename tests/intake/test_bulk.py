@@ -6,9 +6,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import call_command
 
+from audit.models import AuditEntry as LogEntry
 from intake import services
 from intake.models import HeldRegistration, ImportRun, Registration
 from participants.models import Participant

@@ -1,10 +1,10 @@
 """The state's intake page: held registrations resolved, the log per system, credentials."""
 
 import pytest
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry as LogEntry
 from intake.models import HeldRegistration, IntakeEvent, Registration, ServiceCredential
 from participants.models import Participant
 

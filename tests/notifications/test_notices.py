@@ -1,7 +1,6 @@
 """Notices: stored with the change they tell of, emailed once it commits, read only by their recipient."""
 
 import pytest
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
@@ -9,6 +8,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry as LogEntry
 from notifications.models import Email, Notification
 from notifications.services import (
     notification_send,

@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry as LogEntry
 from notifications.models import Notification
 from optout.models import OptOutChange, Status
 from optout.services import participant_set_opt_out

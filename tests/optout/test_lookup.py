@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry as LogEntry
 from optout.models import OptOutLookup
 from optout.services import opt_out_lookup
 from participants.crypto import blind_index
@@ -94,7 +94,8 @@ class TestAuditTrail:
         assert entry.action == LogEntry.Action.CREATE
         assert entry.actor == world.partner_case_manager
         assert entry.timestamp == lookup.looked_up_at
-        assert entry.additional_data == {"reason": "Opt-Out Lookup"}
+        assert entry.additional_data["reason"] == "Opt-Out Lookup"
+        assert entry.participant == seeker  # found by the seeker filter
         assert entry.changes_dict["ssn_index"][1] == blind_index(seeker.ssn)
         assert entry.changes_dict["result"][1] == "opted_out"
         row = json.dumps(list(LogEntry.objects.values()), default=str)

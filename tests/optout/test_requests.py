@@ -4,12 +4,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.conf import settings as django_settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from access.roles import Role
+from audit.models import AuditEntry as LogEntry
 from notifications.models import Notification
 from optout.models import OptInRequest, OptOutChange
 from optout.querysets import area_supervisors

@@ -12,11 +12,11 @@ import subprocess
 from contextlib import contextmanager
 
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import reverse
 
+from audit.models import AuditEntry as LogEntry
 from demo.seed import DEMO_PASSWORD, seed_demo
 from participants.crypto import blind_index, mask_ssn
 from participants.models import Participant

@@ -1,7 +1,7 @@
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
+from audit.models import AuditEntry as LogEntry
 from participants.models import Enrollment, Participant
 from participants.services import enrollment_create, participant_create, participant_update
 from portal.errors import PortalError

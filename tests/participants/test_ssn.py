@@ -9,13 +9,13 @@ import pickle
 from io import StringIO
 
 import pytest
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
+from audit.models import AuditEntry as LogEntry
 from participants.crypto import (
     Keyring,
     SSNDecryptionError,

@@ -8,13 +8,13 @@ import os
 
 import psycopg
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
 from django.db.backends.postgresql.base import DatabaseWrapper
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
+from audit.models import AuditEntry as LogEntry
 from participants.services import participant_update
 from portal.checks import role_warnings
 from portal.middleware import client_address, client_port
@@ -51,9 +51,9 @@ def entry_id(world) -> int:
 
 
 REWRITES = {
-    "update": "UPDATE auditlog_logentry SET object_repr = 'rewritten' WHERE id = %s",
-    "delete": "DELETE FROM auditlog_logentry WHERE id = %s",
-    "truncate": "TRUNCATE auditlog_logentry CASCADE",
+    "update": "UPDATE audit_auditentry SET object_repr = 'rewritten' WHERE id = %s",
+    "delete": "DELETE FROM audit_auditentry WHERE id = %s",
+    "truncate": "TRUNCATE audit_auditentry CASCADE",
 }
 
 
@@ -65,22 +65,22 @@ def test_the_serving_role_cannot_rewrite_the_trail_even_past_the_trigger_switch(
     with psycopg.connect(**serving_role, autocommit=True) as app:
         # It works as the portal works: it reads and adds entries.
         assert app.execute(
-            "SELECT count(*) FROM auditlog_logentry WHERE id = %s", [pk]
+            "SELECT count(*) FROM audit_auditentry WHERE id = %s", [pk]
         ).fetchone() == (1,)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             app.execute(REWRITES[operation], [pk] if "%s" in REWRITES[operation] else None)
         # django-pgtrigger's session switch for skipping triggers does not help: the privilege is gone.
         app.execute(
-            "SET pgtrigger.ignore = '{pgtrigger_audit_trail_no_update_ef9aa,pgtrigger_audit_trail_no_delete_80a64}'"
+            "SET pgtrigger.ignore = '{pgtrigger_audit_entry_no_update_c13c0,pgtrigger_audit_entry_no_delete_d47f9}'"
         )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             app.execute(REWRITES[operation], [pk] if "%s" in REWRITES[operation] else None)
         # Owning nothing, it cannot disable the triggers or give itself the privilege back.
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            app.execute("ALTER TABLE auditlog_logentry DISABLE TRIGGER ALL")
-        app.execute(f"GRANT UPDATE ON auditlog_logentry TO {SERVING_ROLE}")  # PostgreSQL only warns
+            app.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER ALL")
+        app.execute(f"GRANT UPDATE ON audit_auditentry TO {SERVING_ROLE}")  # PostgreSQL only warns
         assert app.execute(
-            "SELECT has_table_privilege('auditlog_logentry', 'UPDATE')"
+            "SELECT has_table_privilege('audit_auditentry', 'UPDATE')"
         ).fetchone() == (False,)
     assert LogEntry.objects.filter(pk=pk, object_repr__contains="rewritten").count() == 0
     assert LogEntry.objects.filter(pk=pk).exists()
@@ -112,7 +112,7 @@ def test_the_check_warns_of_a_superuser_and_of_a_role_that_may_rewrite_the_trail
         assert role_warnings(serving) == []
         # An operator who granted it everything (or never ran grant_serving_role) is told.
         with connection.cursor() as cursor:
-            cursor.execute(f"GRANT ALL ON auditlog_logentry TO {SERVING_ROLE}")
+            cursor.execute(f"GRANT ALL ON audit_auditentry TO {SERVING_ROLE}")
         assert [w.id for w in role_warnings(serving)] == ["portal.W003"]
     finally:
         serving.close()

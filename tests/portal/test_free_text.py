@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from auditlog.models import LogEntry
 from django import forms
 from django.core.management import call_command
 from django.db import connection
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from access.models import Report
 from access.services import requester_designate
+from audit.models import AuditEntry as LogEntry
 from dataedits.models import CaseNote
 from optout.services import opt_out_lookup
 from portal.forms import USWDSFormMixin
@@ -446,7 +446,7 @@ def test_the_command_lists_where_ssns_sit_in_old_text_without_printing_them(worl
         f"dataedits.CaseNote {note.pk}: text" in report
         and f"dataedits.CaseNote {clean.pk}:" not in report
     )
-    assert f"auditlog.LogEntry {entry.pk}: changes" in report
+    assert f"audit.AuditEntry {entry.pk}: changes" in report
     # The note's own creation entry holds the text too: three places, and not one digit of them.
     assert "3 place(s)" in report
     assert "8265" not in report
