@@ -14,10 +14,13 @@ def may_read_audit_trail(user: Any) -> bool:
 
 
 def may_read_disclosures(user: Any) -> bool:
-    """State (ESD) staff who read seekers' records, and the auditor: who has seen this record."""
+    """State (ESD) staff who read seekers' records, the auditor among them: who has seen a record.
+
+    They reach the seeker through the visibility gate as on the record itself.
+    """
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_state_staff and (user.can_read_seekers or user.can_read_audit_trail)
+    return user.is_state_staff and user.can_read_seekers
 
 
 def may_read_browsing_report(user: Any) -> bool:
