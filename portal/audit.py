@@ -104,12 +104,13 @@ def name_the_task(sender, instance, **kwargs):
         instance.additional_data = (instance.additional_data or {}) | {"actor_task": task}
 
 
-def audit_access(instance, *, actor, reason: str, participant=None, **details) -> None:
+def audit_access(instance, *, actor, reason: str, participant=None, **details):
     """An access entry: `actor` read `instance`, for `reason` ("services and case notes opened").
 
     The entry names the seeker whose data was read: the one `instance` concerns, or `participant`
     for a read about one seeker through another record (an export filtered by a seeker). `details`
     say more, such as how many seekers an export listed and by which filter; never an SSN.
+    Returns the entry.
     """
     entries = get_logentry_model()
     about = {"participant": participant} if participant is not None else {}
@@ -117,7 +118,7 @@ def audit_access(instance, *, actor, reason: str, participant=None, **details) -
     for place in ("organization", "current_office"):
         if getattr(actor, f"{place}_id", None) is not None:
             details.setdefault(place.removeprefix("current_"), str(getattr(actor, place)))
-    entries.objects.log_create(
+    return entries.objects.log_create(
         instance,
         force_log=True,
         action=entries.Action.ACCESS,
