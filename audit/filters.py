@@ -101,11 +101,15 @@ class AuditTrailFilter(django_filters.FilterSet):
         }
 
     def described(self) -> str:
-        """The filters in words, for the export's own audit entry (ids, never a customer ID)."""
+        """The filters in words, for the export's own audit entry."""
         data = self.form.cleaned_data
-        parts = [
-            f"{name} {value.pk if hasattr(value, 'pk') else value}"
-            for name, value in data.items()
-            if value
-        ]
-        return ", ".join(parts) or "none"
+        words = {
+            "participant": lambda seeker: f"seeker {seeker.customer_id}",
+            "user": lambda user: f"staff {user.username}",
+            "organization": lambda organization: f"organization {organization}",
+            "office": lambda office: f"office {office}",
+            "kind": lambda kind: f"action {Kind(kind).label}",
+            "date_from": lambda day: f"from {day.isoformat()}",
+            "date_to": lambda day: f"to {day.isoformat()}",
+        }
+        return ", ".join(words[name](value) for name, value in data.items() if value) or "none"

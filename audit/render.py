@@ -154,3 +154,13 @@ def seen(entry) -> str:
     reason = reason[:1].upper() + reason[1:]
     details = details_text(entry)
     return f"{reason} ({details})" if details else reason
+
+
+# The Action column: what was done, in a word.
+CHANGE_WORDS = {0: "Created", 1: "Changed", 2: "Deleted"}
+
+
+def action_text(entry) -> str:
+    if entry.kind == "change":
+        return CHANGE_WORDS.get(entry.action, entry.get_action_display())
+    return "Read" if entry.kind == "access" else entry.get_kind_display()

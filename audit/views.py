@@ -23,7 +23,7 @@ from .export import BATCH, streamed_csv
 from .filters import AuditTrailFilter
 from .forms import AuditFilterForm, BrowsingReportForm
 from .models import AuditEntry
-from .render import changes_text, details_text, seen, state_time_text
+from .render import action_text, changes_text, details_text, seen, state_time_text
 from .selectors import browsing, disclosures, trail_entries
 
 TRAIL_HEADER = [
@@ -52,7 +52,7 @@ def trail_row(entry: AuditEntry) -> list[object]:
         state_time_text(entry.timestamp),
         entry.actor.username if entry.actor else data.get("actor_task", "system"),
         entry.actor.organization if entry.actor and entry.actor.organization_id else "",
-        entry.get_action_display(),
+        action_text(entry),
         entry.get_kind_display(),
         entry.content_type.name,
         entry.object_repr,

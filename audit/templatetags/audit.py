@@ -1,6 +1,6 @@
 from django import template
 
-from ..render import Change, details_text, readable_changes, state_time_text
+from ..render import Change, action_text, details_text, readable_changes, state_time_text
 from ..render import seen as seen_text
 
 register = template.Library()
@@ -24,3 +24,8 @@ def state_time(value) -> str:
 @register.filter
 def seen(entry) -> str:
     return seen_text(entry)
+
+
+@register.filter
+def action(entry) -> str:
+    return action_text(entry)

@@ -230,7 +230,7 @@ class TestReads:
         export = client.get(f"{reverse('audit:trail_csv')}?{query}")
         b"".join(export.streaming_content)
         entry = found(world, seeker, Participant, ACCESS, world.auditor, "audit trail exported")
-        assert entry.additional_data["filter"] == f"participant {seeker.pk}"
+        assert entry.additional_data["filter"] == f"seeker {seeker.customer_id}"
 
     def test_a_partner_refused_the_trail_leaves_no_entry(self, world):
         seeker = world.seekers["own"]

@@ -38,7 +38,7 @@ def test_the_auditor_filters_by_seeker_expands_an_entry_and_exports(portal, brow
     expect(change.get_by_text("— → Forks")).not_to_be_visible()
     change.get_by_text("seeker record edited (1 change)").click()
     expect(change.get_by_text("— → Forks")).to_be_visible()
-    expect(rows.filter(has_text="partner.casemanager")).to_contain_text("Access")
+    expect(rows.filter(has_text="partner.casemanager")).to_contain_text("Read")
     portal.check_a11y()
 
     with page.expect_download() as download:
