@@ -15,7 +15,7 @@ from typing import Any
 
 import pgtrigger
 from auditlog.models import AbstractLogEntry, LogEntryManager
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.utils.encoding import smart_str
 
@@ -39,13 +39,15 @@ SEEKER_OF = {
 def seeker_of(instance: models.Model) -> int | None:
     """The id of the seeker a record concerns, or None for records about no one seeker."""
     path = SEEKER_OF.get(instance._meta.label_lower)
+    if path is None:
+        return None
     value: Any = instance
     try:
-        for attribute in (path or "").split(".") if path else ():
+        for attribute in path.split("."):
             value = getattr(value, attribute)
     except ObjectDoesNotExist:
         return None
-    return value if path else None
+    return value
 
 
 class Kind(models.TextChoices):
@@ -97,7 +99,7 @@ def _related_names(instance: models.Model, changes: dict) -> dict[str, dict[str,
             continue
         try:
             field = instance._meta.get_field(name)
-        except Exception:  # noqa: BLE001 (a change of no field of the model names nothing)
+        except FieldDoesNotExist:  # a change told in words ("sign_in_lockout") names no record
             continue
         if not (field.many_to_one or field.one_to_one) or field.related_model is None:
             continue

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import dateparse, formats
 from django.utils import timezone as django_timezone
@@ -61,14 +61,16 @@ def _label(field: models.Field | None, name: str) -> str:
 
 
 def _related_name(field: models.Field, value: str, names: dict) -> str:
+    """The name the entry kept; for an older entry, the record's name now."""
     if value in names:
         return names[value]
-    related = field.related_model._base_manager.filter(pk=value).first()
-    return (
-        smart_str(related)
-        if related is not None
-        else f"{field.related_model._meta.verbose_name} {value} (removed)"
-    )
+    try:
+        related = field.related_model._base_manager.filter(pk=value).first()
+    except (ValueError, ValidationError):  # not an id: a value written as text
+        return value
+    if related is None:
+        return f"{field.related_model._meta.verbose_name} {value} (removed)"
+    return smart_str(related)
 
 
 def readable_value(field: models.Field | None, value, names: dict | None = None) -> str:
