@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from access import mfa
 from access.models import AuthenticatorApp, RecoveryCodes
-from audit.models import AuditEntry as LogEntry
+from audit.models import AuditEntry
 from portal.crypto import DecryptionError
 from tests.factories import PASSWORD, StaffFactory
 
@@ -165,7 +165,9 @@ class TestWrongCodes:
                 )  # a wrong recovery code
                 clock.shift(10)
         assert locked_out(response)
-        [entry] = LogEntry.objects.get_for_object(person).filter(changes__has_key="sign_in_lockout")
+        [entry] = AuditEntry.objects.get_for_object(person).filter(
+            changes__has_key="sign_in_lockout"
+        )
         assert entry.changes_dict["sign_in_lockout"] == ["unlocked", "locked"]
 
         management = Client()

@@ -14,7 +14,7 @@ from django.db.backends.postgresql.base import DatabaseWrapper
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from audit.models import AuditEntry as LogEntry
+from audit.models import AuditEntry
 from participants.services import participant_update
 from portal.checks import role_warnings
 from portal.middleware import client_address, client_port
@@ -47,7 +47,7 @@ def entry_id(world) -> int:
     participant_update(
         actor=world.esd_case_manager, participant=world.seekers["own"], changes={"city": "Forks"}
     )
-    return LogEntry.objects.filter(action=LogEntry.Action.UPDATE).latest("pk").pk
+    return AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE).latest("pk").pk
 
 
 REWRITES = {
@@ -82,8 +82,8 @@ def test_the_serving_role_cannot_rewrite_the_trail_even_past_the_trigger_switch(
         assert app.execute(
             "SELECT has_table_privilege('audit_auditentry', 'UPDATE')"
         ).fetchone() == (False,)
-    assert LogEntry.objects.filter(pk=pk, object_repr__contains="rewritten").count() == 0
-    assert LogEntry.objects.filter(pk=pk).exists()
+    assert AuditEntry.objects.filter(pk=pk, object_repr__contains="rewritten").count() == 0
+    assert AuditEntry.objects.filter(pk=pk).exists()
 
 
 @pytest.mark.parametrize("operation", sorted(REWRITES))
@@ -99,7 +99,7 @@ def test_the_triggers_refuse_even_the_owner(world, serving_role, operation):
     ) as owner:
         with pytest.raises(psycopg.errors.RaiseException, match=f"Cannot {operation}"):
             owner.execute(REWRITES[operation], [pk] if "%s" in REWRITES[operation] else None)
-    assert LogEntry.objects.filter(pk=pk).exists()
+    assert AuditEntry.objects.filter(pk=pk).exists()
 
 
 def test_the_check_warns_of_a_superuser_and_of_a_role_that_may_rewrite_the_trail(serving_role):
@@ -192,9 +192,9 @@ def test_a_malformed_header_or_correlation_id_never_breaks_a_page_and_the_entry_
         HTTP_X_CORRELATION_ID="x" * 5000 + "\r\n",
     )
     assert response.status_code == 200
-    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk)).latest(
-        "pk"
-    )
+    entry = AuditEntry.objects.filter(
+        action=AuditEntry.Action.ACCESS, object_pk=str(seeker.pk)
+    ).latest("pk")
     assert entry.remote_addr == "127.0.0.1" and entry.remote_port is None
     assert len(entry.cid) <= 64 and "x" * 65 not in entry.cid
 
@@ -204,7 +204,7 @@ def test_a_malformed_header_or_correlation_id_never_breaks_a_page_and_the_entry_
         HTTP_X_FORWARDED_FOR="203.0.113.9",
         HTTP_X_CORRELATION_ID="req-42.a",
     )
-    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk)).latest(
-        "pk"
-    )
+    entry = AuditEntry.objects.filter(
+        action=AuditEntry.Action.ACCESS, object_pk=str(seeker.pk)
+    ).latest("pk")
     assert (entry.remote_addr, entry.cid) == ("203.0.113.9", "req-42.a")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from access.models import Report
 from access.services import requester_designate
-from audit.models import AuditEntry as LogEntry
+from audit.models import AuditEntry
 from dataedits.models import CaseNote
 from optout.services import opt_out_lookup
 from portal.forms import USWDSFormMixin
@@ -215,7 +215,7 @@ def form_cases(world):
 @pytest.mark.django_db(transaction=True)
 def test_each_spelling_is_refused_in_each_free_text_form_and_nothing_of_it_is_stored(world):
     cases = form_cases(world)
-    before = LogEntry.objects.count()
+    before = AuditEntry.objects.count()
     for person, url, data, fields in cases:
         client = signed_in(person)
         for field in fields:
@@ -226,7 +226,7 @@ def test_each_spelling_is_refused_in_each_free_text_form_and_nothing_of_it_is_st
                 assert SSN_MESSAGE in page or "phone number" in page, (
                     f"{url} {field} {spelling!r}: not refused"
                 )
-    assert LogEntry.objects.count() == before  # nothing refused was audited either
+    assert AuditEntry.objects.count() == before  # nothing refused was audited either
 
     settings = connection.settings_dict
     dump = subprocess.run(
@@ -433,10 +433,10 @@ def test_the_command_lists_where_ssns_sit_in_old_text_without_printing_them(worl
         contact=date(2026, 1, 6),
         text="ZIP 98101-1234, phone 360-555-0100.",
     )
-    entry = LogEntry.objects.log_create(
+    entry = AuditEntry.objects.log_create(
         own,
         force_log=True,
-        action=LogEntry.Action.UPDATE,
+        action=AuditEntry.Action.UPDATE,
         changes={"city": ["Forks", "917 43 8265"]},
     )
     out = StringIO()
