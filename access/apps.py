@@ -9,7 +9,7 @@ class AccessConfig(AppConfig):
         from auditlog.registry import auditlog
         from axes.signals import user_locked_out
         from django.contrib.auth.models import update_last_login
-        from django.contrib.auth.signals import user_logged_in, user_logged_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
         from . import models, signals
 
@@ -35,3 +35,6 @@ class AccessConfig(AppConfig):
         # is given too (access.services.onboarding.sign_in_complete), and the inactivity rule counts from it.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_locked_out.connect(signals.audit_lockout, dispatch_uid="access.audit_lockout")
+        user_login_failed.connect(
+            signals.audit_sign_in_failure, dispatch_uid="access.audit_sign_in_failure"
+        )

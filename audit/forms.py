@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from access.models import Organization
+from access.models import Office, Organization
 from participants.models import Participant
+from portal.dates import refuse_senseless_date
 from portal.forms import USWDSFormMixin
+
+from .models import Kind
 
 
 class AuditFilterForm(USWDSFormMixin, forms.Form):
@@ -16,13 +19,30 @@ class AuditFilterForm(USWDSFormMixin, forms.Form):
         label="Organization",
         required=False,
         queryset=Organization.objects.all(),
-        help_text="Changes made by its staff, and changes to its staff's accounts.",
+        help_text="Entries by its staff, and about its staff's accounts.",
+    )
+    office = forms.ModelChoiceField(
+        label="Office",
+        required=False,
+        queryset=Office.objects.all(),
+        help_text="Entries by the staff assigned to it.",
+    )
+    kind = forms.ChoiceField(
+        label="Action",
+        required=False,
+        choices=[("", "Any action"), *Kind.choices],
     )
     date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[refuse_senseless_date],
     )
     date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[refuse_senseless_date],
     )
 
     def clean(self) -> dict:
@@ -51,7 +71,30 @@ class AuditFilterForm(USWDSFormMixin, forms.Form):
             "participant": data["participant"] and data["participant"].pk,
             "user": data["user"] and data["user"].pk,
             "organization": data["organization"] and data["organization"].pk,
+            "office": data["office"] and data["office"].pk,
+            "kind": data["kind"],
             "date_from": data["date_from"] and data["date_from"].isoformat(),
             "date_to": data["date_to"] and data["date_to"].isoformat(),
         }
         return {name: value for name, value in values.items() if value}
+
+
+class BrowsingReportForm(USWDSFormMixin, forms.Form):
+    """The browsing report's date range (whole days in the state's time zone)."""
+
+    date_from = forms.DateField(
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[refuse_senseless_date],
+    )
+    date_to = forms.DateField(
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[refuse_senseless_date],
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data

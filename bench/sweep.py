@@ -33,7 +33,6 @@ from bench.setup import django_on_bench_database, vacuum_analyze  # noqa: E402
 
 django_on_bench_database()
 
-from auditlog.models import LogEntry  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
@@ -49,6 +48,7 @@ from access.middleware import ONBOARDED  # noqa: E402
 from access.models import Contract, Organization, Staff, StaffSession  # noqa: E402
 from access.selectors import staff_whose_access_ended  # noqa: E402
 from access.services import access_sweep  # noqa: E402
+from audit.models import AuditEntry  # noqa: E402
 from bench.report import Section, Target  # noqa: E402
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SWEEP_SIZES", "10000,50000").split(","))
@@ -235,7 +235,7 @@ def audit_events_per_person(staff_ids: list[int], since) -> dict[int, int]:
     """How many Staff audit entries the sweep wrote for each person (0 for none)."""
     staff_type = ContentType.objects.get_for_model(Staff)
     written = (
-        LogEntry.objects.filter(
+        AuditEntry.objects.filter(
             content_type=staff_type, object_id__in=staff_ids, timestamp__gte=since
         )
         .values("object_id")

@@ -295,6 +295,11 @@ def seed_demo(
     from intake.demo import seed_intake_demo
 
     seed_intake_demo()
+    # Reads of records: the auditor filters by one seeker (of the first data-edit ticket) and sees
+    # their whole history; the browsing report shows a case manager who opened seekers elsewhere.
+    from audit.demo import seed_audit_demo
+
+    seed_audit_demo(people)
     # The demo's own history (requests filed, tickets moved on while loading) needs no email.
     from notifications.models import Email
 

@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Model
@@ -21,6 +20,7 @@ from django.utils.text import slugify
 
 from access.models import Office, Staff
 from access.roles import Role
+from audit.models import AuditEntry, recorded_changes, related_names, seeker_of
 from optout.services import participant_apply_opt_out_selection
 from participants.crypto import blind_index, keyring
 from participants.models import Enrollment, Participant
@@ -552,21 +552,24 @@ def _audit_created(instances: list[Any], *, actor: Staff) -> None:
         model = type(instance)
         if model not in types:
             types[model] = ContentType.objects.get_for_model(model)
+        changes = recorded_changes(instance, created_changes(instance) or {})
         entries.append(
-            LogEntry(
+            AuditEntry(
                 content_type=types[model],
                 object_pk=str(instance.pk),
                 object_id=instance.pk,
                 object_repr=str(instance),
-                action=LogEntry.Action.CREATE,
-                changes=created_changes(instance),
+                action=AuditEntry.Action.CREATE,
+                changes=changes,
+                participant_id=seeker_of(instance),
+                names=related_names(instance, changes) or None,
                 actor=actor,
                 actor_email=actor.email,
                 additional_data=instance.get_additional_data(),
                 cid=cid,
             )
         )
-    copy_insert(LogEntry, entries)
+    copy_insert(AuditEntry, entries)
 
 
 def copy_insert(model: type[Model], instances: Sequence[Model], *, keys: bool = False) -> None:

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
 from participants.services import EnrollmentResult, enrollment_create
+from portal.audit import audit_access
 from portal.errors import PortalError
 from portal.states import BAD_TRANSITION
 from portal.views import PagedByIds, paginate
@@ -69,6 +70,7 @@ class LookupResultView(View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         lookup = access_lookup(request.user, pk)
+        audit_access(lookup, actor=request.user, reason="Opt-Out Lookup answer read")
         return render(
             request,
             "optout/lookup_result.html",

@@ -5,11 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from auditlog.signals import accessed
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Field, OuterRef
 
-from portal.audit import audit_reason
+from portal.audit import audit_access, audit_reason
 from portal.errors import PortalError
 from portal.text import checked_line, zip_code
 
@@ -175,5 +174,4 @@ def _enroll(*, actor: "Staff", office: "Office", ids: list[int]) -> EnrollmentRe
 
 def participant_record_access(*, actor: "Staff", participant: Participant) -> None:
     """Writes the audit trail's access event for opening a seeker's record."""
-    with audit_reason("seeker record opened", actor=actor):
-        accessed.send(sender=Participant, instance=participant)
+    audit_access(participant, actor=actor, reason="seeker record opened")

@@ -6,9 +6,11 @@ class PortalConfig(AppConfig):
     verbose_name = "WorkSource portal"
 
     def ready(self):
-        from auditlog.models import LogEntry
+        from auditlog import get_logentry_model
         from django.db.models.signals import pre_save
 
         from . import audit, checks  # noqa: F401  (checks registers the portal's system checks)
 
-        pre_save.connect(audit.name_the_task, sender=LogEntry, dispatch_uid="portal.name_the_task")
+        pre_save.connect(
+            audit.name_the_task, sender=get_logentry_model(), dispatch_uid="portal.name_the_task"
+        )

@@ -13,6 +13,7 @@ import uuid
 from contextvars import ContextVar
 from typing import Any
 
+from auditlog import get_logentry_model
 from auditlog.context import auditlog_value, set_actor
 from auditlog.diff import get_field_value, is_primitive, model_instance_diff, track_field
 from django.conf import settings
@@ -172,3 +173,28 @@ def created_changes(instance: models.Model) -> dict[str, tuple[Any, Any]] | None
         if value is not None:
             changes[field.name] = (None, value if is_primitive(value) else smart_str(value))
     return changes or None
+
+
+def audit_access(instance, *, actor, reason: str, participant=None, **details):
+    """An access entry: `actor` read `instance`, for `reason` ("services and case notes opened").
+
+    The entry names the seeker whose data was read: the one `instance` concerns, or `participant`
+    for a read about one seeker through another record (an export filtered by a seeker). `details`
+    say more, such as how many seekers an export listed and by which filter; never an SSN.
+    Returns the entry.
+    """
+    entries = get_logentry_model()
+    about = {"participant": participant} if participant is not None else {}
+    # Where the reader worked then, for the accounting of disclosures: a move later changes nothing.
+    for place in ("organization", "current_office"):
+        if getattr(actor, f"{place}_id", None) is not None:
+            details.setdefault(place.removeprefix("current_"), str(getattr(actor, place)))
+    return entries.objects.log_create(
+        instance,
+        force_log=True,
+        action=entries.Action.ACCESS,
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        additional_data={"reason": reason, **details},
+        **about,
+    )

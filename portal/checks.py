@@ -10,6 +10,7 @@
 worker run both when they start, and refuse to start on an error.
 """
 
+from auditlog import get_logentry_model
 from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError, connections
@@ -65,18 +66,21 @@ def role_warnings(connection) -> list:
     """Warnings if `connection`'s role could rewrite the audit trail (superuser, or owner of its table)."""
     if connection.vendor != "postgresql":
         return []
+    table = get_logentry_model()._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         superuser = cursor.fetchone()[0]
         cursor.execute(
             "SELECT pg_has_role(current_user, tableowner, 'MEMBER') FROM pg_tables"
-            " WHERE schemaname = current_schema() AND tablename = 'auditlog_logentry'"
+            " WHERE schemaname = current_schema() AND tablename = %s",
+            [table],
         )
         row = cursor.fetchone()
         cursor.execute(
-            "SELECT has_table_privilege('auditlog_logentry', 'UPDATE'), has_table_privilege('auditlog_logentry', 'DELETE'),"
-            " has_table_privilege('auditlog_logentry', 'TRUNCATE') FROM pg_tables"
-            " WHERE schemaname = current_schema() AND tablename = 'auditlog_logentry'"
+            "SELECT has_table_privilege(%s, 'UPDATE'), has_table_privilege(%s, 'DELETE'),"
+            " has_table_privilege(%s, 'TRUNCATE') FROM pg_tables"
+            " WHERE schemaname = current_schema() AND tablename = %s",
+            [table] * 4,
         )
         rewrites = cursor.fetchone()
     hint = (

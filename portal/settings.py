@@ -280,7 +280,7 @@ SSN_BLIND_INDEX_KEY = env("SSN_BLIND_INDEX_KEY")
 PARTICIPANTS_PER_PAGE = env.int("PARTICIPANTS_PER_PAGE", default=25)
 
 # The boxes other apps add to View / Edit participant, saved with the record (participants.record).
-PARTICIPANT_RECORD_BOXES = ["optout.record.OptOutBox"]
+PARTICIPANT_RECORD_BOXES = ["optout.record.OptOutBox", "audit.record.DisclosuresBox"]
 
 # Data edits: supporting documents are kept outside the web root and served only after a
 # permission check; uploads larger than this are refused.
@@ -294,6 +294,8 @@ OPTOUT_REQUEST_OVERDUE_DAYS = env.int("OPTOUT_REQUEST_OVERDUE_DAYS", default=30)
 OPTOUT_REMINDER_EVERY_DAYS = env.int("OPTOUT_REMINDER_EVERY_DAYS", default=7)
 
 # The audit trail: SSN columns never enter it; a Participant change says "ssn_changed" instead.
+# Its entries are the audit app's, which name the seeker each entry concerns (audit.models).
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # A client's X-Correlation-ID is kept only if it is short and plain (portal.audit); tasks use their id.

@@ -39,7 +39,7 @@ def flush_past_the_audit_trail_trigger():
     original = flush.Command.handle
 
     def handle(self, *args, **options):
-        with pgtrigger.ignore("portal.AuditTrail:audit_trail_no_truncate"):
+        with pgtrigger.ignore("audit.AuditEntry:audit_entry_no_truncate"):
             result = original(self, *args, **options)
         COMMITTED.flushed()
         return result

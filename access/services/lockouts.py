@@ -1,8 +1,8 @@
 """Sign-in lockouts: MIS access management unlocks an account, and its second-factor counts start again."""
 
-from auditlog.models import LogEntry
 from django.db import transaction
 
+from audit.models import AuditEntry, Kind
 from portal.errors import PortalError
 
 from ..models import (
@@ -40,10 +40,11 @@ def lockout_clear(*, actor: Staff, username: str) -> int:
         staff = Staff.objects.filter(username=username).first()
         if staff is not None:
             mfa_throttle_reset(staff=staff)
-            LogEntry.objects.log_create(
+            AuditEntry.objects.log_create(
                 staff,
                 force_log=True,
-                action=LogEntry.Action.UPDATE,
+                action=AuditEntry.Action.UPDATE,
+                kind=Kind.SIGN_IN,
                 actor=actor,
                 changes={"sign_in_lockout": ["locked", "unlocked"]},
                 additional_data={"reason": "sign-in unlocked by MIS access management"},

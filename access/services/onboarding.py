@@ -3,11 +3,11 @@
 import math
 from datetime import datetime
 
-from auditlog.models import LogEntry
 from django.db import transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from audit.models import AuditEntry, Kind
 from portal.audit import audit_reason
 from portal.errors import PortalError
 
@@ -119,10 +119,11 @@ def mfa_verify(*, actor: Staff, code: str) -> str:
             recovery = RecoveryCodes.objects.select_for_update().filter(user=actor).first()
             used, refusal = "recovery", _code_refusal(recovery, code)
         if refusal is None and used == "recovery":
-            LogEntry.objects.log_create(
+            AuditEntry.objects.log_create(
                 actor,
                 force_log=True,
-                action=LogEntry.Action.UPDATE,
+                action=AuditEntry.Action.UPDATE,
+                kind=Kind.SIGN_IN,
                 actor=actor,
                 changes={"recovery_code": ["unused", "used"]},
                 additional_data={"reason": "signed in with a recovery code"},
@@ -135,14 +136,22 @@ def mfa_verify(*, actor: Staff, code: str) -> str:
 def sign_in_complete(*, staff: Staff, now: datetime | None = None) -> None:
     """Password and code both given: this, not the password step, is a use of the account.
 
-    The inactivity rule (ACCESS_INACTIVITY_DAYS) counts from here, and the failed attempts
-    counted against the username are cleared.
+    The inactivity rule (ACCESS_INACTIVITY_DAYS) counts from here, the failed attempts counted
+    against the username are cleared, and the sign-in is in the audit trail.
     """
     from axes.utils import reset
 
     staff.last_login = now or timezone.now()
     Staff.objects.filter(pk=staff.pk).update(last_login=staff.last_login)
     reset(username=staff.get_username())
+    AuditEntry.objects.log_create(
+        staff,
+        force_log=True,
+        action=AuditEntry.Action.UPDATE,
+        kind=Kind.SIGN_IN,
+        actor=staff,
+        additional_data={"reason": "signed in"},
+    )
 
 
 def nda_sign(

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from auditlog.cid import get_cid
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -12,6 +11,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
+from audit.models import AuditEntry, Kind
 from notifications.services import email_queue
 from portal.audit import audit_reason
 
@@ -90,17 +90,18 @@ def staff_batch_end_access(*, staff_ids: list[int], now: datetime | None = None)
 def _log_deactivations(people: list[Staff], reasons: dict[int, AccessEnd]) -> None:
     """The audit event of each deactivation, as saving `is_active` would write it, in one insert.
 
-    The entries go through LogEntry's pre_save signal first, as a save would, so that the
+    The entries go through AuditEntry's pre_save signal first, as a save would, so that the
     request's user (when a request ends its own user's access) is recorded as the actor.
     """
     content_type = ContentType.objects.get_for_model(Staff)
     entries = [
-        LogEntry(
+        AuditEntry(
             content_type=content_type,
             object_pk=str(person.pk),
             object_id=person.pk,
             object_repr=str(person),
-            action=LogEntry.Action.UPDATE,
+            action=AuditEntry.Action.UPDATE,
+            kind=Kind.ACCESS_ENDED,
             changes={"is_active": [True, False]},
             cid=get_cid(),
             additional_data={"reason": f"access ended: {reasons[person.pk].message}"},
@@ -109,9 +110,9 @@ def _log_deactivations(people: list[Staff], reasons: dict[int, AccessEnd]) -> No
     ]
     for entry in entries:
         pre_save.send(
-            sender=LogEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None
+            sender=AuditEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None
         )
-    LogEntry.objects.bulk_create(entries)
+    AuditEntry.objects.bulk_create(entries)
 
 
 def access_sweep(*, now: datetime | None = None) -> dict:

@@ -14,6 +14,7 @@ from django.views import View
 from participants.access import access_participant
 from participants.models import Participant
 from participants.services import ensure_can_edit
+from portal.audit import audit_access
 from portal.views import paginate
 from portal.web import CapabilityRequiredMixin, FormView, refusal
 
@@ -117,6 +118,7 @@ class SeekerView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         participant = access_participant(request.user, pk)
+        audit_access(participant, actor=request.user, reason="services and case notes opened")
         services, check = seeker_timeline(participant)
         edit_refusal = refusal(ensure_can_edit, actor=request.user, participant=participant)
         today, now = timezone.localdate(), timezone.now()

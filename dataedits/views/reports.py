@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from portal.audit import audit_access
 from portal.views import paginate
 from portal.web import CapabilityRequiredMixin
 
@@ -87,6 +88,13 @@ class QuarterlyCountsCsvView(QuarterlyCountsView):
                 status=400,
                 content_type="text/plain",
             )
+        audit_access(
+            counts.office,
+            actor=request.user,
+            reason="quarterly counts exported",
+            seekers=counts.seekers_served,
+            filter=f"office {counts.office.pk}, {counts.quarter}",
+        )
         response = HttpResponse(content_type="text/csv")
         where = counts.scope.value.replace(":", "-")
         filename = f"quarterly-counts-{where}-{str(counts.quarter).replace(' ', '-')}.csv"

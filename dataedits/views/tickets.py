@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from participants.models import Participant
+from portal.audit import audit_access
 from portal.views import PagedByIds, paginate
 from portal.web import (
     ActionView,
@@ -247,6 +248,7 @@ class TicketDetailView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         ticket = access_ticket(request.user, pk)
+        audit_access(ticket, actor=request.user, reason="data-edit ticket opened")
         filed_on = ticket.filed_on or timezone.localdate()
         user = request.user
         context: dict[str, Any] = {}
@@ -471,6 +473,7 @@ class DocumentDownloadView(CapabilityRequiredMixin, View):
             handle = document.file.open("rb")
         except FileNotFoundError:
             raise Http404("The document's file is missing.") from None
+        audit_access(document, actor=request.user, reason="supporting document downloaded")
         response = FileResponse(
             handle,
             content_type=document.content_type,

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_five_failures_lock_the_username_until_access_management_unlocks_it(worl
     assert "partner.casemanager may sign in again." in response.content.decode()
     assert attempt(PASSWORD).status_code == 302
     # One entry when the lock came (however many attempts met it), one when it was lifted.
-    locked, unlocked = LogEntry.objects.filter(
+    locked, unlocked = AuditEntry.objects.filter(
         object_pk=str(world.partner_case_manager.pk), changes__has_key="sign_in_lockout"
     ).order_by("timestamp", "pk")
     assert locked.changes_dict["sign_in_lockout"] == ["unlocked", "locked"] and locked.actor is None

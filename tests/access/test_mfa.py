@@ -8,7 +8,6 @@ from io import StringIO
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from access import mfa
 from access.models import AuthenticatorApp, RecoveryCodes
+from audit.models import AuditEntry
 from portal.crypto import DecryptionError
 from tests.factories import PASSWORD, StaffFactory
 
@@ -165,7 +165,9 @@ class TestWrongCodes:
                 )  # a wrong recovery code
                 clock.shift(10)
         assert locked_out(response)
-        [entry] = LogEntry.objects.get_for_object(person).filter(changes__has_key="sign_in_lockout")
+        [entry] = AuditEntry.objects.get_for_object(person).filter(
+            changes__has_key="sign_in_lockout"
+        )
         assert entry.changes_dict["sign_in_lockout"] == ["unlocked", "locked"]
 
         management = Client()

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from auditlog.models import LogEntry
 from django.utils import timezone
 
 from access.models import AccessRequest, Contract, Staff
@@ -19,6 +18,7 @@ from access.services import (
     requester_designate,
     requester_undesignate,
 )
+from audit.models import AuditEntry
 from portal.errors import PortalError
 from tests.factories import OfficeFactory, OrganizationFactory, StaffFactory
 
@@ -73,7 +73,7 @@ class TestDesignation:
             actor=world.mis_admin, staff=world.access_requester, group_id=group.pk
         )
         assert not requester_offices(world.access_requester).exists()
-        assert LogEntry.objects.filter(
+        assert AuditEntry.objects.filter(
             object_pk=str(world.access_requester.pk), additional_data__reason__startswith="withdrew"
         ).exists()
 
@@ -250,9 +250,9 @@ class TestDeciding:
             m.to == [designated.access_requester.email] and "approved" in m.subject
             for m in mailoutbox
         )
-        assert LogEntry.objects.filter(
+        assert AuditEntry.objects.filter(
             object_pk=str(person.pk),
-            action=LogEntry.Action.CREATE,
+            action=AuditEntry.Action.CREATE,
             additional_data__reason__icontains="approved",
         ).exists()
 

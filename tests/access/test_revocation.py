@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -20,6 +19,7 @@ from access.services import (
     access_sweep,
     sign_in_complete,
 )
+from audit.models import AuditEntry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +41,8 @@ def signed_out(response):
 def access_events(person):
     """Audit entries that changed whether the person is active."""
     staff_type = ContentType.objects.get_for_model(Staff)
-    entries = LogEntry.objects.filter(
-        content_type=staff_type, object_pk=str(person.pk), action=LogEntry.Action.UPDATE
+    entries = AuditEntry.objects.filter(
+        content_type=staff_type, object_pk=str(person.pk), action=AuditEntry.Action.UPDATE
     )
     return [e for e in entries if "is_active" in e.changes_dict]
 

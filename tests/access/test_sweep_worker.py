@@ -8,7 +8,6 @@ import time
 
 import psycopg
 import pytest
-from auditlog.models import LogEntry
 from celery.contrib.testing.worker import start_worker
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from access.models import Contract, Staff
 from access.tasks import sweep_access
+from audit.models import AuditEntry
 from portal.celery import app
 from tests.factories import OrganizationFactory, StaffFactory
 
@@ -33,9 +33,9 @@ def access_events(staff_ids):
     """How many audit entries turned each person inactive."""
     staff_type = ContentType.objects.get_for_model(Staff)
     counts = dict.fromkeys(staff_ids, 0)
-    entries = LogEntry.objects.filter(
+    entries = AuditEntry.objects.filter(
         content_type=staff_type,
-        action=LogEntry.Action.UPDATE,
+        action=AuditEntry.Action.UPDATE,
         object_pk__in=[str(i) for i in staff_ids],
     )
     for entry in entries:

@@ -1,8 +1,8 @@
 import pytest
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from participants.services import participant_update
 
 
@@ -16,9 +16,15 @@ def signed_in(user):
 def test_opening_a_record_is_an_access_event_with_who_and_why(world):
     seeker = world.seekers["other"]
     signed_in(world.partner_case_manager).get(reverse("participants:detail", args=[seeker.pk]))
-    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk))
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.ACCESS, object_pk=str(seeker.pk))
     assert entry.actor == world.partner_case_manager
-    assert entry.additional_data == {"reason": "seeker record opened"}
+    assert entry.participant == seeker
+    # Where the reader worked then, kept for the accounting of disclosures.
+    assert entry.additional_data == {
+        "reason": "seeker record opened",
+        "organization": str(world.partner_case_manager.organization),
+        "office": str(world.partner_case_manager.current_office),
+    }
 
 
 @pytest.mark.django_db
@@ -30,8 +36,8 @@ def test_a_hidden_seeker_leaves_no_access_event(world):
         .status_code
         == 404
     )
-    assert not LogEntry.objects.filter(
-        action=LogEntry.Action.ACCESS, object_pk=str(hidden.pk)
+    assert not AuditEntry.objects.filter(
+        action=AuditEntry.Action.ACCESS, object_pk=str(hidden.pk)
     ).exists()
 
 

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from dataedits.models import CaseNote, Service
 from dataedits.rules import self_correction_ends
 from dataedits.services import case_note_correct, case_note_remove, service_correct, service_remove
@@ -77,9 +77,9 @@ def test_the_recorder_corrects_it_until_the_next_business_days_end_with_a_reason
     with at(2024, 3, 18, 22, 0):  # Monday night
         corrected = correct(world, slip)
     assert corrected.program == "youth"
-    entry = LogEntry.objects.filter(object_pk=str(slip.pk), action=LogEntry.Action.UPDATE).latest(
-        "pk"
-    )
+    entry = AuditEntry.objects.filter(
+        object_pk=str(slip.pk), action=AuditEntry.Action.UPDATE
+    ).latest("pk")
     assert entry.actor == world.partner_case_manager
     assert (
         entry.additional_data["reason"]
@@ -148,7 +148,7 @@ def test_removing_needs_no_period_to_change_and_no_open_ticket(world, slip):
         ticket.delete()
         service_remove(actor=world.partner_case_manager, service=slip, reason="Recorded twice.")
     assert not Service.objects.filter(pk=slip.pk).exists()
-    entry = LogEntry.objects.filter(object_pk=str(slip.pk), action=LogEntry.Action.DELETE).get()
+    entry = AuditEntry.objects.filter(object_pk=str(slip.pk), action=AuditEntry.Action.DELETE).get()
     assert entry.additional_data["reason"].endswith("Recorded twice.")
 
 

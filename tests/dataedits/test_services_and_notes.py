@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
+from audit.models import AuditEntry
 from dataedits.models import CaseNote, Program, Service, ServiceType
 from dataedits.selectors import late_entries
 from dataedits.services import case_note_create, service_create
@@ -60,7 +60,7 @@ class TestServiceEntry:
         service = record(world)
         assert service.office == world.office_a and service.entered_by == world.partner_case_manager
         assert not service.is_late
-        entry = LogEntry.objects.get(
+        entry = AuditEntry.objects.get(
             content_type=ContentType.objects.get_for_model(Service), object_pk=str(service.pk)
         )
         assert entry.actor == world.partner_case_manager
@@ -70,7 +70,7 @@ class TestServiceEntry:
         assert not record(world, start_date=date(2024, 3, 6), end_date=date(2024, 3, 6)).is_late
         late = record(world, start_date=date(2024, 3, 5), end_date=date(2024, 3, 5))
         assert late.is_late
-        entry = LogEntry.objects.get(
+        entry = AuditEntry.objects.get(
             content_type=ContentType.objects.get_for_model(Service), object_pk=str(late.pk)
         )
         assert entry.additional_data["reason"] == "service recorded late"

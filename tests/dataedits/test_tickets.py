@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection
 
 from access.roles import Role
+from audit.models import AuditEntry
 from dataedits.models import (
     ChangeKind,
     DataEditTicket,
@@ -122,17 +122,17 @@ class TestTheWholeWorkflow:
         assert not Email.objects.filter(sent_at=None).exists()
 
         # Every step is in the audit trail with who and why; the deletion too.
-        ticket_entries = LogEntry.objects.filter(
+        ticket_entries = AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(DataEditTicket), object_pk=str(ticket.pk)
         ).order_by("pk")
         reasons = [e.additional_data.get("reason") for e in ticket_entries if e.additional_data]
         assert "data-edit ticket submitted for local board review" in reasons
         assert "data-edit ticket approved by the local board" in reasons
         assert f"data-edit ticket #{ticket.pk} approved: change applied" in reasons
-        deletion = LogEntry.objects.get(
+        deletion = AuditEntry.objects.get(
             content_type=ContentType.objects.get_for_model(Service),
             object_pk=str(services["wpa"].pk),
-            action=LogEntry.Action.DELETE,
+            action=AuditEntry.Action.DELETE,
         )
         assert deletion.actor == world.state_dataedits
 
@@ -429,7 +429,7 @@ class TestApplyingChanges:
             ticket_decide(actor=world.state_dataedits, ticket=ticket, approve=True)
         seeker.refresh_from_db()
         assert seeker.date_of_birth == date(1980, 2, 29)
-        entry = LogEntry.objects.filter(
+        entry = AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Participant), object_pk=str(seeker.pk)
         ).latest("pk")
         assert entry.actor == world.state_dataedits and "date_of_birth" in entry.changes_dict

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from access.roles import Role
+from audit.models import AuditEntry, Kind
 from dataedits.models import CaseNote, DataEditTicket, Service, TicketState
 from dataedits.services import ticket_submit
 
@@ -382,6 +383,11 @@ class TestQuarterlyCounts:
         assert ["WorkSource Alpha", "PY2020 Q1", "seekers served", "", "2"] in rows
         assert ["WorkSource Alpha", "PY2020 Q1", "determined exits", "", "2"] in rows
         assert not any("Optedout" in cell for row in rows for cell in row)
+        # The export is itself in the audit trail: one entry, how many seekers, which filter.
+        export = AuditEntry.objects.get(additional_data__reason="quarterly counts exported")
+        assert (export.actor, export.kind) == (world.partner_case_manager, Kind.ACCESS)
+        assert export.additional_data["seekers"] == 2
+        assert export.additional_data["filter"] == f"office {world.office_a.pk}, PY2020 Q1"
 
     def test_an_office_not_assigned_is_refused(self, world, served):
         from tests.factories import OfficeFactory

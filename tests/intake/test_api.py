@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from intake.models import HeldRegistration, IntakeEvent, Registration, Scope
 from intake.services import credential_create, credential_revoke
 from optout.models import OptInRequest, OptOutChange, OptOutLookup, Status
@@ -88,7 +88,7 @@ class TestRegistration:
     def test_audited_with_the_sending_system_as_the_actor(self, sender, system):
         sender.register(ssn=SSN)
         seeker = Participant.objects.get(registrations__external_id="R-1")
-        entry = LogEntry.objects.get_for_object(seeker).get()
+        entry = AuditEntry.objects.get_for_object(seeker).get()
         assert entry.actor == system.service_account
         assert "registration R-1 from Job Match" in entry.additional_data["reason"]
 
@@ -282,7 +282,9 @@ def test_no_ssn_in_logs_the_audit_trail_or_answers(world, sender, caplog):
     ]
     digits = SSN.replace("-", "")
     texts = [a.content.decode() for a in answers] + [r.getMessage() for r in caplog.records]
-    texts += [json.dumps(e.changes) + json.dumps(e.additional_data) for e in LogEntry.objects.all()]
+    texts += [
+        json.dumps(e.changes) + json.dumps(e.additional_data) for e in AuditEntry.objects.all()
+    ]
     texts += [e.message for e in IntakeEvent.objects.all()]
     for text in texts:
         assert SSN not in text and digits not in text and "917438266" not in text

@@ -6,9 +6,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import call_command
 
+from audit.models import AuditEntry
 from intake import services
 from intake.models import HeldRegistration, ImportRun, Registration
 from participants.models import Participant
@@ -118,9 +118,9 @@ def test_new_seekers_loaded_together_are_audited_like_one_by_one(world, system, 
         csv.writer(file).writerows([HEADER, good(1), good(2)])
     run(path, system)
     seeker = Participant.objects.get(registrations__external_id="JM-1")
-    entry = LogEntry.objects.get_for_object(seeker).get()
+    entry = AuditEntry.objects.get_for_object(seeker).get()
     assert entry.actor == system.service_account
-    assert entry.action == LogEntry.Action.CREATE
+    assert entry.action == AuditEntry.Action.CREATE
     assert entry.additional_data == {
         "reason": "registrations from Job Match (bulk load)",
         "ssn_changed": True,
@@ -129,7 +129,7 @@ def test_new_seekers_loaded_together_are_audited_like_one_by_one(world, system, 
     assert "ssn_index" not in entry.changes and "ssn_ciphertext" not in entry.changes
     assert ssn(1).replace("-", "") not in json.dumps(entry.changes)
     link = Registration.objects.get(external_id="JM-1")
-    assert LogEntry.objects.get_for_object(link).get().actor == system.service_account
+    assert AuditEntry.objects.get_for_object(link).get().actor == system.service_account
 
 
 def test_a_file_without_its_header_repeats_no_ssn_in_its_refusals(world, system, tmp_path):

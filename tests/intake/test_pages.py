@@ -1,10 +1,10 @@
 """The state's intake page: held registrations resolved, the log per system, credentials."""
 
 import pytest
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from intake.models import HeldRegistration, IntakeEvent, Registration, ServiceCredential
 from participants.models import Participant
 
@@ -35,8 +35,8 @@ class TestHeldRegistrations:
 
     def test_opening_one_is_a_read_of_the_seekers_record(self, world, held):
         signed_in(world.state_dataedits).get(reverse("intake:held", args=[held.pk]))
-        entry = LogEntry.objects.get_for_object(world.seekers["opted_out"]).get()
-        assert (entry.action, entry.actor) == (LogEntry.Action.ACCESS, world.state_dataedits)
+        entry = AuditEntry.objects.get_for_object(world.seekers["opted_out"]).get()
+        assert (entry.action, entry.actor) == (AuditEntry.Action.ACCESS, world.state_dataedits)
 
     def test_only_people_the_gate_shows_the_seeker_to_see_the_registration(self, world, held):
         """The administrator reads the intake log, not seekers: the gate shows them none."""
@@ -47,7 +47,7 @@ class TestHeldRegistrations:
         assert client.post(page, {"resolution": "created"}).status_code == 404
         held.refresh_from_db()
         assert held.status == HeldRegistration.Status.HELD
-        assert not LogEntry.objects.get_for_object(world.seekers["opted_out"]).exists()
+        assert not AuditEntry.objects.get_for_object(world.seekers["opted_out"]).exists()
 
     def test_linked_to_the_existing_seeker_audited(self, world, held, sender):
         client = signed_in(world.state_dataedits)
@@ -57,7 +57,7 @@ class TestHeldRegistrations:
         assert (held.status, held.resolved_by) == ("linked", world.state_dataedits)
         link = Registration.objects.get(external_id="R-9")
         assert link.participant == world.seekers["opted_out"]
-        entry = LogEntry.objects.get_for_object(held).latest("timestamp")
+        entry = AuditEntry.objects.get_for_object(held).latest("timestamp")
         assert entry.actor == world.state_dataedits
         # From now on the registration id updates that seeker instead of waiting again.
         assert sender.register(registration_id="R-9", ssn=held.ssn).json()["outcome"] == "updated"
@@ -71,7 +71,7 @@ class TestHeldRegistrations:
         assert Participant.objects.count() == count + 1
         assert (seeker.first_name, seeker.city, seeker.ssn) == ("Rosa", "Olympia", None)
         assert not seeker.opted_out
-        assert LogEntry.objects.get_for_object(seeker).get().actor == world.state_dataedits
+        assert AuditEntry.objects.get_for_object(seeker).get().actor == world.state_dataedits
 
     def test_resolved_once(self, world, held):
         client = signed_in(world.state_dataedits)

@@ -1,7 +1,6 @@
 """Notices: stored with the change they tell of, emailed once it commits, read only by their recipient."""
 
 import pytest
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
@@ -9,6 +8,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from notifications.models import Email, Notification
 from notifications.services import (
     notification_send,
@@ -119,10 +119,10 @@ class TestSending:
     def test_the_notice_is_in_the_audit_trail(self, world):
         notice = send(world.esd_supervisor)
         notifications_mark_read(actor=world.esd_supervisor, notification=notice)
-        entries = LogEntry.objects.filter(
+        entries = AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Notification), object_pk=str(notice.pk)
         ).order_by("pk")
-        assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+        assert [e.action for e in entries] == [AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE]
         read = entries.last()
         assert read.actor == world.esd_supervisor
         assert read.additional_data == {"reason": "notification read"}

@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from notifications.models import Notification
 from optout.models import OptOutChange, Status
 from optout.services import participant_set_opt_out
@@ -47,10 +47,10 @@ class TestService:
             None,
         )
         assert change.reason == "the seeker asked not to share data with partner staff"
-        entry = LogEntry.objects.get(
+        entry = AuditEntry.objects.get(
             content_type=ContentType.objects.get_for_model(Participant),
             object_pk=str(seeker.pk),
-            action=LogEntry.Action.UPDATE,
+            action=AuditEntry.Action.UPDATE,
         )
         assert entry.actor == world.esd_case_manager and entry.additional_data == {
             "reason": change.reason
@@ -137,7 +137,7 @@ class TestService:
         assert not Participant.objects.get(pk=seeker.pk).opted_out
 
     def test_no_change_writes_nothing(self, world):
-        entries = LogEntry.objects.count()
+        entries = AuditEntry.objects.count()
         # Setting the flag a seeker already has, either way: no history, no audit entry, no change.
         participant_set_opt_out(
             actor=world.esd_case_manager, participant=world.seekers["own"], opted_out=False
@@ -145,7 +145,7 @@ class TestService:
         participant_set_opt_out(
             actor=world.esd_case_manager, participant=world.seekers["opted_out"], opted_out=True
         )
-        assert not OptOutChange.objects.exists() and LogEntry.objects.count() == entries
+        assert not OptOutChange.objects.exists() and AuditEntry.objects.count() == entries
         assert Participant.objects.get(pk=world.seekers["opted_out"].pk).opted_out
         assert not Participant.objects.get(pk=world.seekers["own"].pk).opted_out
 

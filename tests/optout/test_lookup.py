@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from optout.models import OptOutLookup
 from optout.services import opt_out_lookup
 from participants.crypto import blind_index
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def lookup_entries():
-    return LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(OptOutLookup))
+    return AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(OptOutLookup))
 
 
 class TestAnswer:
@@ -91,13 +91,14 @@ class TestAuditTrail:
         ):
             lookup = opt_out_lookup(actor=world.partner_case_manager, ssn=seeker.ssn)
         entry = lookup_entries().get(object_pk=str(lookup.pk))
-        assert entry.action == LogEntry.Action.CREATE
+        assert entry.action == AuditEntry.Action.CREATE
         assert entry.actor == world.partner_case_manager
         assert entry.timestamp == lookup.looked_up_at
-        assert entry.additional_data == {"reason": "Opt-Out Lookup"}
+        assert entry.additional_data["reason"] == "Opt-Out Lookup"
+        assert entry.participant == seeker  # found by the seeker filter
         assert entry.changes_dict["ssn_index"][1] == blind_index(seeker.ssn)
         assert entry.changes_dict["result"][1] == "opted_out"
-        row = json.dumps(list(LogEntry.objects.values()), default=str)
+        row = json.dumps(list(AuditEntry.objects.values()), default=str)
         assert_no_ssn(row, seeker.ssn)
         assert_no_ssn(json.dumps(list(OptOutLookup.objects.values()), default=str), seeker.ssn)
 
@@ -278,7 +279,7 @@ def test_no_ssn_in_logs_urls_emails_or_the_audit_trail(
     assert_no_ssn("\n".join(urls), seeker.ssn)
     assert_no_ssn("\n".join(m.subject + m.body for m in mailoutbox), seeker.ssn)
     assert_no_ssn(
-        json.dumps(list(LogEntry.objects.values()), default=str),
+        json.dumps(list(AuditEntry.objects.values()), default=str),
         seeker.ssn,
         world.seekers["own"].ssn,
     )

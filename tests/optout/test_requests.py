@@ -4,12 +4,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.conf import settings as django_settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from access.roles import Role
+from audit.models import AuditEntry
 from notifications.models import Notification
 from optout.models import OptInRequest, OptOutChange
 from optout.querysets import area_supervisors
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def entries_for(instance):
-    return LogEntry.objects.filter(
+    return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(instance), object_pk=str(instance.pk)
     )
 
@@ -227,11 +227,11 @@ class TestDecideOptIn:
         )
         assert change.reason == f"opt-in request {request.pk}: the client opted in"
 
-        seeker_update = entries_for(seeker).filter(action=LogEntry.Action.UPDATE).get()
+        seeker_update = entries_for(seeker).filter(action=AuditEntry.Action.UPDATE).get()
         assert seeker_update.actor == world.esd_supervisor
         assert seeker_update.changes_dict["opted_out"] == [True, False]
         assert seeker_update.additional_data == {"reason": change.reason}
-        request_update = entries_for(request).filter(action=LogEntry.Action.UPDATE).get()
+        request_update = entries_for(request).filter(action=AuditEntry.Action.UPDATE).get()
         assert request_update.actor == world.esd_supervisor
         assert request_update.additional_data == {
             "reason": "opt-in request decided: Opt in: clear the seeker's opt-out"
@@ -423,7 +423,7 @@ class TestWithdraw:
         assert not Notification.objects.filter(
             recipient=world.esd_supervisor, read_at=None
         ).exists()
-        entry = entries_for(request).filter(action=LogEntry.Action.UPDATE).get()
+        entry = entries_for(request).filter(action=AuditEntry.Action.UPDATE).get()
         assert entry.actor == world.partner_case_manager
         assert entry.additional_data == {"reason": "opt-in request withdrawn"}
 
@@ -497,7 +497,7 @@ class TestReminders:
             assert_no_ssn(email.subject + email.body, world.seekers["opted_out"].ssn)
             waiting.refresh_from_db()
             assert waiting.reminded_at == timezone.now()
-            entry = entries_for(waiting).filter(action=LogEntry.Action.UPDATE).get()
+            entry = entries_for(waiting).filter(action=AuditEntry.Action.UPDATE).get()
             # No person acted: the entry names the task that did.
             assert entry.actor is None and entry.additional_data == {
                 "reason": "overdue opt-in request: reminder emailed",

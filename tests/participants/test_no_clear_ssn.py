@@ -12,11 +12,11 @@ import subprocess
 from contextlib import contextmanager
 
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from demo.seed import DEMO_PASSWORD, seed_demo
 from participants.crypto import blind_index, mask_ssn
 from participants.models import Participant
@@ -198,7 +198,7 @@ def test_no_demo_ssn_in_clear_in_the_database_logs_urls_or_audit_trail(client):
     assert clear_ssns_in(urls_and_headers, ssns) == []
 
     # The audit trail: the record was opened and edited, and no entry holds an SSN.
-    entries = list(LogEntry.objects.values())
+    entries = list(AuditEntry.objects.values())
     trail = json.dumps(entries, default=str)
     participant_type = ContentType.objects.get_for_model(Participant).pk
     seeker_entries = [
@@ -207,9 +207,9 @@ def test_no_demo_ssn_in_clear_in_the_database_logs_urls_or_audit_trail(client):
         if (e["content_type_id"], e["object_pk"]) == (participant_type, str(seeker.pk))
     ]
     assert {e["action"] for e in seeker_entries} >= {
-        LogEntry.Action.CREATE,
-        LogEntry.Action.ACCESS,
-        LogEntry.Action.UPDATE,
+        AuditEntry.Action.CREATE,
+        AuditEntry.Action.ACCESS,
+        AuditEntry.Action.UPDATE,
     }
     assert "Silverdale" in trail
     assert clear_ssns_in(trail, ssns) == []

@@ -1,14 +1,14 @@
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
+from audit.models import AuditEntry
 from participants.models import Enrollment, Participant
 from participants.services import enrollment_create, participant_create, participant_update
 from portal.errors import PortalError
 
 
 def entries_for(instance):
-    return LogEntry.objects.filter(
+    return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(instance), object_pk=str(instance.pk)
     )
 
@@ -24,7 +24,7 @@ class TestAddSeekerToOffice:
         enrollment = Enrollment.objects.get(participant=seeker, office=world.office_a)
         assert enrollment.enrolled_by == world.partner_case_manager
         entry = entries_for(enrollment).get()
-        assert entry.action == LogEntry.Action.CREATE
+        assert entry.action == AuditEntry.Action.CREATE
         assert entry.actor == world.partner_case_manager
         assert entry.additional_data["reason"] == "Add Seeker to Office: WorkSource Alpha"
 
@@ -59,7 +59,7 @@ class TestEditParticipant:
         )
         seeker.refresh_from_db()
         assert (seeker.phone, seeker.city) == ("(360) 555-0142", "Sequim")
-        entry = entries_for(seeker).filter(action=LogEntry.Action.UPDATE).get()
+        entry = entries_for(seeker).filter(action=AuditEntry.Action.UPDATE).get()
         assert entry.actor == world.partner_case_manager
         assert entry.additional_data == {"reason": "seeker record edited"}
         assert set(entry.changes_dict) == {"phone", "city"}

@@ -9,13 +9,13 @@ import pickle
 from io import StringIO
 
 import pytest
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
+from audit.models import AuditEntry
 from participants.crypto import (
     Keyring,
     SSNDecryptionError,
@@ -241,7 +241,7 @@ def test_rotation_re_encrypts_old_rows_once_and_keeps_the_blind_index(caplog):
         p.pk: (p.ssn_index, p.updated_at, raw_ciphertext(p.pk)) for p in Participant.objects.all()
     }
     assert {keyring().key_id_of(before[p.pk][2]) for p in old_rows} == {"test1"}
-    audit_entries = LogEntry.objects.count()
+    audit_entries = AuditEntry.objects.count()
 
     with caplog.at_level(logging.DEBUG):
         output = rotate(batch_size=2)
@@ -257,7 +257,7 @@ def test_rotation_re_encrypts_old_rows_once_and_keeps_the_blind_index(caplog):
         raw_ciphertext(current_row.pk) == before[current_row.pk][2]
     )  # untouched, not re-encrypted
     assert Participant.objects.get(pk=no_ssn.pk).ssn_ciphertext is None
-    assert LogEntry.objects.count() == audit_entries
+    assert AuditEntry.objects.count() == audit_entries
 
     summary = [r for r in caplog.records if r.name == ROTATION_LOGGER]
     assert [r.getMessage() for r in summary] == [

@@ -8,13 +8,13 @@ import os
 
 import psycopg
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
 from django.db.backends.postgresql.base import DatabaseWrapper
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from participants.services import participant_update
 from portal.checks import role_warnings
 from portal.middleware import client_address, client_port
@@ -47,13 +47,13 @@ def entry_id(world) -> int:
     participant_update(
         actor=world.esd_case_manager, participant=world.seekers["own"], changes={"city": "Forks"}
     )
-    return LogEntry.objects.filter(action=LogEntry.Action.UPDATE).latest("pk").pk
+    return AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE).latest("pk").pk
 
 
 REWRITES = {
-    "update": "UPDATE auditlog_logentry SET object_repr = 'rewritten' WHERE id = %s",
-    "delete": "DELETE FROM auditlog_logentry WHERE id = %s",
-    "truncate": "TRUNCATE auditlog_logentry CASCADE",
+    "update": "UPDATE audit_auditentry SET object_repr = 'rewritten' WHERE id = %s",
+    "delete": "DELETE FROM audit_auditentry WHERE id = %s",
+    "truncate": "TRUNCATE audit_auditentry CASCADE",
 }
 
 
@@ -65,25 +65,25 @@ def test_the_serving_role_cannot_rewrite_the_trail_even_past_the_trigger_switch(
     with psycopg.connect(**serving_role, autocommit=True) as app:
         # It works as the portal works: it reads and adds entries.
         assert app.execute(
-            "SELECT count(*) FROM auditlog_logentry WHERE id = %s", [pk]
+            "SELECT count(*) FROM audit_auditentry WHERE id = %s", [pk]
         ).fetchone() == (1,)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             app.execute(REWRITES[operation], [pk] if "%s" in REWRITES[operation] else None)
         # django-pgtrigger's session switch for skipping triggers does not help: the privilege is gone.
         app.execute(
-            "SET pgtrigger.ignore = '{pgtrigger_audit_trail_no_update_ef9aa,pgtrigger_audit_trail_no_delete_80a64}'"
+            "SET pgtrigger.ignore = '{pgtrigger_audit_entry_no_update_c13c0,pgtrigger_audit_entry_no_delete_d47f9}'"
         )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             app.execute(REWRITES[operation], [pk] if "%s" in REWRITES[operation] else None)
         # Owning nothing, it cannot disable the triggers or give itself the privilege back.
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            app.execute("ALTER TABLE auditlog_logentry DISABLE TRIGGER ALL")
-        app.execute(f"GRANT UPDATE ON auditlog_logentry TO {SERVING_ROLE}")  # PostgreSQL only warns
+            app.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER ALL")
+        app.execute(f"GRANT UPDATE ON audit_auditentry TO {SERVING_ROLE}")  # PostgreSQL only warns
         assert app.execute(
-            "SELECT has_table_privilege('auditlog_logentry', 'UPDATE')"
+            "SELECT has_table_privilege('audit_auditentry', 'UPDATE')"
         ).fetchone() == (False,)
-    assert LogEntry.objects.filter(pk=pk, object_repr__contains="rewritten").count() == 0
-    assert LogEntry.objects.filter(pk=pk).exists()
+    assert AuditEntry.objects.filter(pk=pk, object_repr__contains="rewritten").count() == 0
+    assert AuditEntry.objects.filter(pk=pk).exists()
 
 
 @pytest.mark.parametrize("operation", sorted(REWRITES))
@@ -99,7 +99,7 @@ def test_the_triggers_refuse_even_the_owner(world, serving_role, operation):
     ) as owner:
         with pytest.raises(psycopg.errors.RaiseException, match=f"Cannot {operation}"):
             owner.execute(REWRITES[operation], [pk] if "%s" in REWRITES[operation] else None)
-    assert LogEntry.objects.filter(pk=pk).exists()
+    assert AuditEntry.objects.filter(pk=pk).exists()
 
 
 def test_the_check_warns_of_a_superuser_and_of_a_role_that_may_rewrite_the_trail(serving_role):
@@ -112,7 +112,7 @@ def test_the_check_warns_of_a_superuser_and_of_a_role_that_may_rewrite_the_trail
         assert role_warnings(serving) == []
         # An operator who granted it everything (or never ran grant_serving_role) is told.
         with connection.cursor() as cursor:
-            cursor.execute(f"GRANT ALL ON auditlog_logentry TO {SERVING_ROLE}")
+            cursor.execute(f"GRANT ALL ON audit_auditentry TO {SERVING_ROLE}")
         assert [w.id for w in role_warnings(serving)] == ["portal.W003"]
     finally:
         serving.close()
@@ -192,9 +192,9 @@ def test_a_malformed_header_or_correlation_id_never_breaks_a_page_and_the_entry_
         HTTP_X_CORRELATION_ID="x" * 5000 + "\r\n",
     )
     assert response.status_code == 200
-    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk)).latest(
-        "pk"
-    )
+    entry = AuditEntry.objects.filter(
+        action=AuditEntry.Action.ACCESS, object_pk=str(seeker.pk)
+    ).latest("pk")
     assert entry.remote_addr == "127.0.0.1" and entry.remote_port is None
     assert len(entry.cid) <= 64 and "x" * 65 not in entry.cid
 
@@ -204,7 +204,7 @@ def test_a_malformed_header_or_correlation_id_never_breaks_a_page_and_the_entry_
         HTTP_X_FORWARDED_FOR="203.0.113.9",
         HTTP_X_CORRELATION_ID="req-42.a",
     )
-    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(seeker.pk)).latest(
-        "pk"
-    )
+    entry = AuditEntry.objects.filter(
+        action=AuditEntry.Action.ACCESS, object_pk=str(seeker.pk)
+    ).latest("pk")
     assert (entry.remote_addr, entry.cid) == ("203.0.113.9", "req-42.a")

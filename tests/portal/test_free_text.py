@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from auditlog.models import LogEntry
 from django import forms
 from django.core.management import call_command
 from django.db import connection
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from access.models import Report
 from access.services import requester_designate
+from audit.models import AuditEntry
 from dataedits.models import CaseNote
 from optout.services import opt_out_lookup
 from portal.forms import USWDSFormMixin
@@ -215,7 +215,7 @@ def form_cases(world):
 @pytest.mark.django_db(transaction=True)
 def test_each_spelling_is_refused_in_each_free_text_form_and_nothing_of_it_is_stored(world):
     cases = form_cases(world)
-    before = LogEntry.objects.count()
+    before = AuditEntry.objects.count()
     for person, url, data, fields in cases:
         client = signed_in(person)
         for field in fields:
@@ -226,7 +226,7 @@ def test_each_spelling_is_refused_in_each_free_text_form_and_nothing_of_it_is_st
                 assert SSN_MESSAGE in page or "phone number" in page, (
                     f"{url} {field} {spelling!r}: not refused"
                 )
-    assert LogEntry.objects.count() == before  # nothing refused was audited either
+    assert AuditEntry.objects.count() == before  # nothing refused was audited either
 
     settings = connection.settings_dict
     dump = subprocess.run(
@@ -433,10 +433,10 @@ def test_the_command_lists_where_ssns_sit_in_old_text_without_printing_them(worl
         contact=date(2026, 1, 6),
         text="ZIP 98101-1234, phone 360-555-0100.",
     )
-    entry = LogEntry.objects.log_create(
+    entry = AuditEntry.objects.log_create(
         own,
         force_log=True,
-        action=LogEntry.Action.UPDATE,
+        action=AuditEntry.Action.UPDATE,
         changes={"city": ["Forks", "917 43 8265"]},
     )
     out = StringIO()
@@ -446,7 +446,7 @@ def test_the_command_lists_where_ssns_sit_in_old_text_without_printing_them(worl
         f"dataedits.CaseNote {note.pk}: text" in report
         and f"dataedits.CaseNote {clean.pk}:" not in report
     )
-    assert f"auditlog.LogEntry {entry.pk}: changes" in report
+    assert f"audit.AuditEntry {entry.pk}: changes" in report
     # The note's own creation entry holds the text too: three places, and not one digit of them.
     assert "3 place(s)" in report
     assert "8265" not in report

@@ -8,7 +8,7 @@ own tables and the audit trail's changes and reasons, and prints one line per pl
 What to do with the list: README, "Security: SSNs already written in free text".
 """
 
-from auditlog.models import LogEntry
+from auditlog import get_logentry_model
 from axes.models import AccessAttempt
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -54,12 +54,12 @@ class Command(BaseCommand):
                     found += self.report(
                         model.objects.all(), name, f"{app_label}.{model.__name__}", name
                     )
+        LogEntry = get_logentry_model()
+        trail = LogEntry._meta.label
         for name in ("changes", "additional_data"):
             entries = LogEntry.objects.annotate(text=Cast(name, models.TextField()))
-            found += self.report(entries, "text", "auditlog.LogEntry", name)
-        found += self.report(
-            LogEntry.objects.all(), "object_repr", "auditlog.LogEntry", "object_repr"
-        )
+            found += self.report(entries, "text", trail, name)
+        found += self.report(LogEntry.objects.all(), "object_repr", trail, "object_repr")
         # A failed sign-in keeps the username typed: an SSN typed there, before the check refused it.
         found += self.report(
             AccessAttempt.objects.all(), "username", "axes.AccessAttempt", "username"

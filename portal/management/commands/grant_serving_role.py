@@ -10,11 +10,14 @@ triggers or take its privileges back. Running it again is harmless; tables a lat
 creates are covered by the default privileges it sets, and by running it again.
 """
 
+from auditlog import get_logentry_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
 
-AUDIT_TABLE = "auditlog_logentry"
+# The trail, and django-auditlog's own table, which keeps the entries written before the trail's
+# entries became the audit app's (portal migration 0003).
+FORMER_AUDIT_TABLE = "auditlog_logentry"
 
 
 class Command(BaseCommand):
@@ -48,7 +51,8 @@ class Command(BaseCommand):
                 "db": sql.Identifier(database),
                 "schema": sql.Identifier(schema),
                 "owner": sql.Identifier(owner),
-                "audit": sql.Identifier(schema, AUDIT_TABLE),
+                "audit": sql.Identifier(schema, get_logentry_model()._meta.db_table),
+                "former": sql.Identifier(schema, FORMER_AUDIT_TABLE),
             }
             for statement in (
                 "GRANT CONNECT ON DATABASE {db} TO {role}",
@@ -59,8 +63,10 @@ class Command(BaseCommand):
                 " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
                 "ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
                 "REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {role}",
+                "REVOKE UPDATE, DELETE, TRUNCATE ON {former} FROM {role}",
             ):
                 cursor.execute(sql.SQL(statement).format(**names).as_string(connection.connection))
         self.stdout.write(
-            f"{role} may use the portal's tables; on {AUDIT_TABLE} it may only read and add."
+            f"{role} may use the portal's tables; on {get_logentry_model()._meta.db_table}"
+            " it may only read and add."
         )
