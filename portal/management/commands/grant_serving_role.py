@@ -4,17 +4,29 @@ Run as the role that owns the tables (the one that runs `migrate`), after every 
 
     python manage.py grant_serving_role portal_app
 
-The serving role may read and write the portal's tables, but on the audit trail only read and
-add: UPDATE, DELETE and TRUNCATE are revoked. Owning no table, it cannot disable the trail's
+The serving role may read and write the portal's tables, but on the audit trail and every other
+append-only table (those django-pgtrigger protects from deletion: the trail's seals and their
+verifications) only read and add: UPDATE, DELETE and TRUNCATE are revoked. Owning no table, it cannot disable the trail's
 triggers or take its privileges back. Running it again is harmless; tables a later migration
 creates are covered by the default privileges it sets, and by running it again.
 """
 
+import pgtrigger
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
 
 AUDIT_TABLE = "auditlog_logentry"
+
+
+def append_only_tables() -> list[str]:
+    """The trail's table and every table a django-pgtrigger trigger protects from DELETE."""
+    protected = {
+        model._meta.db_table
+        for model, trigger in pgtrigger.registered()
+        if isinstance(trigger, pgtrigger.Protect) and trigger.operation == pgtrigger.Delete
+    }
+    return sorted(protected | {AUDIT_TABLE})
 
 
 class Command(BaseCommand):
@@ -48,7 +60,6 @@ class Command(BaseCommand):
                 "db": sql.Identifier(database),
                 "schema": sql.Identifier(schema),
                 "owner": sql.Identifier(owner),
-                "audit": sql.Identifier(schema, AUDIT_TABLE),
             }
             for statement in (
                 "GRANT CONNECT ON DATABASE {db} TO {role}",
@@ -58,9 +69,13 @@ class Command(BaseCommand):
                 "ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}"
                 " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
                 "ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
-                "REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {role}",
             ):
                 cursor.execute(sql.SQL(statement).format(**names).as_string(connection.connection))
+            for table in append_only_tables():
+                revoke = sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}").format(
+                    table=sql.Identifier(schema, table), role=names["role"]
+                )
+                cursor.execute(revoke.as_string(connection.connection))
         self.stdout.write(
-            f"{role} may use the portal's tables; on {AUDIT_TABLE} it may only read and add."
+            f"{role} may use the portal's tables; on {', '.join(append_only_tables())} it may only read and add."
         )
