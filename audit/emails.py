@@ -12,6 +12,7 @@ from django.utils import timezone
 from access.services.common import administrator_emails
 from notifications.services import email_queue
 
+from .chain import seal_value
 from .models import ChainVerification, Seal
 
 
@@ -22,11 +23,14 @@ def chain_report(verification: ChainVerification) -> None:
         .exclude(through_seal_id=None)
         .first()
     )
+    seal = Seal.objects.filter(pk=verification.through_seal_id).first()
+    earlier_seal = earlier and Seal.objects.filter(pk=earlier.through_seal_id).first()
     context = {
         "verification": verification,
-        "seal": Seal.objects.filter(pk=verification.through_seal_id).first(),
+        "seal": seal,
+        "value": seal and seal_value(seal.hash),
         "earlier": earlier,
-        "earlier_seal": earlier and Seal.objects.filter(pk=earlier.through_seal_id).first(),
+        "earlier_value": earlier_seal and seal_value(earlier_seal.hash),
     }
     if verification.outcome == ChainVerification.Outcome.INTACT:
         subject = f"Audit trail verified intact: the seal of {timezone.localdate(verification.finished_at):%m/%d/%Y}"

@@ -231,7 +231,7 @@ def chain_verify(
         else:
             walk = _walk(start, expect)
     if expect and not walk.found and expect not in walk.passed_hashes:
-        walk.found = _not_passed(expect, walk)
+        walk.found = _not_passed(walk)
     verification = _record(walk, started=started, from_start=from_start or bool(expect))
     with audit_reason(reason):
         verification.save()
@@ -246,21 +246,21 @@ def _rewritten_checkpoint(verification: ChainVerification) -> Walk:
         verification.through_entry_id,
         verification.finished_at,
         verification.through_seal_id,
-        f"Seal {verification.through_seal_id}, verified on "
+        f"Seal {verification.through_seal_id:,}, verified on "
         f"{timezone.localtime(verification.finished_at):%Y-%m-%d %H:%M}, was removed or changed "
         "since: verify from the start to find the first break.",
     )
     return walk
 
 
-def _not_passed(expect: str, walk: Walk) -> Break:
+def _not_passed(walk: Walk) -> Break:
     return Break(
         Kind.SEAL,
         walk.after + 1,
         None,
         None,
-        f"No seal of the chain has the value {expect[:64]!r}: the trail was rewritten up to that "
-        "seal, or the value was mistyped.",
+        "No seal of the chain has the value given: the trail was rewritten up to that seal, or "
+        "the value was mistyped.",
     )
 
 

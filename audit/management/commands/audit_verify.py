@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from audit.chain import seal_value
 from audit.models import ChainVerification
 from audit.services import chain_verify
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, from_start: bool, expect: str, **options: Any) -> None:
-        expect = expect.strip().lower()
+        expect = "".join(expect.split()).lower()  # as the email groups it, or in one piece
         if expect and not SEAL_VALUE.fullmatch(expect):
             raise CommandError(
                 "A seal's value is 64 hexadecimal digits, as the daily email gives it."
@@ -56,14 +57,14 @@ class Command(BaseCommand):
                 else ""
             )
             self.stderr.write(
-                f"The chain is BROKEN at entry {verification.break_entry_id}{when}: "
+                f"The chain is BROKEN at entry {verification.break_entry_id:,}{when}: "
                 f"{verification.get_break_kind_display().lower()}.\n{verification.break_detail}"
             )
             sys.exit(1)
         if verification.through_seal_id:
             self.stdout.write(
-                f"The chain is intact. Last seal: {verification.through_seal_id}, entries up to "
-                f"{verification.through_entry_id}: {verification.through_hash}"
+                f"The chain is intact. Last seal: {verification.through_seal_id:,}, entries up to "
+                f"{verification.through_entry_id:,}: {seal_value(verification.through_hash)}"
             )
         else:
             self.stdout.write("The chain is intact: nothing is sealed yet.")
