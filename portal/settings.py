@@ -302,7 +302,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The state's early morning, emailed to the administrators: on weekdays and Saturday from the
     # last checkpoint (what was sealed since), on Sunday the whole chain from its first seal (at
-    # about 14,000 entries a second, an hour for 50 million: longer than a task's usual limit).
+    # 5,000 to 14,000 entries a second, hours for 50 million: longer than a task's usual limit).
     "verify-audit-chain": {
         "task": "audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon-sat"),
