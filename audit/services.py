@@ -141,11 +141,11 @@ def trail_seal() -> list[Seal]:
         batch: list[bytes] = []
         last_id = after
         for row in _entries(after, cut.entry_id):
-            last_id = row[0]
-            batch.append(DIGEST.pack(last_id, entry_digest(columns, row)))
-            if len(batch) == settings.AUDIT_SEAL_ENTRIES:
+            if len(batch) == settings.AUDIT_SEAL_ENTRIES:  # full, and more follow
                 made.append(_seal(previous, after, last_id, batch, cut))
                 previous, after, batch = made[-1].hash, last_id, []
+            last_id = row[0]
+            batch.append(DIGEST.pack(last_id, entry_digest(columns, row)))
         if batch:  # the last seal reaches the cut: an id rolled back below it is sealed as absent
             made.append(_seal(previous, after, cut.entry_id, batch, cut))
     return made

@@ -132,6 +132,21 @@ class TestTamperingIsFound:
         verification = verify()
         assert (verification.break_kind, verification.break_entry_id) == (Kind.INSERTED, gap)
 
+    def test_an_insert_into_the_ids_rolled_back_after_the_last_entry_is_found(
+        self, world, settings
+    ):
+        ids = write_entries(world, 2)
+        settings.AUDIT_SEAL_ENTRIES = Entry.objects.count()  # the last seal is full
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            write_entries(world, 1)
+            raise RuntimeError
+        (seal,) = trail_seal()
+        gap = seal.last_entry_id
+        assert gap > ids[-1]  # the seal reaches the sequence's value, past the last entry
+        copy_of(ids[0], new_id=gap, timestamp=Entry.objects.get(pk=ids[-1]).timestamp)
+        verification = verify()
+        assert (verification.break_kind, verification.break_entry_id) == (Kind.INSERTED, gap)
+
     def test_an_insert_with_a_new_id_and_an_old_time_is_found_sealed_or_not(self, world):
         ids = write_entries(world, 3)
         trail_seal()
