@@ -83,7 +83,8 @@ services-check: $(STAMP)
 # The lint gate: the linter, the formatter's verdict and the type checker, before any test runs.
 # mypy checks where the rules and the writes live: services, querysets, selectors, rules, policies.
 MYPY_PATHS := access/services/ dataedits/services/ participants/services.py optout/services.py \
-              notifications/services.py intake/services.py reporting/services.py $(wildcard */querysets.py */selectors.py */policies.py) \
+              notifications/services.py intake/services.py reporting/services.py audit/services.py \
+              audit/chain.py $(wildcard */querysets.py */selectors.py */policies.py) \
               dataedits/rules.py portal/states.py portal/web.py
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

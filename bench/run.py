@@ -1,10 +1,10 @@
 """The benchmark: `make bench` (the population first, with `make bench-data`).
 
-    python bench/run.py [--only queries,growth,http,sweep] [--seconds N] [--results DIR]
+    python bench/run.py [--only queries,growth,http,audit,sweep] [--seconds N] [--results DIR]
 
 Measures Quick Search in-process against the usual way of writing it and on a tenth of the
-population (bench/growth.py), the portal over HTTP
-under gunicorn, and the revocation sweep, on the population bench/generate.py built. Prints one
+population (bench/growth.py), the portal over HTTP under gunicorn, what sealing the audit trail
+costs its writers, and the revocation sweep, on the population bench/generate.py built. Prints one
 report, with the targets met or missed, and writes it to bench/results/latest.md with a
 description of the machine it ran on, and the same figures to latest.json for programs: every
 target with its goal, its measured value and whether it was met, and every timed operation's
@@ -31,7 +31,7 @@ from django.db import connection  # noqa: E402
 from bench.report import Section  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-PARTS = ("queries", "growth", "http", "sweep")
+PARTS = ("queries", "growth", "http", "audit", "sweep")
 
 
 def population() -> str:
@@ -144,7 +144,8 @@ def main():
         "--seconds",
         type=float,
         default=None,
-        help="length of each HTTP scenario, the mixed runs included (a short run to check the bench)",
+        help="length of each HTTP scenario, the mixed runs included, and of each audit writers' run"
+        " (a short run to check the bench)",
     )
     parser.add_argument(
         "--results", type=Path, default=RESULTS, help="where latest.md and latest.json go"
@@ -172,6 +173,10 @@ def main():
         if args.seconds:
             length = {"seconds": args.seconds, "mixed_seconds": args.seconds}
         sections.append(http_load.measure(**length))
+    if "audit" in chosen:
+        from bench import chain
+
+        sections.append(chain.measure(**({"seconds": args.seconds} if args.seconds else {})))
     if "sweep" in chosen:  # last: it expires contracts, then puts them back
         from bench import sweep
 

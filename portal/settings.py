@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from portal.formats.en import formats as display
@@ -301,6 +302,15 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # A client's X-Correlation-ID is kept only if it is short and plain (portal.audit); tasks use their id.
 AUDITLOG_CID_HEADER = "x-correlation-id"
 AUDITLOG_CID_GETTER = "portal.audit.current_correlation_id"
+# The seal chain (audit/): at most this many entries per seal; how long a sealing run waits for
+# transactions still writing the trail; how far an entry's time may stray from the clock of the
+# sealing runs around it (app servers' and workers' clocks differ a little) before it counts as
+# inserted with a false date.
+AUDIT_SEAL_ENTRIES = env.int("AUDIT_SEAL_ENTRIES", default=1000)
+AUDIT_SEAL_WAIT_SECONDS = env.float("AUDIT_SEAL_WAIT_SECONDS", default=5.0)
+AUDIT_SEAL_CLOCK_TOLERANCE = timedelta(
+    seconds=env.int("AUDIT_SEAL_CLOCK_TOLERANCE_SECONDS", default=300)
+)
 
 # Celery. Demo: the filesystem broker in var/, so `make run` needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -338,6 +348,23 @@ CELERY_BEAT_SCHEDULE = {
     "remind-overdue-opt-in-requests": {
         "task": "optout.tasks.remind_overdue_opt_in_requests",
         "schedule": timedelta(hours=1),
+    },
+    "seal-audit-trail": {
+        "task": "audit.tasks.seal_audit_trail",
+        "schedule": timedelta(minutes=1),
+    },
+    # The state's early morning, emailed to the administrators: on weekdays and Saturday from the
+    # last checkpoint (what was sealed since), on Sunday the whole chain from its first seal (at
+    # 5,000 to 14,000 entries a second, hours for 50 million: longer than a task's usual limit).
+    "verify-audit-chain": {
+        "task": "audit.tasks.verify_audit_chain",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon-sat"),
+    },
+    "verify-audit-chain-from-start": {
+        "task": "audit.tasks.verify_audit_chain",
+        "schedule": crontab(hour=6, minute=0, day_of_week="sun"),
+        "kwargs": {"from_start": True},
+        "options": {"time_limit": 12 * 3600, "soft_time_limit": 12 * 3600 - 60},
     },
 }
 

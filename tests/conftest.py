@@ -31,7 +31,7 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session", autouse=True)
 def flush_past_the_audit_trail_trigger():
     """The suite empties the tables after each transactional test with TRUNCATE, which the audit
-    trail's trigger refuses, as it must in production. Only the suite's own flush is let through;
+    trail's triggers (and its seals') refuse, as it must in production. Only the suite's own flush is let through;
     the shared world goes with it (tests/world.py)."""
     import pgtrigger
     from django.core.management.commands import flush
@@ -39,7 +39,11 @@ def flush_past_the_audit_trail_trigger():
     original = flush.Command.handle
 
     def handle(self, *args, **options):
-        with pgtrigger.ignore("audit.AuditEntry:audit_entry_no_truncate"):
+        with pgtrigger.ignore(
+            "audit.AuditEntry:audit_entry_no_truncate",
+            "audit.Seal:audit_seal_no_truncate",
+            "audit.ChainVerification:audit_chainverification_no_truncate",
+        ):
             result = original(self, *args, **options)
         COMMITTED.flushed()
         return result

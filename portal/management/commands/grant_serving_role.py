@@ -4,13 +4,14 @@ Run as the role that owns the tables (the one that runs `migrate`), after every 
 
     python manage.py grant_serving_role portal_app
 
-The serving role may read and write the portal's tables, but on the audit trail only read and
-add: UPDATE, DELETE and TRUNCATE are revoked. Owning no table, it cannot disable the trail's
+The serving role may read and write the portal's tables, but on the audit trail and every other
+append-only table (those django-pgtrigger protects from deletion: the trail's seals and their
+verifications) only read and add: UPDATE, DELETE and TRUNCATE are revoked. Owning no table, it cannot disable the trail's
 triggers or take its privileges back. Running it again is harmless; tables a later migration
 creates are covered by the default privileges it sets, and by running it again.
 """
 
-from auditlog import get_logentry_model
+import pgtrigger
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
@@ -18,6 +19,17 @@ from psycopg import sql
 # The trail, and django-auditlog's own table, which keeps the entries written before the trail's
 # entries became the audit app's (portal migration 0003).
 FORMER_AUDIT_TABLE = "auditlog_logentry"
+
+
+def append_only_tables() -> list[str]:
+    """Every table a django-pgtrigger trigger protects from DELETE (the trail's, its seals...), and
+    django-auditlog's own table, which keeps the entries written before the trail moved."""
+    protected = {
+        model._meta.db_table
+        for model, trigger in pgtrigger.registered()
+        if isinstance(trigger, pgtrigger.Protect) and trigger.operation == pgtrigger.Delete
+    }
+    return sorted(protected | {FORMER_AUDIT_TABLE})
 
 
 class Command(BaseCommand):
@@ -51,8 +63,6 @@ class Command(BaseCommand):
                 "db": sql.Identifier(database),
                 "schema": sql.Identifier(schema),
                 "owner": sql.Identifier(owner),
-                "audit": sql.Identifier(schema, get_logentry_model()._meta.db_table),
-                "former": sql.Identifier(schema, FORMER_AUDIT_TABLE),
             }
             for statement in (
                 "GRANT CONNECT ON DATABASE {db} TO {role}",
@@ -62,11 +72,13 @@ class Command(BaseCommand):
                 "ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}"
                 " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
                 "ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
-                "REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {role}",
-                "REVOKE UPDATE, DELETE, TRUNCATE ON {former} FROM {role}",
             ):
                 cursor.execute(sql.SQL(statement).format(**names).as_string(connection.connection))
+            for table in append_only_tables():
+                revoke = sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}").format(
+                    table=sql.Identifier(schema, table), role=names["role"]
+                )
+                cursor.execute(revoke.as_string(connection.connection))
         self.stdout.write(
-            f"{role} may use the portal's tables; on {get_logentry_model()._meta.db_table}"
-            " it may only read and add."
+            f"{role} may use the portal's tables; on {', '.join(append_only_tables())} it may only read and add."
         )

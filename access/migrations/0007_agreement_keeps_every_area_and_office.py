@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("access", "0005_smaller_gaps"),
+        ("access", "0006_access_request_office_logged_into"),
     ]
 
     operations = [
