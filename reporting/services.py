@@ -3,10 +3,10 @@
 from typing import TYPE_CHECKING
 
 from auditlog.diff import model_instance_diff
-from auditlog.models import LogEntry
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from dataedits.access import access_ticket
 from dataedits.models import DataEditTicket
 from dataedits.rules import Quarter
@@ -54,9 +54,9 @@ def quarter_close(*, actor: "Staff", quarter: Quarter) -> QuarterClose:
             with audit_reason(
                 f"{quarter} closed: {close.rows} rows kept for the federal extract", actor=actor
             ):
-                LogEntry.objects.log_create(
+                AuditEntry.objects.log_create(
                     close,
-                    action=LogEntry.Action.CREATE,
+                    action=AuditEntry.Action.CREATE,
                     changes=model_instance_diff(None, close),
                 )
     except IntegrityError:

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from dataedits.models import TICKETS, DataEditTicket, TicketAction, TicketState
 from dataedits.selectors import local_board_queue
 from dataedits.services import (
@@ -41,7 +41,7 @@ def client_for(user) -> Client:
 
 
 def audit_reasons(ticket) -> list[str]:
-    entries = LogEntry.objects.filter(
+    entries = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(DataEditTicket), object_pk=str(ticket.pk)
     ).order_by("pk")
     return [e.additional_data.get("reason") for e in entries if e.additional_data]

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 from auditlog.diff import model_instance_diff
-from auditlog.models import LogEntry
 
+from audit.models import AuditEntry
 from intake.models import IntakeEvent, Registration
 from intake.services import copy_insert
 from participants.models import Enrollment, Participant
@@ -48,18 +48,18 @@ def test_rows_inserted_by_copy_are_read_back_as_written(world):
     )
     event = IntakeEvent.objects.get(system=system)
     assert (event.kind, event.outcome, event.message) == ("registration", "created", "é, \\t;")
-    entry = LogEntry(
-        content_type_id=LogEntry.objects.values_list("content_type_id", flat=True).first(),
+    entry = AuditEntry(
+        content_type_id=AuditEntry.objects.values_list("content_type_id", flat=True).first(),
         object_pk="1",
         object_id=1,
         object_repr="x",
-        action=LogEntry.Action.CREATE,
+        action=AuditEntry.Action.CREATE,
         changes={"city": [None, "Olympia"]},
         additional_data={"reason": "bulk load"},
     )
-    before = LogEntry.objects.count()
-    copy_insert(LogEntry, [entry])
-    stored = LogEntry.objects.order_by("-pk").first()
-    assert LogEntry.objects.count() == before + 1
+    before = AuditEntry.objects.count()
+    copy_insert(AuditEntry, [entry])
+    stored = AuditEntry.objects.order_by("-pk").first()
+    assert AuditEntry.objects.count() == before + 1
     assert stored.changes == {"city": [None, "Olympia"]}
     assert stored.additional_data == {"reason": "bulk load"}

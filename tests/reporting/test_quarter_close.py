@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from dataedits.models import ChangeKind, Program, TicketState
 from dataedits.rules import Quarter
 from dataedits.services import ticket_decide
@@ -150,14 +150,14 @@ def test_closing_is_audited_and_each_download_is_one_entry_naming_the_quarter_an
         date(2026, 10, 25),
         "PY2026 Q1",
     )
-    closed = LogEntry.objects.get_for_object(close).get()
+    closed = AuditEntry.objects.get_for_object(close).get()
     assert closed.actor == world.state_dataedits
-    assert closed.action == LogEntry.Action.CREATE
+    assert closed.action == AuditEntry.Action.CREATE
     assert closed.additional_data["reason"] == (
         "PY2026 Q1 closed: 3 rows kept for the federal extract"
     )
     download = ExtractDownload.objects.get()
-    (entry,) = LogEntry.objects.get_for_object(download)
+    (entry,) = AuditEntry.objects.get_for_object(download)
     assert entry.actor == world.state_dataedits
     assert entry.additional_data["reason"] == "federal extract of PY2026 Q1 downloaded: 3 rows"
     assert entry.changes["quarter"] == [None, "PY2026 Q1"]
@@ -308,7 +308,7 @@ class TestReconciliation:
             close,
             world.state_dataedits,
         )
-        (entry,) = LogEntry.objects.get_for_object(exception)
+        (entry,) = AuditEntry.objects.get_for_object(exception)
         assert entry.actor == world.state_dataedits
         assert entry.additional_data["reason"] == (
             f"exception recorded for data-edit ticket #{ticket.pk} in PY2026 Q1"
