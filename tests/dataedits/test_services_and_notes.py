@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from audit.models import AuditEntry
 from dataedits.models import CaseNote, Program, Service, ServiceType
-from dataedits.selectors import late_entries
+from dataedits.selectors import ReportScope, late_entries
 from dataedits.services import case_note_create, service_create
 from portal.errors import PortalError
 
@@ -133,6 +133,10 @@ class TestCaseNotes:
         assert not CaseNote.objects.exists()
 
 
+def office_scope(office) -> ReportScope:
+    return ReportScope("office", office.pk, office.name)
+
+
 def test_late_entries_by_staff_member_and_week(world):
     cm, sup = world.partner_case_manager, world.esd_supervisor
     seeker = world.seekers["own"]
@@ -190,16 +194,10 @@ def test_late_entries_by_staff_member_and_week(world):
         is_late=True,
     )
 
-    rows = late_entries(
-        office=world.office_a, date_from=date(2024, 3, 1), date_to=date(2024, 3, 31)
-    )
+    march = {"date_from": date(2024, 3, 1), "date_to": date(2024, 3, 31)}
+    rows = late_entries(scope=office_scope(world.office_a), **march)
     assert [(r.staff, r.week, r.services, r.case_notes) for r in rows] == [
         (cm, date(2024, 3, 18), 1, 0),
         (cm, date(2024, 3, 11), 2, 1),
     ]
-    assert (
-        late_entries(office=world.office_b, date_from=date(2024, 3, 1), date_to=date(2024, 3, 31))[
-            0
-        ].staff
-        == sup
-    )
+    assert late_entries(scope=office_scope(world.office_b), **march)[0].staff == sup
