@@ -12,6 +12,7 @@ from .models import (
     DENIAL_REASONS,
     FOLLOW_UP_TYPE,
     NOT_FOLLOW_UPS,
+    TICKET_FILER_FIELDS,
     CaseNote,
     ChangeKind,
     DataEditTicket,
@@ -263,25 +264,7 @@ class TicketForm(USWDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = DataEditTicket
-        fields = [
-            "subject",
-            "need_type",
-            "filer_phone",
-            "kind",
-            "service",
-            "new_service_type",
-            "new_program",
-            "new_start_date",
-            "new_end_date",
-            "seeker_field",
-            "seeker_value",
-            "gain_type",
-            "gain_date",
-            "what_is_wrong",
-            "what_is_right",
-            "justification",
-            "supporting_notes",
-        ]
+        fields = [*TICKET_FILER_FIELDS, "supporting_notes"]
         labels = {
             "subject": "Subject of the ticket",
             "need_type": "Type of need",

@@ -199,6 +199,27 @@ class TicketAction(models.TextChoices):
 # `dataedits.services`, which ask this table for every move. The filer edits or deletes a draft,
 # and withdraws a submitted ticket until the local board acts on it; nothing else is undone.
 # A deleted draft keeps its row (and its audit entries), seen by nobody.
+# What the filer writes on a draft; the rest (seeker, office, filer, status) is the portal's.
+TICKET_FILER_FIELDS = (
+    "subject",
+    "need_type",
+    "filer_phone",
+    "kind",
+    "service",
+    "new_service_type",
+    "new_program",
+    "new_start_date",
+    "new_end_date",
+    "seeker_field",
+    "seeker_value",
+    "gain_type",
+    "gain_date",
+    "what_is_wrong",
+    "what_is_right",
+    "justification",
+)
+
+
 TICKETS = Machine(
     noun="data-edit ticket",
     statuses=TicketState,

@@ -19,6 +19,7 @@ from portal.text import checked_line, checked_text
 from ..access import access_ticket
 from ..models import (
     PROGRAM_TITLE,
+    TICKET_FILER_FIELDS,
     TICKETS,
     CaseNote,
     ChangeKind,
@@ -203,7 +204,7 @@ def ticket_update(
         TICKETS.next_state(locked.status, TicketAction.EDIT)
         participant = access_participant(actor, locked.participant_id)
         ensure_can_edit(actor=actor, participant=participant)
-        for name in EDITABLE_FIELDS:
+        for name in TICKET_FILER_FIELDS:
             setattr(locked, name, getattr(changed, name))
         notes = list(supporting_notes)
         _fill_draft(
@@ -213,27 +214,6 @@ def ticket_update(
             locked.save()
             locked.supporting_notes.set(notes)
     return locked
-
-
-# What the filer writes on a draft; the rest (seeker, office, filer, status) is the portal's.
-EDITABLE_FIELDS = (
-    "subject",
-    "need_type",
-    "filer_phone",
-    "kind",
-    "service",
-    "new_service_type",
-    "new_program",
-    "new_start_date",
-    "new_end_date",
-    "seeker_field",
-    "seeker_value",
-    "gain_type",
-    "gain_date",
-    "what_is_wrong",
-    "what_is_right",
-    "justification",
-)
 
 
 def ticket_delete(*, actor: "Staff", ticket: DataEditTicket) -> DataEditTicket:
