@@ -36,7 +36,7 @@ def chain_report(verification: ChainVerification) -> None:
         subject = f"Audit trail verified intact: the seal of {timezone.localdate(verification.finished_at):%m/%d/%Y}"
     else:
         subject = (
-            f"Audit trail tampered with: the chain breaks at entry {verification.break_entry_id}"
+            f"Audit trail tampered with: the chain breaks at entry {verification.break_entry_id:,}"
         )
     email_queue(
         to=sorted(administrator_emails()),

@@ -88,12 +88,14 @@ class QuarterlyCountsCsvView(QuarterlyCountsView):
                 status=400,
                 content_type="text/plain",
             )
+        # The entry is about the office counted; an area's or the state's, about the person.
+        office = counts.scope.offices().first() if counts.scope.kind == "office" else None
         audit_access(
-            counts.office,
+            office or request.user,
             actor=request.user,
             reason="quarterly counts exported",
             seekers=counts.seekers_served,
-            filter=f"office {counts.office.pk}, {counts.quarter}",
+            filter=f"{counts.scope.label}, {counts.quarter}",
         )
         response = HttpResponse(content_type="text/csv")
         where = counts.scope.value.replace(":", "-")

@@ -2,8 +2,8 @@
 
 The items come from several apps (each decides its own, base.html gathers them), so the page in
 view is found once all are rendered: the one link whose path is the request's and whose query
-parameters the request carries, the most specific if several do ("Add Seeker to Office" is Quick
-Search with ?scope=worksource). It gets USWDS's `usa-current` and `aria-current="page"`.
+parameters the request carries, the most specific if several do (a queue's link with its
+program's parameters over the bare one). It gets USWDS's `usa-current` and `aria-current="page"`.
 """
 
 import re

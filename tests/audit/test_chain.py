@@ -326,8 +326,8 @@ class TestDailyEmail:
         with django_capture_on_commit_callbacks(execute=True):
             assert verify_audit_chain() == "broken"
         (email,) = mailoutbox
-        assert f"breaks at entry {ids[1]}" in email.subject
-        assert "IT IS BROKEN" in email.body and f"Entry {ids[1]}, sealed in seal" in email.body
+        assert f"breaks at entry {ids[1]:,}" in email.subject
+        assert "IT IS BROKEN" in email.body and f"Entry {ids[1]:,}, sealed in seal" in email.body
 
 
 @pytest.mark.django_db
@@ -342,7 +342,7 @@ class TestCommand:
         with pytest.raises(SystemExit) as exit_:
             call_command("audit_verify", "--from-start")
         assert exit_.value.code == 1
-        assert f"BROKEN at entry {ids[0]}" in capsys.readouterr().err
+        assert f"BROKEN at entry {ids[0]:,}" in capsys.readouterr().err
 
     def test_a_kept_seal_must_be_on_the_chain(self, world, capsys):
         write_entries(world, 2)

@@ -79,7 +79,7 @@ class TestValues:
         person = world.partner_case_manager
         entry = entry_about(person, {"nda_signed_at": ["None", "2026-07-01 17:30:00"]})
         assert readable_changes(entry) == [
-            Change("Confidentiality agreement signed", "—", "07/01/2026 10:30:00")
+            Change("Confidentiality agreement signed", "—", "07/01/2026 10:30:00 AM")
         ]
 
     def test_the_ssn_is_only_said_to_have_changed(self, world):

@@ -387,7 +387,7 @@ class TestQuarterlyCounts:
         export = AuditEntry.objects.get(additional_data__reason="quarterly counts exported")
         assert (export.actor, export.kind) == (world.partner_case_manager, Kind.ACCESS)
         assert export.additional_data["seekers"] == 2
-        assert export.additional_data["filter"] == f"office {world.office_a.pk}, PY2020 Q1"
+        assert export.additional_data["filter"] == f"{world.office_a}, PY2020 Q1"
 
     def test_an_office_not_assigned_is_refused(self, world, served):
         from tests.factories import OfficeFactory

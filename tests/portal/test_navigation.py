@@ -30,11 +30,12 @@ def test_the_dashboard_is_marked_as_the_page_in_view_and_nothing_else(world):
     assert nav.count('aria-current="page"') == 1
 
 
-def test_quick_search_and_add_seeker_to_office_are_told_apart_by_their_scope(world):
-    search = reverse("participants:search")
+def test_quick_search_and_add_seeker_to_office_are_told_apart(world):
+    search, enrol = reverse("participants:search"), reverse("participants:add_to_office")
     assert current_items(nav_of(world.esd_case_manager, search)) == [search]
-    worksource = nav_of(world.esd_case_manager, search + "?scope=worksource")
-    assert current_items(worksource) == [f"{search}?scope=worksource"]
+    assert current_items(nav_of(world.esd_case_manager, enrol)) == [enrol]
+    # A parameter the link does not carry does not unmark it.
+    assert current_items(nav_of(world.esd_case_manager, search + "?scope=worksource")) == [search]
 
 
 def test_a_page_outside_the_navigation_marks_nothing(world):
