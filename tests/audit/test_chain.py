@@ -307,7 +307,7 @@ class TestDailyEmail:
         (email,) = mailoutbox
         assert set(email.to) == {world.mis_admin.email, world.mis_admin_b.email}
         assert "intact" in email.subject and seal_value(last.hash) in email.body
-        assert f"seal {last.pk}, entries up to {last.last_entry_id}" in email.body
+        assert f"seal {last.pk:,}, entries up to {last.last_entry_id:,}" in email.body
         write_entries(world, 1)
         with django_capture_on_commit_callbacks(execute=True):
             verify_audit_chain()

@@ -1,10 +1,15 @@
 """Fixtures for the end-to-end tests: Debian's Chromium against the live server, axe on every page.
 
 Each test gets `portal`, a thin helper around Playwright's `page` that signs in, runs axe-core
-on the page in view and fails the test if a page it visited was left without that check.
+on the page in view and fails the test if a page it visited was left without that check. Every
+page checked is also photographed, as it stood when axe passed, under
+test-results/screenshots/<test>/ (numbered in the order visited), for a reviewer to look through.
 """
 
 import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -29,6 +34,8 @@ CHROMIUM_ARGS = [
 # machine whose two cores are busy with the rest of the suite running beside the browser.
 TIMEOUT_MS = 15_000
 expect.set_options(timeout=TIMEOUT_MS)
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 # The scope select's label reads "In *" (the required mark is part of its accessible name).
 SCOPE_LABEL = re.compile(r"^In\b")
@@ -71,12 +78,14 @@ class Portal:
     left unchecked when the test ends, fail the test: no page visited escapes the check.
     """
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, test_name: str):
         self.page = page
         page.set_default_timeout(TIMEOUT_MS)
         self.axe = Axe()
         self.unchecked: list[str] = []
         page.on("domcontentloaded", self._visited)
+        self.screenshots = SCREENSHOTS / re.sub(r"[^\w.-]+", "-", test_name)
+        self.photographed = 0
 
     def _visited(self, page):
         self.unchecked.append(page.url)
@@ -92,6 +101,15 @@ class Portal:
         results = self.axe.run(self.page)
         assert results.violations_count == 0, (
             f"axe found violations on {self.page.url}:\n{describe(results.response)}"
+        )
+        self.photograph()
+
+    def photograph(self):
+        """A screenshot of the page in view, named by its order and its path (never its query)."""
+        self.photographed += 1
+        path = re.sub(r"[^a-z0-9]+", "-", urlsplit(self.page.url).path.lower()).strip("-")
+        self.page.screenshot(
+            path=self.screenshots / f"{self.photographed:02d}-{path or 'home'}.png"
         )
 
     def sign_in(self, username: str, password: str = PASSWORD):
@@ -150,7 +168,9 @@ def describe(axe_response: dict) -> str:
 
 
 @pytest.fixture
-def portal(page):
-    portal = Portal(page)
+def portal(page, request):
+    portal = Portal(page, request.node.nodeid.removeprefix("tests/browser/"))
+    shutil.rmtree(portal.screenshots, ignore_errors=True)  # this run's pictures only
     yield portal
+    assert len(list(portal.screenshots.glob("*.png"))) == portal.photographed
     assert not portal.unchecked, f"pages visited without an accessibility check: {portal.unchecked}"
