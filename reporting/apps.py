@@ -14,4 +14,3 @@ class ReportingConfig(AppConfig):
         # hundreds of thousands): the close that wrote them is, with their count.
         auditlog.register(models.QuarterClose)
         auditlog.register(models.CloseException)
-        auditlog.register(models.ExtractDownload)

@@ -10,7 +10,7 @@ from audit.models import AuditEntry
 from dataedits.access import access_ticket
 from dataedits.models import DataEditTicket
 from dataedits.rules import Quarter
-from portal.audit import audit_reason
+from portal.audit import audit_access, audit_reason
 from portal.errors import PortalError
 from portal.text import checked_text
 
@@ -85,15 +85,22 @@ def close_exception_record(
 
 
 def extract_download(*, actor: "Staff", close: QuarterClose) -> ExtractDownload:
-    """Records a download of the quarter's extract: one audit entry with the quarter and its rows."""
+    """Records a download of the quarter's extract. The extract lists seekers, so its trail entry
+    is a read (one access entry, as every export's): which quarter, and how many rows."""
     if not closes_quarters(actor):
         raise PortalError(
             "Only the state's data-edit staff download the federal extract.",
             code="not_state_staff",
         )
-    with audit_reason(
-        f"federal extract of {close.label} downloaded: {close.rows} rows", actor=actor
-    ):
-        return ExtractDownload.objects.create(
+    with transaction.atomic():
+        download = ExtractDownload.objects.create(
             close=close, quarter=close.label, rows=close.rows, downloaded_by=actor
         )
+        audit_access(
+            download,
+            actor=actor,
+            reason=f"federal extract of {close.label} downloaded: {close.rows} rows",
+            rows=close.rows,
+            filter=close.label,
+        )
+    return download

@@ -14,7 +14,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from audit.models import AuditEntry
+from audit.models import AuditEntry, Kind
 from dataedits.models import ChangeKind, Program, TicketState
 from dataedits.rules import Quarter
 from dataedits.services import ticket_decide
@@ -160,8 +160,9 @@ def test_closing_is_audited_and_each_download_is_one_entry_naming_the_quarter_an
     (entry,) = AuditEntry.objects.get_for_object(download)
     assert entry.actor == world.state_dataedits
     assert entry.additional_data["reason"] == "federal extract of PY2026 Q1 downloaded: 3 rows"
-    assert entry.changes["quarter"] == [None, "PY2026 Q1"]
-    assert entry.changes["rows"] == [None, 3]
+    assert (entry.action, entry.kind) == (AuditEntry.Action.ACCESS, Kind.ACCESS)
+    assert entry.additional_data["filter"] == "PY2026 Q1"
+    assert entry.additional_data["rows"] == 3
 
 
 def test_the_close_is_offered_from_the_21st_day_and_refused_before(world, population):
