@@ -85,7 +85,7 @@ services-check: $(STAMP)
 MYPY_PATHS := access/services/ dataedits/services/ participants/services.py optout/services.py \
               notifications/services.py intake/services.py reporting/services.py audit/services.py \
               audit/chain.py $(wildcard */querysets.py */selectors.py */policies.py) \
-              dataedits/rules.py portal/states.py portal/web.py
+              dataedits/rules.py portal/states.py portal/web.py portal/prepared.py
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

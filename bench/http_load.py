@@ -925,8 +925,8 @@ def notes(results: Results, *, users: int) -> list[str]:
         f"it used {machine['generator_share']:.0%} of one core while driving; the machine's load average was "
         f"{machine['load_before']:.1f} when the run began. Whole run, sign-ins and query counts included: "
         f"{machine['minutes']:.1f} minutes.",
-        "A search is what a person waits for: the form's POST and the results page it redirects to (the count "
-        "and the first page). Add Seeker to Office likewise: the POST and the results page it returns to; the "
+        "A search is what a person waits for: the form's POST, answered with the results page (the count and "
+        "the first page). Add Seeker to Office likewise: the POST and the results page it returns to; the "
         "search that found the seeker is not timed. The pre-check is the htmx POST the ticket form sends.",
         "Sign-in is the real one: password (django-axes in front), then the authenticator code, computed from "
         "the known secret of the bench users' apps (bench/fixtures.py); the portal's MFA stays on.",

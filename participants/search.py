@@ -13,8 +13,6 @@ A name is matched by case-insensitive prefix on the capitalised search keys
   then the reverse ("Last First"), also by last then first name.
 """
 
-from itertools import chain
-
 from django.db.models import Q, Value
 from django.db.models.functions import Upper
 
@@ -26,27 +24,46 @@ class SearchResults:
     """Disjoint ordered querysets shown in turn, paged as one list (Django's Paginator takes it).
 
     Pages are made of ids, which the indexes answer alone; only the page's seekers are read.
-    A part of up to `HELD_IDS` matches is fetched whole in one query, which also counts it;
-    a larger one is counted, and asked for the ids of each page.
+    Each part's first `HELD_IDS` ids are fetched in one query, which also counts a part no
+    longer than that and serves the first pages of one that is; a longer part is counted, and
+    asked for the ids of each later page.
+
+    At most `LISTED` matches are listed and counted: a broad name ("smith" in all of WorkSource)
+    is said to match "more than" that many (`more`), and counting it costs the same however many
+    seekers the state holds. No one pages through forty pages of Smiths: they narrow the search.
     """
 
     HELD_IDS = 500
+    LISTED = 1_000
 
     def __init__(self, *parts):
         self.parts = parts
-        self._sizes = None
-        self._held = {}  # part number -> every id of a small part, in order
+        self._sizes: list[int] | None = None
+        self._first_ids: dict[int, list[int]] = {}  # part number -> its first ids, in order
+        self._more = False
 
     def part_sizes(self) -> list[int]:
+        """How many of each part's matches are listed: every one, until `LISTED` in all."""
         if self._sizes is None:
-            self._sizes = []
+            self._sizes, room = [], self.LISTED
             for number, part in enumerate(self.parts):
-                ids = list(part.values_list("pk", flat=True)[: self.HELD_IDS + 1])
-                if len(ids) <= self.HELD_IDS:
-                    self._held[number] = ids
-                    self._sizes.append(len(ids))
+                if room == 0:  # the earlier parts filled the listing: only whether there is more
+                    self._more = self._more or part.exists()
+                    self._first_ids[number] = []
+                    self._sizes.append(0)
+                    continue
+                fetched = min(self.HELD_IDS, room)
+                ids = list(part.values_list("pk", flat=True)[: fetched + 1])
+                if len(ids) <= fetched:
+                    size = len(ids)
+                elif fetched == room:
+                    size = room + 1  # more than the room left: no need to count further
                 else:
-                    self._sizes.append(part.count())
+                    size = part.values("pk")[: room + 1].count()
+                self._first_ids[number] = ids[:fetched]
+                self._more |= size > room
+                self._sizes.append(min(size, room))
+                room -= self._sizes[-1]
         return self._sizes
 
     def count(self) -> int:
@@ -54,8 +71,14 @@ class SearchResults:
 
     __len__ = count
 
+    @property
+    def more(self) -> bool:
+        """More seekers match than are listed (`LISTED`)."""
+        self.part_sizes()
+        return self._more
+
     def __iter__(self):
-        return chain.from_iterable(self.parts)
+        return iter(self[:])
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
@@ -65,9 +88,10 @@ class SearchResults:
         for number, (part, size) in enumerate(zip(self.parts, self.part_sizes(), strict=True)):
             if start < size and stop > 0:
                 wanted = slice(max(start, 0), min(stop, size))
+                first_ids = self._first_ids[number]
                 ids += (
-                    self._held[number][wanted]
-                    if number in self._held
+                    first_ids[wanted]
+                    if wanted.stop <= len(first_ids)
                     else part.values_list("pk", flat=True)[wanted]
                 )
             start, stop = start - size, stop - size

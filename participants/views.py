@@ -15,7 +15,7 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
 from portal.views import paginate
-from portal.web import ActionView, CapabilityRequiredMixin, FormView, refusal
+from portal.web import ActionView, CapabilityRequiredMixin, FormView, address_of_each, refusal
 
 from .access import access_participant
 from .crypto import blind_index, mask_ssn, normalize_ssn
@@ -37,6 +37,9 @@ from .services import (
 # pages add a page number or an office. An SSN is kept only as its blind index and last four
 # digits: sessions are stored unencrypted.
 SEARCHES_KEPT = 10
+# Each result row links to the record and to the services (reversed once: portal.web).
+RECORD_ADDRESS = address_of_each("participants:detail")
+SERVICES_ADDRESS = address_of_each("dataedits:seeker")
 
 
 def remember_search(request, query: str, scope: str) -> str:
@@ -133,7 +136,16 @@ class QuickSearchView(CapabilityRequiredMixin, View):
             "token": token,
             "searched_for": search.get("ssn_masked") or search.get("q"),
             "page": page,
-            "rows": [(seeker, enrolled.get(seeker.pk)) for seeker in page],
+            "more_than_listed": results.more,
+            "rows": [
+                (
+                    seeker,
+                    enrolled.get(seeker.pk),
+                    RECORD_ADDRESS(seeker.pk),
+                    SERVICES_ADDRESS(seeker.pk),
+                )
+                for seeker in page
+            ],
             "scope": scope,
             "narrow": narrow,
             "narrowed_to": narrowed_to,

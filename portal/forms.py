@@ -1,4 +1,7 @@
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from .dates import refuse_senseless_date
 from .text import refuse_control_characters, refuse_control_characters_in_text, refuse_ssn
@@ -56,3 +59,52 @@ class USWDSFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] += " usa-input--error"
                 widget.attrs["aria-invalid"] = "true"
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form renderer (FORM_RENDERER), with select boxes written in Python.
+
+    Django renders a select box through a template that includes another for each option, and
+    that one a third for each option's attributes: the office list of WorkSource results (fifty
+    offices) took ten milliseconds, longer than the search it narrows. The same HTML, written
+    here, takes a fraction of one. Every other widget is Django's template, as it ships.
+    """
+
+    def render(self, template_name, context, request=None):
+        if template_name in ("django/forms/widgets/select.html",):
+            return select_html(context["widget"])
+        return super().render(template_name, context, request)
+
+
+def _attributes(attrs: dict) -> SafeString:
+    """django/forms/widgets/attrs.html: `name="value"` for each, the name alone for True, False left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+def select_html(widget: dict) -> SafeString:
+    """django/forms/widgets/select.html and select_option.html, to the character."""
+    parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        for option in options:
+            parts.append(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',  # the option's template ends a line
+                    str(option["value"]),
+                    _attributes(option["attrs"]),
+                    option["label"],
+                )
+            )
+        if group_name:
+            parts.append(mark_safe("\n  </optgroup>"))
+    parts.append(mark_safe("\n</select>"))
+    return mark_safe("".join(conditional_escape(part) for part in parts))

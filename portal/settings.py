@@ -97,6 +97,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
+# Django's, with select boxes written in Python (portal.forms.FormRenderer).
+FORM_RENDERER = "portal.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -138,14 +141,35 @@ def sqlite_options() -> dict[str, object]:
     }
 
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(sqlite_options())
+def postgresql_options() -> dict[str, object]:
+    """Prepared statements: PostgreSQL plans a query the worker sends again once, not every time.
+
+    The same pages send the same SQL over and over (the person of every request, a search's
+    parts); planning it took as long as running it. Parameters are then sent apart from the SQL
+    (server-side binding), which prepared statements need; psycopg prepares a query the second
+    time a connection sends it and keeps the last 100. A transaction-pooling proxy (PgBouncer
+    before 1.21) cannot carry prepared statements: DATABASE_PREPARED_STATEMENTS=false turns them off.
+    """
+    if not env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": 2}
+
+
+def database_options(database: dict) -> dict[str, object]:
+    return {
+        "django.db.backends.sqlite3": sqlite_options,
+        "django.db.backends.postgresql": postgresql_options,
+    }.get(database["ENGINE"], dict)()
+
+
+DATABASES["default"].setdefault("OPTIONS", {}).update(database_options(DATABASES["default"]))
 # A read replica of the primary, for Quick Search only (docs/scaling.md); without one, the primary.
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL") | {
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
     }
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(database_options(DATABASES["replica"]))
 QUICK_SEARCH_DATABASE = "replica" if "replica" in DATABASES else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -207,6 +231,8 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="") or served_at(
 # Idle sessions end after 15 minutes (NIST AC-11/12): activity pushes the expiry forward, at most
 # once a minute (portal.middleware.SessionIdleMiddleware), so an idle session ends 14 to 15 minutes
 # after the last request, never later.
+# Django's database sessions, read with a query compiled once per process.
+SESSION_ENGINE = "portal.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
 SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

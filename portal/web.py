@@ -6,6 +6,7 @@ message (ActionView) here and nowhere else; nothing was changed, because service
 they write or inside a transaction that rolls back.
 """
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from .errors import PortalError
@@ -39,6 +41,30 @@ def outcome[T](service: Callable[..., T], **kwargs: Any) -> tuple[T | None, str 
 def refusal(check: Callable[..., object], **kwargs: Any) -> str | None:
     """The message of the PortalError `check(**kwargs)` raises, or None if it allows the action."""
     return outcome(check, **kwargs)[1]
+
+
+def address_of_each(view_name: str) -> Callable[[int], str]:
+    """The address of the view `view_name` for any id, reversed once (at the first call, when
+    the URLconf is loaded).
+
+    A page of 25 results links each row to the record and to its services: reversing fifty
+    addresses one by one cost as much as the rest of the row. The view's address takes one
+    integer (`<int:pk>`), written here in the place the reversal put a stand-in.
+    """
+
+    @functools.cache
+    def around() -> tuple[str, str]:
+        stand_in = "9081726354"
+        prefix, found, suffix = reverse(view_name, args=[int(stand_in)]).partition(stand_in)
+        if not found or stand_in in suffix:
+            raise ValueError(f"{view_name}'s address does not take one id")
+        return prefix, suffix
+
+    def address(pk: int) -> str:
+        prefix, suffix = around()
+        return f"{prefix}{int(pk)}{suffix}"
+
+    return address
 
 
 class CapabilityRequiredMixin(AccessMixin, View):

@@ -198,6 +198,19 @@ class TestOfficesOfEachSeeker:
         assert many == few, f"{few} queries for 1 result, {many} for 30"
         assert many <= 20
 
+    def test_a_broad_search_says_more_match_than_are_listed(self, world, monkeypatch):
+        monkeypatch.setattr("participants.search.SearchResults.LISTED", 26)
+        for number in range(30):
+            ParticipantFactory(
+                first_name=f"Row{number}", last_name="Broadname", offices=[world.office_a]
+            )
+        ParticipantFactory(first_name="Solitary", last_name="Broadname", offices=[world.office_a])
+        client = signed_in(world.partner_case_manager)
+        page = search(client, "broadname").content.decode()
+        assert "Total Participants: more than 26" in page
+        assert "Only the first 26 are listed" in page
+        assert "Total Participants: 1<" in search(client, "solitary broadname").content.decode()
+
 
 class TestNarrowingByOffice:
     @pytest.fixture

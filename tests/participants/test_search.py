@@ -237,6 +237,41 @@ class TestSearchResultsPaging:
             self.EXPECTED[6:],
         ]
 
+    @pytest.mark.parametrize(
+        ("held_ids", "listed"),
+        [(500, 5), (2, 5), (2, 4), (3, 3)],
+        ids=["held whole", "counted", "cap inside the first part", "cap at the first part"],
+    )
+    def test_a_broad_search_lists_and_counts_no_more_than_listed(
+        self, results, monkeypatch, held_ids, listed
+    ):
+        monkeypatch.setattr("participants.search.SearchResults.HELD_IDS", held_ids)
+        monkeypatch.setattr("participants.search.SearchResults.LISTED", listed)
+        listing = results()
+        assert listing.count() == listed and listing.more
+        assert [s.last_name for s in listing[0:10]] == self.EXPECTED[:listed]
+        assert [s.last_name for s in results()[listed - 1 : listed + 3]] == [
+            self.EXPECTED[listed - 1]
+        ]
+
+    def test_a_search_within_the_cap_is_counted_exactly(self, results, monkeypatch):
+        monkeypatch.setattr("participants.search.SearchResults.LISTED", 7)
+        listing = results()
+        assert listing.count() == 7 and not listing.more
+
+    def test_the_first_pages_are_served_from_the_ids_fetched_to_count(
+        self, results, monkeypatch, django_assert_num_queries
+    ):
+        """A long part's first ids are fetched anyway: its first page needs no query of its own."""
+        monkeypatch.setattr("participants.search.SearchResults.HELD_IDS", 2)
+        listing = results()
+        with django_assert_num_queries(4):  # part 1: ids, count; part 2: ids, count; no page ids
+            listing.count()
+        with django_assert_num_queries(1):  # the page's rows
+            assert [s.last_name for s in listing[0:2]] == self.EXPECTED[0:2]
+        with django_assert_num_queries(2):  # past the fetched ids: the page's ids, then its rows
+            assert [s.last_name for s in listing[2:4]] == self.EXPECTED[2:4]
+
 
 @pytest.mark.django_db
 def test_quick_search_reads_the_search_database(world, settings):
