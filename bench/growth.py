@@ -152,9 +152,11 @@ def measure() -> Section:
             met,
             ""
             if met
-            else "Counting a broad name's matches reads every one of them off the index: ten times the "
-            "seekers hold ten times the Smiths. The page itself grows with the logarithm (the first-page "
-            'column). Plan: a capped count for very broad names ("more than 500"), as the page needs no more.',
+            else "Within one office a broad name is matched by reading every seeker of that name off the "
+            "name index and keeping the office's (the query plans above): ten times the seekers hold ten "
+            "times the Smiths, and the office ten times the enrollments. In all of WorkSource the count "
+            'stops at the 1,000 listed ("more than 1,000") and costs the same at any size. Plan: the '
+            "search keys on the enrollments, so that an office's matches are read off an index of its own.",
         )
     )
     return section

@@ -183,10 +183,11 @@ def plan_summary(plan: str) -> str:
 
 
 def plans(results) -> str:
-    """EXPLAIN ANALYZE of what the results page asks of each part: its count, then a page of its ids."""
+    """EXPLAIN ANALYZE of what the results page asks of each part: its count (up to the listed
+    matches and one more, participants.search), then a page of its ids."""
     texts = []
     for number, part in enumerate(results.parts, 1):
-        sql, params = part.values("pk").query.sql_with_params()
+        sql, params = part.values("pk")[: results.LISTED + 1].query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN ANALYZE SELECT COUNT(*) FROM ({sql}) AS matches", params)
             count_plan = "\n".join(row[0] for row in cursor.fetchall())

@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.models import AuditEntry, Kind
 from notifications.services import email_queue
 from portal.audit import audit_reason
+from portal.bulk import copy_insert
 
 from ..models import (
     ACCESS_REQUESTS,
@@ -88,7 +89,7 @@ def staff_batch_end_access(*, staff_ids: list[int], now: datetime | None = None)
 
 
 def _log_deactivations(people: list[Staff], reasons: dict[int, AccessEnd]) -> None:
-    """The audit event of each deactivation, as saving `is_active` would write it, in one insert.
+    """The audit event of each deactivation, as saving `is_active` would write it, in one COPY.
 
     The entries go through AuditEntry's pre_save signal first, as a save would, so that the
     request's user (when a request ends its own user's access) is recorded as the actor.
@@ -112,7 +113,7 @@ def _log_deactivations(people: list[Staff], reasons: dict[int, AccessEnd]) -> No
         pre_save.send(
             sender=AuditEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None
         )
-    AuditEntry.objects.bulk_create(entries)
+    copy_insert(AuditEntry, entries)
 
 
 def access_sweep(*, now: datetime | None = None) -> dict:

@@ -8,9 +8,9 @@ from auditlog.diff import model_instance_diff
 
 from audit.models import AuditEntry
 from intake.models import IntakeEvent, Registration
-from intake.services import copy_insert
 from participants.models import Enrollment, Participant
 from portal.audit import created_changes
+from portal.bulk import copy_insert
 
 pytestmark = pytest.mark.django_db
 
