@@ -228,11 +228,11 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="") or served_at(
     env("PORTAL_HOST", default="127.0.0.1"), env.int("PORTAL_PORT", default=8000)
 )
 
+# Django's database sessions, read with a query compiled once per process.
+SESSION_ENGINE = "portal.sessions"
 # Idle sessions end after 15 minutes (NIST AC-11/12): activity pushes the expiry forward, at most
 # once a minute (portal.middleware.SessionIdleMiddleware), so an idle session ends 14 to 15 minutes
 # after the last request, never later.
-# Django's database sessions, read with a query compiled once per process.
-SESSION_ENGINE = "portal.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
 SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

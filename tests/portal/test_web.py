@@ -227,3 +227,23 @@ def test_refusal_gives_the_message_of_a_refused_check_or_none(world):
         refusal(ensure_can_edit, actor=person, participant=world.seekers["other"])
         == "Add this seeker to your office to edit."
     )
+
+
+def test_an_address_reversed_once_is_the_address_reverse_gives():
+    from django.urls import reverse
+
+    from portal.web import address_of_each
+
+    record = address_of_each("participants:detail")
+    for pk in (1, 7, 90, 123_456_789, 9_081_726_354):
+        assert record(pk) == reverse("participants:detail", args=[pk])
+    assert address_of_each("dataedits:seeker")(42) == reverse("dataedits:seeker", args=[42])
+
+
+def test_an_address_that_takes_no_id_is_refused():
+    from django.urls import NoReverseMatch
+
+    from portal.web import address_of_each
+
+    with pytest.raises(NoReverseMatch):
+        address_of_each("portal:dashboard")(1)
