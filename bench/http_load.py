@@ -79,8 +79,8 @@ WHY_MISSED = (
     "**Why HTTP targets are missed, and the plan.** Each missed target's worst case is profiled below "
     "(cProfile, in-process, the top ten functions by their own time). A signed-in page costs two queries "
     "of its own (the session, and the person read with their organization, current office, offices and "
-    "access standing in one), both written once per process (portal/prepared.py) and planned once per "
-    "connection (prepared statements); nothing is kept between requests, so access still ends on the very "
+    "access standing in one), both written once per process (portal/prepared.py) and prepared on the "
+    "worker's lasting connection; nothing is kept between requests, so access still ends on the very "
     "next one. What remains is Python: the middleware, and the page's template, whose every variable and tag "
     "Django's template engine resolves at each render (about half of a search's time is its results page of "
     "25 rows). A search is one request (its POST answered with the results); the Opt-Out Lookup and Add Seeker "
@@ -919,7 +919,7 @@ def floor_target(results: Results, *, users: int) -> Target:
         met,
         ""
         if met
-        else "The two queries are written once and planned once; the rest is Python (the middleware, "
+        else "The two queries are written once and prepared; the rest is Python (the middleware, "
         "the sign-in and access check, the base template's header and navigation): see its profile below.",
     )
 

@@ -1,7 +1,9 @@
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 from .dates import refuse_senseless_date
 from .text import refuse_control_characters, refuse_control_characters_in_text, refuse_ssn
@@ -89,19 +91,24 @@ def _attributes(attrs: dict) -> SafeString:
     )
 
 
+def _shown(value: object) -> object:
+    """A label as `{{ label }}` shows it: a date or a number in the portal's formats, a time in the state's."""
+    return localize(template_localtime(value))
+
+
 def select_html(widget: dict) -> SafeString:
     """django/forms/widgets/select.html and select_option.html, to the character."""
     parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.append(format_html('\n  <optgroup label="{}">', _shown(group_name)))
         for option in options:
             parts.append(
                 format_html(
                     '\n  <option value="{}"{}>{}</option>\n',  # the option's template ends a line
                     str(option["value"]),
                     _attributes(option["attrs"]),
-                    option["label"],
+                    _shown(option["label"]),
                 )
             )
         if group_name:

@@ -10,8 +10,11 @@ still reads its rows into models (with their select_related objects and annotati
 has one definition, its queryset.
 
 A value must never change the query's shape, only fill a parameter: no None (`IS NULL`), no list
-(`IN (...)` has as many parameters as the list). The stand-ins are values no real query uses, so
-that each is found only where its value goes; compiling refuses a stand-in it cannot find.
+(`IN (...)` has as many parameters as the list); each value must be of its stand-in's type. The
+stand-ins are values no real query uses, so that each is found only where its value goes;
+compiling refuses a stand-in it cannot find, or two that look alike. The rows are read as a plain
+queryset of models reads them, on the database named (no router is asked): a queryset that
+prefetches, or asks for values() instead of models, is not one to prepare.
 """
 
 import copy
@@ -62,6 +65,10 @@ class PreparedQuery[M: Model]:
                     raise ImproperlyConfigured(
                         f"{self.build.__qualname__}: the value of {name!r} is not a parameter of its query"
                     )
+                if taken := [n for n in found if n in slots]:
+                    raise ImproperlyConfigured(
+                        f"{self.build.__qualname__}: {name!r} and {slots[taken[0]]!r} have the same stand-in"
+                    )
                 slots |= dict.fromkeys(found, name)
             self._compiled[using] = (queryset, compiler, sql, tuple(params), slots)
         return self._compiled[using]
@@ -71,6 +78,10 @@ class PreparedQuery[M: Model]:
             raise TypeError(
                 f"expected the values of {sorted(self.stand_ins)}, got {sorted(values)}"
             )
+        # Of the stand-in's own type: None or a list would need another query, not other values.
+        for name, value in values.items():
+            if type(value) is not type(self.stand_ins[name]):
+                raise TypeError(f"{name!r} must be of type {type(self.stand_ins[name]).__name__}")
         queryset, compiler, sql, fixed, slots = self._compile(using)
         adapt = connections[using].ops.adapt_unknown_value
         params = tuple(

@@ -146,8 +146,10 @@ def postgresql_options() -> dict[str, object]:
 
     The same pages send the same SQL over and over (the person of every request, a search's
     parts); planning it took as long as running it. Parameters are then sent apart from the SQL
-    (server-side binding), which prepared statements need; psycopg prepares a query the second
-    time a connection sends it and keeps the last 100. A transaction-pooling proxy (PgBouncer
+    (server-side binding), which prepared statements need; psycopg prepares a query once a
+    connection has sent it twice, and keeps the last 100. PostgreSQL plans a prepared statement's
+    first five runs one by one, then keeps a generic plan if it costs no more than those did. It
+    pays only on lasting connections (DATABASE_CONN_MAX_AGE). A transaction-pooling proxy (PgBouncer
     before 1.21) cannot carry prepared statements: DATABASE_PREPARED_STATEMENTS=false turns them off.
     """
     if not env.bool("DATABASE_PREPARED_STATEMENTS", default=True):

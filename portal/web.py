@@ -50,7 +50,8 @@ def address_of_each(view_name: str) -> Callable[[int], str]:
     A page of 25 results links each row to the record and to its services: reversing fifty
     addresses one by one cost as much as the rest of the row. The view's address takes one
     integer (`<int:pk>`), written here in the place the reversal put a stand-in. (The address's
-    prefix is the installation's, FORCE_SCRIPT_NAME or the server's: the same for every request.)
+    prefix is the installation's, FORCE_SCRIPT_NAME or the server's: the same for every request;
+    a test that changes the URLconf or the prefix makes its own.)
     """
 
     @functools.cache

@@ -40,7 +40,7 @@ def flush_past_the_audit_trail_trigger():
     original = flush.Command.handle
     # The triggers read the names to skip from the session's `pgtrigger.ignore`, which is set
     # here for the flush alone. (pgtrigger.ignore() would prefix every statement with setting
-    # it, and a prepared statement holds one command.)
+    # it, and a statement sent with its parameters apart, as the portal sends them, holds one command.)
     ignored = set()
     for model, trigger in pgtrigger.registered(
         "audit.AuditEntry:audit_entry_no_truncate",

@@ -1,5 +1,7 @@
 """The portal's form renderer writes select boxes exactly as Django's templates do."""
 
+from datetime import UTC, date, datetime
+
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -26,6 +28,9 @@ class Sample(forms.Form):
         ),
     )
     yes_no = forms.NullBooleanField()
+    dated = forms.ChoiceField(
+        choices=[(1, date(2026, 12, 1)), (2, datetime(2026, 12, 1, 17, 5, tzinfo=UTC)), (3, 1.5)]
+    )
 
 
 @pytest.mark.parametrize(
@@ -33,7 +38,7 @@ class Sample(forms.Form):
     [None, {"plain": "1", "many": ["2", "g2"], "flagged": "g1", "yes_no": "true"}, {"plain": "x"}],
     ids=["unbound", "chosen", "invalid choice"],
 )
-@pytest.mark.parametrize("name", ["plain", "many", "flagged", "yes_no"])
+@pytest.mark.parametrize("name", ["plain", "many", "flagged", "yes_no", "dated"])
 def test_each_select_is_the_html_of_djangos_templates(data, name):
     ours = Sample(data, renderer=FormRenderer())[name].as_widget()
     djangos = Sample(data, renderer=DjangoTemplates())[name].as_widget()

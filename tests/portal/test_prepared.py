@@ -120,3 +120,17 @@ def test_another_thread_runs_it_on_its_own_connection():
     thread.start()
     thread.join()
     assert errors == [] and found == [organization]
+
+
+def test_two_stand_ins_alike_are_refused():
+    prepared = PreparedQuery(
+        lambda low, high: Organization.objects.filter(pk__gte=low, pk__lte=high), low=-3, high=-3
+    )
+    with pytest.raises(ImproperlyConfigured, match="have the same stand-in"):
+        prepared.all(low=1, high=2)
+
+
+@pytest.mark.parametrize("value", [None, [1, 2], "5"])
+def test_a_value_of_another_type_than_its_stand_in_is_refused(value):
+    with pytest.raises(TypeError, match="must be of type int"):
+        IN_EFFECT.all(organization=value, on=date(2026, 1, 1))
