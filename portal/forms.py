@@ -73,7 +73,7 @@ class FormRenderer(DjangoTemplates):
     """
 
     def render(self, template_name, context, request=None):
-        if template_name in ("django/forms/widgets/select.html",):
+        if template_name == "django/forms/widgets/select.html":
             return select_html(context["widget"])
         return super().render(template_name, context, request)
 

@@ -60,7 +60,8 @@ class PreparedQuery[M: Model]:
             adapt = connections[using].ops.adapt_unknown_value
             slots: dict[int, str] = {}
             for name, stand_in in self.stand_ins.items():
-                found = [n for n, param in enumerate(params) if _same(param, adapt(stand_in))]
+                adapted = adapt(stand_in)
+                found = [n for n, param in enumerate(params) if _same(param, adapted)]
                 if not found:
                     raise ImproperlyConfigured(
                         f"{self.build.__qualname__}: the value of {name!r} is not a parameter of its query"
